@@ -1,0 +1,42 @@
+# Vivier: `make run` and `make test` are all a fresh machine needs (Python 3.11+ and make).
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+LANDING := $(or $(VIVIER_LANDING_DIR),data/landing)
+SCALE ?= departement
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+
+.PHONY: help install run test serve lock clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(BIN)/.installed: pyproject.toml requirements.lock
+	python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@mkdir -p $(DAGSTER_HOME) && [ -f $(DAGSTER_HOME)/dagster.yaml ] || printf 'telemetry:\n  enabled: false\n' > $(DAGSTER_HOME)/dagster.yaml
+	@touch $@
+
+install: $(BIN)/.installed  ## Create .venv and install the pinned dependencies
+
+run: install  ## Write demo extracts if the landing folder is empty, then load and compute everything
+	@if [ -z "$$(ls -A $(LANDING) 2>/dev/null)" ]; then \
+		echo "$(LANDING) is empty: writing $(SCALE) demo extracts there (vivier demo-data)."; \
+		$(BIN)/vivier demo-data --scale $(SCALE) --out $(LANDING); \
+	fi
+	$(BIN)/vivier run
+
+test: install  ## Run the test suite
+	$(BIN)/pytest
+
+serve: install  ## Start the Dagster UI and daemon on http://127.0.0.1:3000
+	$(BIN)/dagster dev -h 127.0.0.1 -p 3000
+
+lock:  ## Re-resolve requirements.lock after changing pyproject.toml
+	$(BIN)/uv pip compile --quiet --python-version 3.11 --extra dev pyproject.toml -o requirements.lock
+
+clean:  ## Remove the virtual environment and the generated data
+	rm -rf $(VENV) data .dagster_home reports/build

@@ -1,0 +1,146 @@
+"""The `vivier` command: demo extracts, the nightly refresh, and what each one did."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from pipelines.settings import load_settings
+
+log = logging.getLogger("vivier")
+
+DAGSTER_YAML = "telemetry:\n  enabled: false\n"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def main() -> None:
+    """Vivier: workforce analytics for child-protection employers.
+
+    Turns HR extracts (staff contracts, budgeted posts, job postings,
+    applications, foster carers, placements...) into a DuckDB warehouse of
+    vacancies, turnover, Ségur effects and foster-carer retention.
+
+    \b
+    Typical use:
+      vivier demo-data            write synthetic extracts to the landing folder
+      vivier run                  load the extracts and compute everything
+      dagster dev                 browse the assets, checks and runs (from the repo root)
+
+    \b
+    Settings (environment variables, defaults in brackets):
+      VIVIER_LANDING_DIR     extracts in                [data/landing]
+      VIVIER_WAREHOUSE       DuckDB file                [data/warehouse/vivier.duckdb]
+      VIVIER_REPORT_DIR      report output              [reports/build]
+      VIVIER_PSEUDONYM_KEY   key for pseudonyms         [a public demo key: set your own]
+      VIVIER_AS_OF           last day reported          [last complete month of the extracts]
+      VIVIER_HISTORY_MONTHS  months reported            [120]
+    """
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    for name in ("vivier", "vivier.demo"):
+        logging.getLogger(name).setLevel(logging.INFO)
+    log.addHandler(handler)
+
+
+@main.command("demo-data")
+@click.option("--scale", type=click.Choice(["small", "departement", "national"]), default="small", show_default=True,
+              help="small: a few seconds, for tests; departement: ~2,500 staff and 700 foster carers; "
+                   "national: ~350,000 staff in 11,000 establishments and 38,000 foster carers.")  # fmt: skip
+@click.option("--seed", type=int, default=42, show_default=True, help="Same seed, same files.")
+@click.option("--messy", is_flag=True, help="Add what real extracts contain: French headers, ';' and Windows-1252, "
+              "dd/mm/yyyy dates, decimal commas, duplicates, bad rows, name and NIR columns.")  # fmt: skip
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder to write to [default: VIVIER_LANDING_DIR]. What was planted goes to OUT/_truth/.")  # fmt: skip
+@click.option("--overwrite", is_flag=True, help="Write even if the folder already holds extract files.")
+def demo_data(scale: str, seed: int, messy: bool, out: Path | None, overwrite: bool) -> None:
+    """Write synthetic extracts: no real person, known effects planted.
+
+    Every test, benchmark and demo uses these files. OUT/_truth/ holds what
+    was planted (the as-of date, the Ségur effect, each foster carer's true
+    12-month risk); the pipeline never reads it.
+    """
+    from pipelines.demo import generate_demo
+    from pipelines.ingest.files import extract_of, landing_files
+
+    out = out or load_settings().landing_dir
+    existing = [p.name for p in landing_files(out) if extract_of(p.name)]
+    if existing and not overwrite:
+        raise click.ClickException(
+            f"{out} already holds extract files ({', '.join(existing[:3])}...). "
+            "Choose another --out, or add --overwrite."
+        )
+    summary = generate_demo(out, scale=scale, seed=seed, messy=messy)
+    click.echo(f"Wrote {scale} demo extracts (seed {seed}{', messy' if messy else ''}) to {out} "
+               f"in {summary.seconds:.1f} s; as-of date {summary.as_of_date}.")  # fmt: skip
+
+
+@main.command("run")
+def run() -> None:
+    """Load the extracts and materialise every asset (the nightly_refresh job).
+
+    Shows each asset as it runs, then a summary per extract: rows read,
+    loaded, quarantined, exact duplicates and columns dropped. Exits with
+    status 1 if any asset fails; the others still run.
+    """
+    settings = load_settings()
+    if not settings.landing_dir.is_dir():
+        raise click.ClickException(
+            f"The landing folder {settings.landing_dir} does not exist. Put the extracts there, "
+            "set VIVIER_LANDING_DIR, or write demo extracts with `vivier demo-data`."
+        )
+    warnings = landing_warnings(settings.landing_dir)
+    if settings.uses_demo_key:
+        warnings.insert(0, "VIVIER_PSEUDONYM_KEY is not set: pseudonyms use the public demo key and can be "
+                           "reversed. Set a secret key before loading real extracts.")  # fmt: skip
+    for warning in warnings:
+        log.warning(f"Warning: {warning}")
+
+    click.echo(f"Loading {settings.landing_dir} into {settings.warehouse}")
+    started = time.monotonic()
+    outcome = execute_nightly_refresh()
+    click.echo(f"\nFinished in {time.monotonic() - started:.1f} s.\n")
+
+    from pipelines.summary import run_summary
+
+    click.echo(run_summary(settings.warehouse, outcome, warnings))
+    if not outcome.success:
+        sys.exit(1)
+
+
+def landing_warnings(landing_dir: Path) -> list[str]:
+    """Gives a warning for each landing file that matches no extract (it is not read)."""
+    from pipelines.ingest.files import extract_of, landing_files
+
+    return [f"{p.name} matches no extract and is not read (names start with staff, placements, ...)."
+            for p in landing_files(landing_dir) if extract_of(p.name) is None]  # fmt: skip
+
+
+def execute_nightly_refresh():
+    """Runs the nightly_refresh job in this process, printing each asset as it starts and ends."""
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(Path(".dagster_home").resolve())))
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "dagster.yaml").exists():
+        (home / "dagster.yaml").write_text(DAGSTER_YAML)
+
+    import dagster as dg
+
+    from pipelines.definitions import defs
+    from pipelines.progress import PROGRESS_LOGGER, RunOutcome
+
+    job = defs.resolve_job_def("nightly_refresh")
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            instance=instance,
+            run_config={"loggers": {PROGRESS_LOGGER: {}}},
+            raise_on_error=False,
+        )
+        return RunOutcome.from_result(result)
+
+
+if __name__ == "__main__":
+    main()

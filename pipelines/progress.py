@@ -1,0 +1,73 @@
+"""Progress of a run for the terminal: a line per asset as it starts and ends,
+and what failed, read from Dagster's own events."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+import click
+import dagster as dg
+
+PROGRESS_LOGGER = "vivier_progress"
+
+
+def asset_name(step_key: str | None) -> str:
+    """Gives the asset path ("raw/staff") of a step key ("raw__staff")."""
+    return (step_key or "").replace("__", "/")
+
+
+class _ProgressHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.started: dict[str, float] = {}
+        self.done = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        meta = getattr(record, "dagster_meta", None) or {}
+        event = meta.get("dagster_event")
+        if event is None:
+            if record.levelno >= logging.WARNING:
+                click.echo(f"    ! {record.getMessage().split(' - ')[-1]}", err=True)
+            return
+        name, kind = asset_name(event.step_key), event.event_type_value
+        if kind == "STEP_START":
+            self.started[name] = time.monotonic()
+        elif kind in ("STEP_SUCCESS", "STEP_FAILURE"):
+            self.done += 1
+            seconds = time.monotonic() - self.started.get(name, time.monotonic())
+            mark = "ok  " if kind == "STEP_SUCCESS" else "FAIL"
+            click.echo(f"  [{self.done:>3}] {mark} {name:<40} {seconds:6.1f} s")
+        elif kind == "STEP_SKIPPED":
+            self.done += 1
+            click.echo(f"  [{self.done:>3}] skip {name:<40} (an upstream asset failed)")
+
+
+@dg.logger(description="One line per asset on the terminal, for `vivier run`.")
+def progress_logger(init_context) -> logging.Logger:
+    # Step events are logged at DEBUG level; the handler keeps only those and warnings.
+    logger = logging.Logger(PROGRESS_LOGGER, level=logging.DEBUG)
+    logger.addHandler(_ProgressHandler())
+    return logger
+
+
+@dataclass
+class RunOutcome:
+    """What a run did: whether it succeeded, each failure's message, and what was skipped."""
+
+    success: bool
+    failures: dict[str, str] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_result(cls, result) -> RunOutcome:
+        failures, skipped = {}, []
+        for event in result.all_events:
+            if event.is_step_failure:
+                data = event.step_failure_data
+                user = data.user_failure_data
+                failures[asset_name(event.step_key)] = user.description if user else data.error.message.strip()
+            elif event.event_type_value == "STEP_SKIPPED":
+                skipped.append(asset_name(event.step_key))
+        return cls(result.success, failures, skipped)
