@@ -87,6 +87,7 @@ def validate(extract: Extract, raw: pl.DataFrame, references: dict[str, pl.Serie
     `references` holds the loaded values of every "extract.column" this
     extract refers to (its establishments, job families, territories, carers)."""
     names = list(extract.column_names)
+    raw = raw.with_columns(pl.col(names).cast(pl.String))
     first = raw.select(pl.struct(names).is_first_distinct()).to_series() if raw.height else pl.Series([], dtype=bool)
     duplicates = raw.filter(~first).select(FILE, ROW)
     rows = raw.filter(first)
