@@ -7,7 +7,7 @@ LANDING := $(or $(VIVIER_LANDING_DIR),data/landing)
 SCALE ?= departement
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: help install run test serve lock clean
+.PHONY: help install run test serve bench lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -15,7 +15,7 @@ help:  ## List the targets
 $(BIN)/.installed: pyproject.toml requirements.lock
 	python3 -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	@mkdir -p $(DAGSTER_HOME) && [ -f $(DAGSTER_HOME)/dagster.yaml ] || printf 'telemetry:\n  enabled: false\n' > $(DAGSTER_HOME)/dagster.yaml
 	@touch $@
@@ -31,6 +31,9 @@ run: install  ## Write demo extracts if the landing folder is empty, then load a
 
 test: install  ## Run the test suite
 	$(BIN)/pytest
+
+bench: install  ## Time demo-data and vivier run (BENCH_SCALES="small departement national")
+	$(BIN)/python benchmarks/scales.py $(foreach s,$(or $(BENCH_SCALES),small departement),--scale $(s))
 
 serve: install  ## Start the Dagster UI and daemon on http://127.0.0.1:3000
 	$(BIN)/dagster dev -h 127.0.0.1 -p 3000

@@ -120,26 +120,27 @@ def landing_warnings(landing_dir: Path) -> list[str]:
             for p in landing_files(landing_dir) if extract_of(p.name) is None]  # fmt: skip
 
 
-def execute_nightly_refresh():
-    """Runs the nightly_refresh job in this process, printing each asset as it starts and ends."""
-    home = Path(os.environ.setdefault("DAGSTER_HOME", str(Path(".dagster_home").resolve())))
-    home.mkdir(parents=True, exist_ok=True)
-    if not (home / "dagster.yaml").exists():
-        (home / "dagster.yaml").write_text(DAGSTER_YAML)
+def execute_nightly_refresh(instance=None):
+    """Runs the nightly_refresh job in this process, printing each asset as it starts and ends.
 
+    Runs are recorded in DAGSTER_HOME (default .dagster_home), so `dagster dev`
+    shows them; tests pass an ephemeral instance instead."""
     import dagster as dg
 
     from pipelines.definitions import defs
     from pipelines.progress import PROGRESS_LOGGER, RunOutcome
 
     job = defs.resolve_job_def("nightly_refresh")
+    run_config = {"loggers": {PROGRESS_LOGGER: {}}}
+    if instance is not None:
+        return RunOutcome.from_result(job.execute_in_process(instance=instance, run_config=run_config,
+                                                             raise_on_error=False))  # fmt: skip
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(Path(".dagster_home").resolve())))
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "dagster.yaml").exists():
+        (home / "dagster.yaml").write_text(DAGSTER_YAML)
     with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(
-            instance=instance,
-            run_config={"loggers": {PROGRESS_LOGGER: {}}},
-            raise_on_error=False,
-        )
-        return RunOutcome.from_result(result)
+        return execute_nightly_refresh(instance)
 
 
 if __name__ == "__main__":

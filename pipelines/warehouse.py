@@ -11,6 +11,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import polars as pl
+from pydantic import PrivateAttr
 
 SCHEMAS = ("raw", "staging", "marts", "ml", "quality")
 
@@ -19,9 +20,24 @@ class Warehouse(dg.ConfigurableResource):
     """The DuckDB file of contract section 3 (`VIVIER_WAREHOUSE`)."""
 
     path: str
+    # During a Dagster run every asset shares one connection: opening the file
+    # costs ~10 ms, and a run makes hundreds of reads and writes.
+    _run_connection: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._run_connection = duckdb.connect(self.path)
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._run_connection is not None:
+            self._run_connection.close()
+            self._run_connection = None
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        if self._run_connection is not None:
+            yield self._run_connection
+            return
         if not read_only:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(self.path, read_only=read_only)

@@ -1,0 +1,73 @@
+"""Shared fixtures: demo extracts written once per session, and a helper that
+runs the whole nightly_refresh job on a landing folder into a fresh warehouse."""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipelines.demo import generate_demo
+
+
+@contextmanager
+def vivier_env(**values: str):
+    """Sets VIVIER_* variables for the duration of a block, then restores them."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def run_pipeline(landing: Path, warehouse: Path, **env: str):
+    """Runs every asset on `landing` into `warehouse`; gives the run's outcome."""
+    from pipelines.cli import execute_nightly_refresh
+
+    settings = {"VIVIER_LANDING_DIR": str(landing), "VIVIER_WAREHOUSE": str(warehouse), "VIVIER_AS_OF": ""} | env
+    with vivier_env(**settings), dg.DagsterInstance.ephemeral() as instance:
+        return execute_nightly_refresh(instance)
+
+
+def query(warehouse: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+@pytest.fixture(scope="session")
+def small_demo(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("small") / "landing"
+    generate_demo(out, scale="small", seed=7)
+    return out
+
+
+@pytest.fixture(scope="session")
+def messy_demo(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("messy") / "landing"
+    generate_demo(out, scale="small", seed=11, messy=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def small_warehouse(small_demo, tmp_path_factory) -> Path:
+    warehouse = tmp_path_factory.mktemp("wh") / "vivier.duckdb"
+    outcome = run_pipeline(small_demo, warehouse)
+    assert outcome.success, outcome.failures
+    return warehouse
+
+
+@pytest.fixture(scope="session")
+def messy_warehouse(messy_demo, tmp_path_factory) -> Path:
+    warehouse = tmp_path_factory.mktemp("wh") / "vivier.duckdb"
+    outcome = run_pipeline(messy_demo, warehouse)
+    assert outcome.success, outcome.failures
+    return warehouse
