@@ -4,6 +4,7 @@ and what failed, read from Dagster's own events."""
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -11,6 +12,8 @@ import click
 import dagster as dg
 
 PROGRESS_LOGGER = "vivier_progress"
+# Dagster logs a step it skips (because an upstream step failed) as a plain message.
+SKIPPED = re.compile(r"Dependencies for step (\S+) (?:were not executed|failed)")
 
 
 def asset_name(step_key: str | None) -> str:
@@ -28,8 +31,13 @@ class _ProgressHandler(logging.Handler):
         meta = getattr(record, "dagster_meta", None) or {}
         event = meta.get("dagster_event")
         if event is None:
-            if record.levelno >= logging.WARNING:
-                click.echo(f"    ! {record.getMessage().split(' - ')[-1]}", err=True)
+            message = record.getMessage().split(" - ")[-1]
+            skipped = SKIPPED.search(message)
+            if skipped:
+                self.done += 1
+                click.echo(f"  [{self.done:>3}] skip {asset_name(skipped.group(1)):<40} (an upstream asset failed)")
+            elif record.levelno >= logging.WARNING:
+                click.echo(f"    ! {message}", err=True)
             return
         name, kind = asset_name(event.step_key), event.event_type_value
         if kind == "STEP_START":
@@ -39,9 +47,6 @@ class _ProgressHandler(logging.Handler):
             seconds = time.monotonic() - self.started.get(name, time.monotonic())
             mark = "ok  " if kind == "STEP_SUCCESS" else "FAIL"
             click.echo(f"  [{self.done:>3}] {mark} {name:<40} {seconds:6.1f} s")
-        elif kind == "STEP_SKIPPED":
-            self.done += 1
-            click.echo(f"  [{self.done:>3}] skip {name:<40} (an upstream asset failed)")
 
 
 @dg.logger(description="One line per asset on the terminal, for `vivier run`.")
@@ -62,12 +67,13 @@ class RunOutcome:
 
     @classmethod
     def from_result(cls, result) -> RunOutcome:
-        failures, skipped = {}, []
+        failures, started = {}, set()
         for event in result.all_events:
+            if event.is_step_start:
+                started.add(event.step_key)
             if event.is_step_failure:
                 data = event.step_failure_data
                 user = data.user_failure_data
                 failures[asset_name(event.step_key)] = user.description if user else data.error.message.strip()
-            elif event.event_type_value == "STEP_SKIPPED":
-                skipped.append(asset_name(event.step_key))
-        return cls(result.success, failures, skipped)
+        steps = [node.name for node in result.job_def.nodes_in_topological_order]
+        return cls(result.success, failures, [asset_name(s) for s in steps if s not in started])

@@ -39,6 +39,8 @@ def reporting_period(warehouse: Path) -> dict | None:
     if not warehouse.exists():
         return None
     with duckdb.connect(str(warehouse), read_only=True) as con:
+        # A missing table must not resolve to a Python variable of the same name.
+        con.execute("SET python_enable_replacements = false")
         try:
             row = con.execute("SELECT as_of_date, first_month, as_of_source FROM staging.reporting_period").fetchone()
         except duckdb.CatalogException:

@@ -26,7 +26,7 @@ class Warehouse(dg.ConfigurableResource):
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._run_connection = duckdb.connect(self.path)
+        self._run_connection = _open(self.path, read_only=False)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._run_connection is not None:
@@ -40,7 +40,7 @@ class Warehouse(dg.ConfigurableResource):
             return
         if not read_only:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(self.path, read_only=read_only)
+        con = _open(self.path, read_only)
         try:
             yield con
         finally:
@@ -107,3 +107,11 @@ class Warehouse(dg.ConfigurableResource):
                 con.rollback()
                 raise
         return frame.height
+
+
+def _open(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(path, read_only=read_only)
+    # Only registered frames are visible: a missing table must not resolve to
+    # a Python variable that happens to share its name.
+    con.execute("SET python_enable_replacements = false")
+    return con

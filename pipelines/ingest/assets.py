@@ -42,7 +42,7 @@ def build_raw_asset(extract: Extract) -> dg.AssetsDefinition:
         try:
             read = [to_raw(read_text_table(p), extract, load_aliases(), settings.pseudonym_key) for p in files]
         except ExtractFileError as error:
-            raise dg.Failure(description=f"{extract.name}: {error}") from error
+            raise dg.Failure(description=str(error)) from error
         rows = pl.concat([empty_raw(extract)] + [frame for frame, _ in read], how="vertical")
         reports = pl.DataFrame([report for _, report in read], schema=RAW_REPORT_SCHEMA)
         warehouse.replace(f"raw.{extract.name}", rows)
