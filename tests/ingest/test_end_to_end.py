@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from pipelines.cli import main
 from pipelines.ingest.assets import REFERENCE_DIR
 from pipelines.ingest.contract import EXTRACTS, LOAD_ORDER
-from pipelines.ingest.files import landing_files, read_text_table
-from pipelines.ingest.headers import normalise_header
+from pipelines.ingest.files import extract_of, landing_files, read_text_table
+from pipelines.ingest.headers import load_aliases, map_headers, normalise_header
 from tests.conftest import query, run_pipeline
 
 PERSONAL_HEADERS = {"nom", "prenom", "nir", "adresse", "commentaire"}
@@ -99,10 +99,13 @@ def test_each_planted_defect_lands_in_quarantine_with_its_rule(messy_demo, messy
 def test_personal_columns_and_original_ids_appear_nowhere_in_the_warehouse(messy_demo, messy_warehouse):
     secrets: set[str] = set()
     for path in landing_files(messy_demo):
+        extract = EXTRACTS[extract_of(path.name)]
         table = read_text_table(path)
+        header_map = map_headers(path.name, table.headers, extract, load_aliases())
         for header in table.headers:
-            normalised = normalise_header(header)
-            if normalised in PERSONAL_HEADERS or normalised in ("matricule", "employeeid", "carerid", "childid"):
+            column = header_map.columns.get(header)
+            personal = column is None and normalise_header(header) in PERSONAL_HEADERS
+            if personal or (column is not None and extract.column(column).pseudonymised):
                 secrets |= set(table.rows[header].drop_nulls().str.strip_chars().to_list())
     secrets = {s for s in secrets if len(s) >= 4}
     assert secrets, "the messy demo should carry names, NIR and ids to test against"
