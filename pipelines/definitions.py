@@ -11,6 +11,7 @@ from pipelines.progress import PROGRESS_LOGGER, progress_logger
 from pipelines.resources import VivierSettings
 from pipelines.settings import apply_defaults
 from pipelines.warehouse import Warehouse
+from pipelines.workforce.assets import workforce_assets, workforce_checks
 
 # Unset VIVIER_* variables take the contract's defaults before EnvVar reads them.
 apply_defaults()
@@ -24,7 +25,8 @@ nightly_refresh = dg.define_asset_job(
 )
 
 defs = dg.Definitions(
-    assets=[*ingest_assets],
+    assets=[*ingest_assets, *workforce_assets],
+    asset_checks=[*workforce_checks],
     jobs=[nightly_refresh],
     # The console logger stays the default; `vivier run` swaps in the progress lines.
     loggers={"console": dg.colored_console_logger, PROGRESS_LOGGER: progress_logger},

@@ -1,0 +1,344 @@
+"""Workforce assets (group `workforce`): thin wrappers that read staging, call the pure
+transforms of `metrics` and `recruitment`, write `marts.*` and say what they found.
+
+The asset checks call the pure predicates of `checks`."""
+
+import dagster as dg
+import polars as pl
+
+from pipelines.warehouse import Warehouse
+from pipelines.workforce import checks, metrics, recruitment, summaries
+from pipelines.workforce.months import Period
+
+STAFF = dg.AssetKey(["staging", "staff"])
+BUDGET = dg.AssetKey(["staging", "budgeted_posts"])
+ESTABLISHMENTS = dg.AssetKey(["staging", "establishments"])
+POSTINGS = dg.AssetKey(["staging", "job_postings"])
+APPLICATIONS = dg.AssetKey(["staging", "applications"])
+PERIOD = dg.AssetKey(["staging", "reporting_period"])
+# Below these sizes a rate says more about chance than about the establishment.
+TOP_MIN_BUDGETED_FTE = 5.0
+TOP_MIN_AVG_HEADCOUNT = 10.0
+
+
+def _period(warehouse: Warehouse) -> Period:
+    return Period.from_table(warehouse.read("staging.reporting_period"))
+
+
+def _scan(warehouse: Warehouse, table: str) -> pl.LazyFrame:
+    return warehouse.read(table).lazy()
+
+
+def _numbers(**values: float | int | None) -> dict:
+    """Numeric metadata (plotted by the UI across runs), leaving out what could not be computed."""
+    return {k: dg.MetadataValue.float(round(float(v), 6)) for k, v in values.items() if v is not None}
+
+
+@dg.asset(
+    key=["marts", "workforce_monthly"],
+    deps=[STAFF, BUDGET, ESTABLISHMENTS, PERIOD],
+    group_name="workforce",
+    kinds={"polars", "duckdb"},
+    description="Per month, establishment and job family: month-end headcount and fte, hires, exits, "
+    "voluntary exits, budgeted and vacant fte, vacancy rate (contract section 4).",
+)
+def workforce_monthly(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    period = _period(warehouse)
+    table = metrics.workforce_monthly(
+        _scan(warehouse, "staging.staff"), _scan(warehouse, "staging.budgeted_posts"), period
+    ).collect()
+    rows = warehouse.replace("marts.workforce_monthly", table)
+    latest = period.as_of.replace(day=1)
+    by_establishment = summaries.vacancy_by_establishment(table.lazy(), latest).filter(
+        pl.col("budgeted_fte") >= TOP_MIN_BUDGETED_FTE
+    )
+    top = summaries.top_establishments(
+        by_establishment, _scan(warehouse, "staging.establishments"), "vacancy_rate",
+        ["budgeted_fte", "vacant_fte", "vacancy_rate"],
+    )  # fmt: skip
+    as_of_month = table.filter(pl.col("month") == latest)
+    return dg.MaterializeResult(
+        metadata={
+            "rows": rows,
+            "months": table["month"].n_unique(),
+            "as_of_month": str(latest),
+            **_numbers(
+                vacancy_rate=summaries.organisation_vacancy_rate(table.lazy(), latest),
+                vacant_fte=as_of_month["vacant_fte"].sum(),
+                budgeted_fte=as_of_month["budgeted_fte"].sum(),
+                fte=as_of_month["fte"].sum(),
+            ),
+            "highest_vacancy": dg.MetadataValue.md(
+                f"{latest:%m/%Y}, establishments budgeted {TOP_MIN_BUDGETED_FTE:g} fte or more\n\n"
+                + summaries.markdown(top)
+            ),
+        }
+    )
+
+
+def _turnover_result(warehouse: Warehouse, table_name: str, table: pl.DataFrame, period: Period) -> dict:
+    rows = warehouse.replace(table_name, table)
+    latest = period.as_of.replace(day=1)
+    org = table.filter((pl.col("scope") == "ALL") & (pl.col("month") == latest))
+    org_row = org.row(0, named=True) if org.height else {}
+    return {
+        "rows": rows,
+        "as_of_month": str(latest),
+        **_numbers(
+            turnover_rate=org_row.get("turnover_rate"),
+            voluntary_turnover_rate=org_row.get("voluntary_turnover_rate"),
+            rotation_rate=org_row.get("rotation_rate"),
+            headcount=org_row.get("headcount"),
+        ),
+    }
+
+
+@dg.asset(
+    key=["marts", "turnover_12m"],
+    deps=[STAFF, ESTABLISHMENTS, PERIOD],
+    group_name="workforce",
+    kinds={"polars", "duckdb"},
+    description="Per month and scope (ALL, ESTABLISHMENT, JOB_FAMILY, TERRITORY): turnover, voluntary "
+    "turnover and rotation (taux de rotation) over the last 12 months, with their counts.",
+)
+def turnover_12m(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    period = _period(warehouse)
+    establishments = _scan(warehouse, "staging.establishments")
+    table = metrics.turnover_12m(_scan(warehouse, "staging.staff"), establishments, period).collect()
+    metadata = _turnover_result(warehouse, "marts.turnover_12m", table, period)
+    top = summaries.top_establishments(
+        table.lazy().filter(
+            (pl.col("scope") == "ESTABLISHMENT")
+            & (pl.col("month") == period.as_of.replace(day=1))
+            & (pl.col("avg_headcount") >= TOP_MIN_AVG_HEADCOUNT)
+        ).rename({"scope_id": "establishment_id"}),
+        establishments, "turnover_rate", ["avg_headcount", "exits_12m", "turnover_rate", "voluntary_turnover_rate"],
+    )  # fmt: skip
+    metadata["highest_turnover"] = dg.MetadataValue.md(
+        f"{period.as_of:%m/%Y}, 12 months, establishments with an average headcount of "
+        f"{TOP_MIN_AVG_HEADCOUNT:g} or more\n\n" + summaries.markdown(top)
+    )
+    return dg.MaterializeResult(metadata=metadata)
+
+
+@dg.asset(
+    key=["marts", "turnover_12m_by_organisation"],
+    deps=[STAFF, ESTABLISHMENTS, PERIOD],
+    group_name="workforce",
+    kinds={"polars", "duckdb"},
+    description="turnover_12m for each organisation (association) of the establishments: scope ORGANISATION, "
+    "distinct employees per organisation.",
+)
+def turnover_12m_by_organisation(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    period = _period(warehouse)
+    table = metrics.turnover_12m(
+        _scan(warehouse, "staging.staff"), _scan(warehouse, "staging.establishments"), period, scopes=("ORGANISATION",)
+    ).collect()
+    return dg.MaterializeResult(metadata=_turnover_result(warehouse, "marts.turnover_12m_by_organisation", table,
+                                                          period))  # fmt: skip
+
+
+@dg.asset(
+    key=["marts", "exits_by_reason"],
+    deps=[STAFF, PERIOD],
+    group_name="workforce",
+    kinds={"polars", "duckdb"},
+    description="Exits per month, job family and exit reason (moves and renewals are not exits).",
+)
+def exits_by_reason(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    table = metrics.exits_by_reason(_scan(warehouse, "staging.staff"), _period(warehouse)).collect()
+    rows = warehouse.replace("marts.exits_by_reason", table)
+    reasons = table.group_by("exit_reason").agg(pl.col("exits").sum()).sort("exits", descending=True)
+    return dg.MaterializeResult(
+        metadata={
+            "rows": rows,
+            "exits": int(table["exits"].sum()),
+            "by_reason": dg.MetadataValue.md(summaries.markdown(reasons)),
+        }
+    )
+
+
+@dg.asset(
+    key=["marts", "early_attrition"],
+    deps=[STAFF, PERIOD],
+    group_name="workforce",
+    kinds={"polars", "duckdb"},
+    description="Per hire cohort month and job family: hires and how many left within 3, 6 and 12 months; "
+    "cohorts not yet observed that long are marked (observed_Nm false) and left null.",
+)
+def early_attrition(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    table = metrics.early_attrition(_scan(warehouse, "staging.staff"), _period(warehouse)).collect()
+    rows = warehouse.replace("marts.early_attrition", table)
+    observed = table.filter(pl.col("observed_12m"))
+    return dg.MaterializeResult(
+        metadata={
+            "rows": rows,
+            **_numbers(attrition_rate_12m=(observed["left_within_12m"].sum() / observed["hires"].sum())
+                       if observed["hires"].sum() else None),
+        }  # fmt: skip
+    )
+
+
+@dg.asset(
+    key=["marts", "long_vacancies"],
+    deps=[dg.AssetKey(["marts", "workforce_monthly"]), PERIOD],
+    group_name="workforce",
+    kinds={"polars", "duckdb"},
+    description="Budgeted posts vacant three months or more in a row: per establishment and job family, "
+    "each run of vacant months, and whether it is still going at the as-of month.",
+)
+def long_vacancies(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    table = metrics.long_vacancies(_scan(warehouse, "marts.workforce_monthly"), _period(warehouse)).collect()
+    rows = warehouse.replace("marts.long_vacancies", table)
+    ongoing = table.filter(pl.col("ongoing"))
+    return dg.MaterializeResult(
+        metadata={"rows": rows, **_numbers(ongoing=ongoing.height, ongoing_vacant_fte=ongoing["last_vacant_fte"].sum())}
+    )
+
+
+@dg.asset(
+    key=["marts", "time_to_fill"],
+    deps=[POSTINGS, PERIOD],
+    group_name="workforce",
+    kinds={"polars", "duckdb"},
+    description="One row per job posting: days to fill (FILLED only), and the age of postings still open "
+    "on the as-of date.",
+)
+def time_to_fill(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    table = recruitment.time_to_fill(_scan(warehouse, "staging.job_postings"), _period(warehouse)).collect()
+    rows = warehouse.replace("marts.time_to_fill", table)
+    return dg.MaterializeResult(
+        metadata={
+            "rows": rows,
+            **_numbers(
+                median_days_to_fill=table["days_to_fill"].median(),
+                open_postings=table["still_open"].sum(),
+                median_open_days=table["open_days"].median(),
+            ),
+        }
+    )
+
+
+@dg.asset(
+    key=["marts", "recruitment_funnel"],
+    deps=[POSTINGS, APPLICATIONS, PERIOD],
+    group_name="workforce",
+    kinds={"polars", "duckdb"},
+    description="Per quarter of application, job family and channel: postings, applications, screened, "
+    "interviewed, offered, hired, withdrawn, and conversion rates stage to stage.",
+)
+def recruitment_funnel(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    table = recruitment.recruitment_funnel(
+        _scan(warehouse, "staging.job_postings"), _scan(warehouse, "staging.applications"), _period(warehouse)
+    ).collect()
+    rows = warehouse.replace("marts.recruitment_funnel", table)
+    applications, hired = table["applications"].sum(), table["hired"].sum()
+    return dg.MaterializeResult(
+        metadata={"rows": rows, **_numbers(applications=applications,
+                                           hire_rate=hired / applications if applications else None)},  # fmt: skip
+    )
+
+
+def _bounds_result(warehouse: Warehouse, table: str, bounds: dict) -> dg.AssetCheckResult:
+    faults = checks.rates_out_of_bounds(_scan(warehouse, f"marts.{table}"), bounds).collect()
+    return dg.AssetCheckResult(
+        passed=faults.height == 0,
+        description=f"{faults.height} row(s) of marts.{table} have a rate out of bounds." if faults.height else None,
+        metadata={
+            "rows_out_of_bounds": faults.height,
+            "bounds": ", ".join(f"{c} in [{lo}, {hi if hi is not None else 'inf'}]" for c, (lo, hi) in bounds.items()),
+            **({"first_faults": dg.MetadataValue.md(summaries.markdown(faults.head(10)))} if faults.height else {}),
+        },
+    )
+
+
+@dg.asset_check(asset=workforce_monthly, blocking=True,
+                description="Every month from the first month of data to the as-of month with a contract or a "
+                            "budget in force has rows.")  # fmt: skip
+def months_have_no_gaps(warehouse: Warehouse) -> dg.AssetCheckResult:
+    period = _period(warehouse)
+    staff, budget = _scan(warehouse, "staging.staff"), _scan(warehouse, "staging.budgeted_posts")
+    missing = checks.uncovered_months(_scan(warehouse, "marts.workforce_monthly"), staff, budget, period).collect()
+    first = checks.first_data_month(staff, budget, period).collect().item()
+    reported = warehouse.query("SELECT count(DISTINCT month) FROM marts.workforce_monthly").item()
+    return dg.AssetCheckResult(
+        passed=missing.height == 0,
+        description=None if missing.height == 0 else "Months with contracts or budget but no row: "
+        + ", ".join(str(m) for m in missing["month"].head(12)),
+        metadata={"first_month_of_data": str(first), "as_of_month": str(period.as_of.replace(day=1)),
+                  "months_reported": reported, "months_missing": missing.height},
+    )  # fmt: skip
+
+
+@dg.asset_check(asset=workforce_monthly, blocking=True,
+                description="fte, budgeted and vacant fte are >= 0 and the vacancy rate is in [0, 1], never NaN.")
+def vacancy_rates_are_within_bounds(warehouse: Warehouse) -> dg.AssetCheckResult:
+    return _bounds_result(warehouse, "workforce_monthly", checks.RATE_BOUNDS["workforce_monthly"])
+
+
+@dg.asset_check(asset=turnover_12m, blocking=True,
+                description="Turnover, voluntary turnover and rotation are >= 0 (never NaN or inf), and voluntary "
+                            "exits never outnumber exits.")  # fmt: skip
+def turnover_rates_are_within_bounds(warehouse: Warehouse) -> dg.AssetCheckResult:
+    result = _bounds_result(warehouse, "turnover_12m", checks.RATE_BOUNDS["turnover_12m"])
+    above = checks.voluntary_above_all(_scan(warehouse, "marts.turnover_12m")).collect().height
+    return dg.AssetCheckResult(
+        passed=result.passed and above == 0,
+        description=result.description or (f"{above} row(s) with more voluntary exits than exits." if above else None),
+        metadata={**result.metadata, "voluntary_above_all": above},
+    )
+
+
+@dg.asset_check(asset=turnover_12m, blocking=True,
+                description="Organisation headcount rolls forward: end = start + hires - exits, once the two "
+                            "edge cases of contract section 4 are accounted for (several contracts of one person "
+                            "starting or ending the same day; leavers whose last day is the month's last "
+                            "day).")  # fmt: skip
+def headcount_rolls_forward(warehouse: Warehouse) -> dg.AssetCheckResult:
+    period = _period(warehouse)
+    table = checks.roll_forward(_scan(warehouse, "marts.turnover_12m"), _scan(warehouse, "staging.staff"), period)
+    table = table.collect()
+    wrong = table.filter(pl.col("unexplained") != 0)
+    return dg.AssetCheckResult(
+        passed=wrong.height == 0,
+        description=None if wrong.height == 0 else f"{wrong.height} month(s) where headcount does not roll forward.",
+        metadata={
+            "months_checked": table.height,
+            "months_where_end_equals_start_plus_hires_minus_exits": (table["plain_difference"] == 0).sum(),
+            "same_day_extra_hires": int(table["same_day_extra_hires"].sum()),
+            "same_day_extra_exits": int(table["same_day_extra_exits"].sum()),
+            "month_end_leavers": int(table["month_end_leavers"].sum()),
+            "months_unexplained": wrong.height,
+            **({"unexplained": dg.MetadataValue.md(summaries.markdown(wrong.head(10)))} if wrong.height else {}),
+        },
+    )
+
+
+@dg.asset_check(asset=recruitment_funnel, blocking=True, description="Every conversion rate is in [0, 1].")
+def conversion_rates_are_within_bounds(warehouse: Warehouse) -> dg.AssetCheckResult:
+    return _bounds_result(warehouse, "recruitment_funnel", checks.RATE_BOUNDS["recruitment_funnel"])
+
+
+@dg.asset_check(asset=early_attrition, blocking=True, description="Every attrition rate is in [0, 1].")
+def attrition_rates_are_within_bounds(warehouse: Warehouse) -> dg.AssetCheckResult:
+    return _bounds_result(warehouse, "early_attrition", checks.RATE_BOUNDS["early_attrition"])
+
+
+workforce_assets = [
+    workforce_monthly,
+    turnover_12m,
+    turnover_12m_by_organisation,
+    exits_by_reason,
+    early_attrition,
+    long_vacancies,
+    time_to_fill,
+    recruitment_funnel,
+]
+workforce_checks = [
+    months_have_no_gaps,
+    vacancy_rates_are_within_bounds,
+    turnover_rates_are_within_bounds,
+    headcount_rolls_forward,
+    conversion_rates_are_within_bounds,
+    attrition_rates_are_within_bounds,
+]

@@ -1,0 +1,13 @@
+-- Monthly vacancy per organisation (the association an establishment belongs to):
+-- budgeted, filled and vacant fte summed over its cells; vacancy rate = vacant / budgeted.
+SELECT
+    w.month,
+    e.organisation,
+    sum(w.budgeted_fte) AS budgeted_fte,
+    sum(w.fte) AS fte,
+    sum(w.vacant_fte) AS vacant_fte,
+    sum(w.vacant_fte) / nullif(sum(w.budgeted_fte), 0) AS vacancy_rate
+FROM marts.workforce_monthly AS w
+JOIN staging.establishments AS e USING (establishment_id)
+GROUP BY w.month, e.organisation
+ORDER BY w.month, e.organisation

@@ -1,0 +1,16 @@
+-- Monthly vacancy per territory: budgeted, filled and vacant fte summed over the
+-- establishment x job family cells of the territory (vacant fte is per cell, so an
+-- overstaffed cell does not hide a vacancy elsewhere); vacancy rate = vacant / budgeted.
+SELECT
+    w.month,
+    e.territory_id,
+    t.name AS territory_name,
+    sum(w.budgeted_fte) AS budgeted_fte,
+    sum(w.fte) AS fte,
+    sum(w.vacant_fte) AS vacant_fte,
+    sum(w.vacant_fte) / nullif(sum(w.budgeted_fte), 0) AS vacancy_rate
+FROM marts.workforce_monthly AS w
+JOIN staging.establishments AS e USING (establishment_id)
+LEFT JOIN staging.territories AS t USING (territory_id)
+GROUP BY w.month, e.territory_id, t.name
+ORDER BY w.month, e.territory_id
