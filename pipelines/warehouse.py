@@ -71,21 +71,27 @@ class Warehouse(dg.ConfigurableResource):
         """Replaces `table` by `frame` in one transaction; gives the rows written."""
         return self.replace_many({table: frame})[table]
 
-    def replace_many(self, tables: dict[str, pl.DataFrame | pl.LazyFrame]) -> dict[str, int]:
-        """Replaces several tables in one transaction: all are written, or none."""
-        frames = {t: f.collect() if isinstance(f, pl.LazyFrame) else f for t, f in tables.items()}
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Gives a connection inside a transaction: committed if the block ends, rolled back if it raises."""
         with self.connect() as con:
             con.begin()
             try:
-                for table, frame in frames.items():
-                    con.execute(f"CREATE SCHEMA IF NOT EXISTS {table.split('.')[0]}")
-                    con.register("incoming", frame)
-                    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM incoming")
-                    con.unregister("incoming")
+                yield con
                 con.commit()
             except BaseException:
                 con.rollback()
                 raise
+
+    def replace_many(self, tables: dict[str, pl.DataFrame | pl.LazyFrame]) -> dict[str, int]:
+        """Replaces several tables in one transaction: all are written, or none."""
+        frames = {t: f.collect() if isinstance(f, pl.LazyFrame) else f for t, f in tables.items()}
+        with self.transaction() as con:
+            for table, frame in frames.items():
+                con.execute(f"CREATE SCHEMA IF NOT EXISTS {table.split('.')[0]}")
+                con.register("incoming", frame)
+                con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM incoming")
+                con.unregister("incoming")
         return {t: f.height for t, f in frames.items()}
 
     def replace_part(self, table: str, column: str, value: str, frame: pl.DataFrame) -> int:
@@ -93,19 +99,13 @@ class Warehouse(dg.ConfigurableResource):
 
         For tables that several assets share, each owning its own slice
         (quarantine rows of one extract, say)."""
-        with self.connect() as con:
-            con.begin()
-            try:
-                con.execute(f"CREATE SCHEMA IF NOT EXISTS {table.split('.')[0]}")
-                con.register("incoming", frame)
-                con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM incoming LIMIT 0")
-                con.execute(f"DELETE FROM {table} WHERE {column} = ?", [value])
-                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
-                con.unregister("incoming")
-                con.commit()
-            except BaseException:
-                con.rollback()
-                raise
+        with self.transaction() as con:
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {table.split('.')[0]}")
+            con.register("incoming", frame)
+            con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM incoming LIMIT 0")
+            con.execute(f"DELETE FROM {table} WHERE {column} = ?", [value])
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+            con.unregister("incoming")
         return frame.height
 
 
