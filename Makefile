@@ -32,8 +32,9 @@ run: install  ## Write demo extracts if the landing folder is empty, then load a
 test: install  ## Run the test suite
 	$(BIN)/pytest
 
-bench: install  ## Time demo-data and vivier run (BENCH_SCALES="small departement national")
+bench: install  ## Time demo-data, vivier run and the workforce marts against pandas (BENCH_SCALES="small departement national")
 	$(BIN)/python benchmarks/scales.py $(foreach s,$(or $(BENCH_SCALES),small departement),--scale $(s))
+	$(BIN)/python benchmarks/workforce.py $(foreach s,$(filter-out small,$(or $(BENCH_SCALES),departement)),--scale $(s))
 
 serve: install  ## Start the Dagster UI and daemon on http://127.0.0.1:3000
 	$(BIN)/dagster dev -h 127.0.0.1 -p 3000
