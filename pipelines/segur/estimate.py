@@ -1,0 +1,526 @@
+"""The Ségur effect: a staggered difference in differences by imputation, beside the naive two-way one.
+
+Who is compared with whom. A cell (establishment x job family) is covered from
+the month its family's measure took effect. Its outcome in covered months is
+compared with what it would have been without the measure, *imputed* from the
+cells not (yet) covered (Borusyak, Jaravel & Spiess, 2024): a model with one
+level per cell and one per calendar month is fitted on the uncovered
+cell-months only, and predicts the covered ones. Already-covered cells never
+serve as a comparison, so the estimate stays valid when waves are covered at
+different dates and their effects differ or grow over time; the naive two-way
+fixed-effects regression on all cell-months does use them, and is written
+beside it to show the difference.
+
+A covered cell-month can only be imputed when its month still has uncovered
+cells and its cell was observed uncovered; the others (every month once all
+families are covered, cells opened after their coverage) are left out and
+counted, and the estimate is the average effect over the cell-months kept.
+
+- voluntary_exit_rate (voluntary exits / month-end headcount): the monthly
+  hazard is modelled multiplicatively, a Poisson model of the counts with the
+  headcount as exposure (log link, cell and month levels), fitted with pyfixest
+  `fepois`. Relative effect = observed / imputed voluntary exits - 1 over the
+  covered cell-months; effect in rate units = (observed - imputed) / headcount.
+  95 % intervals: cluster bootstrap over establishments (the whole procedure
+  redone on resampled establishments), normal on the log ratio.
+- vacancy_rate (vacant / budgeted fte, weights budgeted fte): linear
+  imputation, Gardner's two-stage `did2s` in pyfixest, whose standard errors
+  account for the first stage, clustered by establishment.
+
+The pre-trend test asks whether covered cells already drifted away from the
+others in the 24 months before coverage: on uncovered cell-months only, six
+four-month lead indicators are added to the model, and the p-value is the Wald
+test (clustered by establishment) that all six are zero.
+
+pyfixest is imported inside the functions: it takes seconds to import and
+`import pipelines.definitions` must stay fast.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import polars as pl
+
+OUTCOMES = ("voluntary_exit_rate", "vacancy_rate")
+ESTIMATORS = {
+    "voluntary_exit_rate": ("imputation_poisson", "twfe_poisson"),
+    "vacancy_rate": ("imputation_did2s", "twfe_ols"),
+}
+WINDOW = 24  # event-study months on each side of coverage
+LEAD_BIN = 4  # months per lead indicator of the pre-trend test
+Z = 1.959963984540054
+BOOTSTRAP_REPS = 499
+# Fewer establishments than this make cluster-robust intervals unreliable (said in the note).
+MIN_ESTABLISHMENTS = 10
+# Below this many expected exits, a month's ratio is noise (event study only).
+MIN_EXPECTED_EXITS = 5.0
+
+EFFECT_SCHEMA = {
+    "outcome": pl.String, "estimator": pl.String, "estimate": pl.Float64, "ci_low": pl.Float64,
+    "ci_high": pl.Float64, "relative_estimate": pl.Float64, "relative_ci_low": pl.Float64,
+    "relative_ci_high": pl.Float64, "n_units": pl.Int64, "pre_trend_p_value": pl.Float64,
+    "counterfactual_level": pl.Float64, "n_establishments": pl.Int64, "n_covered_cell_months": pl.Int64,
+    "n_covered_cell_months_left_out": pl.Int64, "first_month": pl.Date, "last_month": pl.Date, "note": pl.String,
+}  # fmt: skip
+EVENT_SCHEMA = {
+    "outcome": pl.String, "estimator": pl.String, "rel_month": pl.Int32, "estimate": pl.Float64,
+    "ci_low": pl.Float64, "ci_high": pl.Float64, "relative_estimate": pl.Float64, "relative_ci_low": pl.Float64,
+    "relative_ci_high": pl.Float64, "n_cell_months": pl.Int64, "note": pl.String,
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SegurEstimates:
+    effect: pl.DataFrame  # marts.segur_effect
+    event_study: pl.DataFrame  # marts.segur_event_study
+    note: str | None  # why no estimate could be made at all, if so
+
+
+def why_no_estimate(panel: pl.DataFrame) -> str | None:
+    """Gives, in words for a director, why the panel cannot support any estimate; None when it can."""
+    rows = panel.filter((pl.col("headcount") > 0) | (pl.col("budgeted_fte") > 0))
+    if rows.height == 0:
+        return "No estimate: the workforce tables are empty, so there is nothing to compare."
+    ever = rows.filter(pl.col("cover_month").is_not_null())
+    if ever.height == 0:
+        return ("No estimate: no job family in the data is covered by a Ségur measure (segur_measures has no "
+                "row for them and this employer kind), so there is no covered group to compare with the "
+                "others.")  # fmt: skip
+    if rows.filter(pl.col("covered")).height == 0:
+        return ("No estimate: no month of the data is covered yet (every measure takes effect after the last "
+                "reported month), so there is no 'after' to look at.")  # fmt: skip
+    never = rows.filter(pl.col("cover_month").is_null())
+    starts = ever["cover_month"].unique()
+    if never.height == 0 and starts.len() == 1:
+        return (f"No estimate: every job family in the data was covered from the same month ({starts[0]:%m/%Y}), "
+                "so no family not (yet) covered is left to show what would have happened without the measure: "
+                "its effect cannot be told apart from everything else that changed that month.")  # fmt: skip
+    if rows.filter(pl.col("covered")).join(
+        rows.filter(~pl.col("covered")).select("month").unique(), on="month", how="semi"
+    ).height == 0:
+        return ("No estimate: in every covered month, every job family was already covered, so no family not "
+                "(yet) covered is left to compare with.")  # fmt: skip
+    return None
+
+
+def estimate_segur_effect(
+    panel: pl.DataFrame, bootstrap_reps: int = BOOTSTRAP_REPS, seed: int = 20220401
+) -> SegurEstimates:
+    """Gives marts.segur_effect (one row per outcome and estimator) and marts.segur_event_study
+    (effect by month relative to coverage, -24 ... +24) from the Ségur panel.
+
+    When no estimate can be made, the rows are there with null figures and a `note` saying why."""
+    note = why_no_estimate(panel)
+    if note is not None:
+        return SegurEstimates(_empty_effect(note), _empty_events(note), note)
+    effects, events = [], []
+    exits = _sample(panel, "voluntary_exit_rate")
+    vacancy = _sample(panel, "vacancy_rate")
+    for name, sample, run in (
+        ("voluntary_exit_rate", exits, lambda s: _exits(s, bootstrap_reps, seed)),
+        ("vacancy_rate", vacancy, _vacancy),
+    ):
+        why = _why_not_outcome(sample)
+        if why:
+            effects.append(_empty_effect(why, outcomes=(name,)))
+            events.append(_empty_events(why, outcomes=(name,)))
+            continue
+        with warnings.catch_warnings():
+            # pyfixest reports cells with no event (separation) and empty leads; both are expected here.
+            warnings.simplefilter("ignore", UserWarning)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            rows, event_rows = run(sample)
+        effects.append(pl.DataFrame(rows, schema=EFFECT_SCHEMA))
+        events.append(pl.DataFrame(event_rows, schema=EVENT_SCHEMA))
+    return SegurEstimates(pl.concat(effects), pl.concat(events).sort("outcome", "estimator", "rel_month"), None)
+
+
+# ---------------------------------------------------------------------------------------------- samples
+
+
+def _sample(panel: pl.DataFrame, outcome: str) -> pd.DataFrame:
+    """Gives the cell-months an outcome is defined on, with integer codes, weights and the imputable flag."""
+    weight = "headcount" if outcome == "voluntary_exit_rate" else "budgeted_fte"
+    rows = panel.filter(pl.col(weight) > 0, pl.col(outcome).is_not_null())
+    untreated_months = rows.filter(~pl.col("covered")).select("month").unique()
+    untreated_cells = rows.filter(~pl.col("covered")).select("establishment_id", "job_family").unique()
+    frame = (
+        rows.with_columns(
+            cell=pl.concat_str("establishment_id", "job_family", separator="|"),
+            month_id=(pl.col("month").dt.year() * 12 + pl.col("month").dt.month()).cast(pl.Int64),
+            y=pl.col("voluntary_exits").cast(pl.Float64) if outcome == "voluntary_exit_rate" else pl.col(outcome),
+            w=pl.col(weight).cast(pl.Float64),
+            _month_ok=pl.col("month").is_in(untreated_months["month"].implode()),
+        )
+        .join(untreated_cells.with_columns(_cell_ok=pl.lit(True)), on=["establishment_id", "job_family"], how="left")
+        .with_columns(imputable=pl.col("covered") & pl.col("_month_ok") & pl.col("_cell_ok").fill_null(False))
+        .with_columns(
+            lead_bin=pl.when(~pl.col("covered") & pl.col("rel_month").is_between(-WINDOW, -1))
+            .then((-pl.col("rel_month") - 1) // LEAD_BIN + 1)
+            .otherwise(0)
+            .cast(pl.Int32)
+        )
+        .drop("_month_ok", "_cell_ok")
+        .with_columns(
+            cell_code=pl.col("cell").rank("dense").cast(pl.Int64) - 1,
+            month_code=pl.col("month_id").rank("dense").cast(pl.Int64) - 1,
+        )
+    )
+    return frame.to_pandas()
+
+
+def _why_not_outcome(sample: pd.DataFrame) -> str | None:
+    if not len(sample):
+        return "No estimate: this outcome is not defined on any cell-month (no headcount or no budget)."
+    if not sample["imputable"].any():
+        return ("No estimate: no covered cell-month has a comparison (its month has no cell not yet covered, "
+                "or the cell was never observed before its coverage).")  # fmt: skip
+    if sample["covered"].all():
+        return "No estimate: every cell-month of this outcome is covered."
+    return None
+
+
+def _frame_facts(sample: pd.DataFrame) -> dict:
+    used = sample[~sample["covered"] | sample["imputable"]]
+    return {
+        "n_units": int(used["cell"].nunique()),
+        "n_establishments": int(used["establishment_id"].nunique()),
+        "n_covered_cell_months": int(used["imputable"].sum()),
+        "n_covered_cell_months_left_out": int((sample["covered"] & ~sample["imputable"]).sum()),
+        "first_month": pd.Timestamp(used["month"].min()).date(),
+        "last_month": pd.Timestamp(used["month"].max()).date(),
+    }
+
+
+# ---------------------------------------------------------------------------------------------- exits
+
+
+def fit_poisson_two_way(y: np.ndarray, exposure: np.ndarray, cell: np.ndarray, month: np.ndarray,
+                        weights: np.ndarray | None = None, tol: float = 1e-12, max_iter: int = 5000
+                        ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Gives the multiplicative cell and month levels (exp of the fixed effects) of the Poisson
+    maximum-likelihood fit y ~ exposure x cell level x month level, with observation weights.
+
+    The likelihood equations say that, per cell and per month, fitted counts add up to observed
+    counts; alternating those two conditions (iterative proportional fitting) reaches the maximum,
+    the same fit pyfixest's `fepois` gives (tests/segur/test_estimate.py), in milliseconds, which the
+    bootstrap needs. A cell or month with no event gets level 0: its likelihood grows without bound
+    as its fixed effect goes to minus infinity."""
+    w = np.ones_like(y, dtype=float) if weights is None else weights
+    wy, wh = w * y, w * exposure
+    n_cells, n_months = int(cell.max()) + 1, int(month.max()) + 1
+    cell_events = np.bincount(cell, wy, n_cells)
+    month_events = np.bincount(month, wy, n_months)
+    cell_level, month_level = np.ones(n_cells), np.ones(n_months)
+    for _ in range(max_iter):
+        cell_level = _divide(cell_events, np.bincount(cell, wh * month_level[month], n_cells))
+        month_level = _divide(month_events, np.bincount(month, wh * cell_level[cell], n_months))
+        fitted = np.bincount(cell, wh * cell_level[cell] * month_level[month], n_cells)
+        if np.max(np.abs(fitted - cell_events)) <= tol * max(cell_events.sum(), 1.0):
+            break
+    return cell_level, month_level
+
+
+def _divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    out = np.zeros_like(a)
+    np.divide(a, b, out=out, where=(a > 0) & (b > 0))
+    return out
+
+
+def _poisson_counterfactual(sample: pd.DataFrame, weights: np.ndarray | None = None) -> np.ndarray:
+    """Gives the expected voluntary exits of every imputable covered cell-month without the measure,
+    from the Poisson model (cell and month levels, headcount as exposure) fitted on uncovered cell-months."""
+    untreated = ~sample["covered"].to_numpy()
+    cell = sample["cell_code"].to_numpy()
+    month = sample["month_code"].to_numpy()
+    w = None if weights is None else weights[untreated]
+    cell_level, month_level = fit_poisson_two_way(
+        sample["y"].to_numpy(float)[untreated], sample["headcount"].to_numpy(float)[untreated],
+        cell[untreated], month[untreated], w,
+    )  # fmt: skip
+    treated = sample["imputable"].to_numpy()
+    return sample["headcount"].to_numpy(float)[treated] * cell_level[cell[treated]] * month_level[month[treated]]
+
+
+def imputed_voluntary_exits(panel: pl.DataFrame) -> pl.DataFrame:
+    """Gives every covered cell-month the voluntary-exit estimate uses, with its observed voluntary
+    exits and those expected without the measure (`expected_without_measure`)."""
+    sample = _sample(panel, "voluntary_exit_rate")
+    treated = sample.loc[sample["imputable"].to_numpy()]
+    return pl.from_pandas(
+        treated[["month", "establishment_id", "job_family", "segur_group", "rel_month", "headcount", "y"]]
+        .rename(columns={"y": "voluntary_exits"})
+        .assign(expected_without_measure=_poisson_counterfactual(sample))
+    ).with_columns(pl.col("month").cast(pl.Date))
+
+
+def _ratios(treated: pd.DataFrame, mu: np.ndarray, w: np.ndarray) -> tuple[float, float, np.ndarray, np.ndarray]:
+    """Gives observed/imputed - 1 and (observed - imputed)/headcount overall, and the ratio per rel_month."""
+    y, h = treated["y"].to_numpy(float) * w, treated["headcount"].to_numpy(float) * w
+    m = mu * w
+    rel = treated["rel_month"].to_numpy()
+    ks = np.arange(0, WINDOW + 1)
+    by_k_y = np.array([y[rel == k].sum() for k in ks])
+    by_k_m = np.array([m[rel == k].sum() for k in ks])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        by_k = by_k_y / by_k_m - 1
+    return y.sum() / m.sum() - 1, (y.sum() - m.sum()) / h.sum(), by_k, by_k_m
+
+
+def _exits(sample: pd.DataFrame, reps: int, seed: int) -> tuple[list[dict], list[dict]]:
+    import pyfixest as pf
+
+    facts = _frame_facts(sample)
+    treated = sample.loc[sample["imputable"].to_numpy()]
+    mu = _poisson_counterfactual(sample)
+    ones = np.ones(len(treated))
+    relative, att, by_k, by_k_mu = _ratios(treated, mu, ones)
+    level = mu.sum() / treated["headcount"].sum()
+
+    # Cluster bootstrap: establishments drawn with replacement; a drawn establishment counts as
+    # many times as it is drawn (frequency weights give the same fit as stacking the copies).
+    rng = np.random.default_rng(seed)
+    establishments = sample["establishment_id"].unique()
+    codes = pd.Categorical(sample["establishment_id"], categories=establishments).codes
+    draws = []
+    for _ in range(reps):
+        times = np.bincount(rng.integers(0, len(establishments), len(establishments)), minlength=len(establishments))
+        w_all = times[codes].astype(float)
+        w_t = w_all[sample["imputable"].to_numpy()]
+        if w_t.sum() == 0:
+            continue
+        r, a, k, _ = _ratios(treated, _poisson_counterfactual(sample, w_all), w_t)
+        draws.append((r, a, k))
+    ratios = np.array([d[0] for d in draws])
+    se_att = float(np.nanstd([d[1] for d in draws], ddof=1))
+    if np.all(ratios > -1) and relative > -1:
+        se_log = float(np.std(np.log1p(ratios), ddof=1))
+        rel_low, rel_high = math.expm1(math.log1p(relative) - Z * se_log), math.expm1(math.log1p(relative) + Z * se_log)
+    else:  # some draws have no voluntary exit at all among covered cells: no log scale
+        finite = ratios[np.isfinite(ratios)]
+        rel_low, rel_high = (float(v) for v in np.percentile(finite, [2.5, 97.5])) if finite.size else (None, None)
+    caution = (f" Only {facts['n_establishments']} establishments: too few for a reliable interval."
+               if facts["n_establishments"] < MIN_ESTABLISHMENTS else "")  # fmt: skip
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # months with no draw of their own
+        # Percentiles: a month's ratio has a small denominator, and a few draws make it explode.
+        low_k, high_k = np.nanpercentile(np.array([d[2] for d in draws]), [2.5, 97.5], axis=0)
+
+    pre_p = _pre_trend_p(sample, poisson=True)
+    rows = [
+        {
+            "outcome": "voluntary_exit_rate", "estimator": "imputation_poisson", "estimate": att,
+            "ci_low": att - Z * se_att, "ci_high": att + Z * se_att, "relative_estimate": relative,
+            "relative_ci_low": rel_low, "relative_ci_high": rel_high,
+            "pre_trend_p_value": pre_p, "counterfactual_level": level, **facts,
+            "note": f"Poisson imputation; 95 % intervals from {len(draws)} bootstrap draws of establishments."
+            + caution,
+        }  # fmt: skip
+    ]
+    # Naive: one "covered" coefficient on every cell-month, already-covered cells as comparisons.
+    full = sample.assign(log_h=np.log(sample["headcount"].to_numpy(float)), d=sample["covered"].astype(float))
+    fit = pf.fepois("y ~ d | cell + month_id", data=full, offset="log_h", vcov={"CRV1": "establishment_id"})
+    b, se = float(fit.coef()["d"]), float(fit.se()["d"])
+    cov = full[full["covered"]]
+    observed_rate = cov["y"].sum() / cov["headcount"].sum()
+    twfe_level = observed_rate / math.exp(b)
+    rows.append({
+        "outcome": "voluntary_exit_rate", "estimator": "twfe_poisson",
+        "estimate": twfe_level * math.expm1(b), "ci_low": twfe_level * math.expm1(b - Z * se),
+        "ci_high": twfe_level * math.expm1(b + Z * se), "relative_estimate": math.expm1(b),
+        "relative_ci_low": math.expm1(b - Z * se), "relative_ci_high": math.expm1(b + Z * se),
+        "pre_trend_p_value": pre_p, "counterfactual_level": twfe_level,
+        **_frame_facts(sample.assign(imputable=sample["covered"])),
+        "note": "Naive two-way fixed effects (Poisson): already-covered cells serve as comparisons; biased when "
+                "effects differ between waves or grow over time.",
+    })  # fmt: skip
+
+    events = _lead_events(sample, "voluntary_exit_rate", "imputation_poisson", poisson=True)
+    rel = treated["rel_month"].to_numpy()
+    for k in range(0, WINDOW + 1):
+        n = int((rel == k).sum())
+        if n == 0 or by_k_mu[k] < MIN_EXPECTED_EXITS:
+            events.append(_no_event("voluntary_exit_rate", "imputation_poisson", k, n, few=n > 0))
+            continue
+        lvl = by_k_mu[k] / treated.loc[rel == k, "headcount"].sum()
+        lo, hi = float(low_k[k]), float(high_k[k])
+        events.append({
+            "outcome": "voluntary_exit_rate", "estimator": "imputation_poisson", "rel_month": k,
+            "estimate": lvl * by_k[k], "ci_low": lvl * lo, "ci_high": lvl * hi, "relative_estimate": by_k[k],
+            "relative_ci_low": lo, "relative_ci_high": hi, "n_cell_months": n, "note": None,
+        })  # fmt: skip
+    return rows, events
+
+
+# ---------------------------------------------------------------------------------------------- vacancy
+
+
+def _vacancy(sample: pd.DataFrame) -> tuple[list[dict], list[dict]]:
+    import pyfixest as pf
+
+    facts = _frame_facts(sample)
+    used = sample[~sample["covered"] | sample["imputable"]].copy()
+    used["d"] = used["covered"].astype(bool)
+    used["d_post"] = used["covered"].astype(float)
+    fit = pf.did2s(used, yname="y", first_stage="~ 0 | cell + month_id", second_stage="~ d_post",
+                   treatment="d", cluster="establishment_id", weights="w")  # fmt: skip
+    rows = []
+    b, se = _coef(fit, "d_post")
+    cov = used[used["d"]]
+    observed = float(np.average(cov["y"], weights=cov["w"]))
+    pre_p = _pre_trend_p(sample, poisson=False)
+    rows.append(_linear_row("imputation_did2s", b, se, observed, pre_p, facts,
+                            "Linear imputation (Gardner's did2s), weights budgeted fte."))  # fmt: skip
+    full = sample.assign(d=sample["covered"].astype(float))
+    naive = pf.feols("y ~ d | cell + month_id", data=full, weights="w", vcov={"CRV1": "establishment_id"})
+    b2, se2 = float(naive.coef()["d"]), float(naive.se()["d"])
+    cov2 = full[full["covered"]]
+    rows.append(_linear_row(
+        "twfe_ols", b2, se2, float(np.average(cov2["y"], weights=cov2["w"])), pre_p,
+        _frame_facts(sample.assign(imputable=sample["covered"])),
+        "Naive two-way fixed effects (weighted OLS): already-covered cells serve as comparisons.",
+    ))  # fmt: skip
+
+    events = _lead_events(sample, "vacancy_rate", "imputation_did2s", poisson=False)
+    used["k"] = np.where(used["d"], used["rel_month"].fillna(-1).astype(int).clip(upper=WINDOW + 1), -1)
+    by_k = pf.did2s(used, yname="y", first_stage="~ 0 | cell + month_id", second_stage="~ i(k, ref=-1)",
+                    treatment="d", cluster="establishment_id", weights="w")  # fmt: skip
+    coefs, ses = by_k.coef(), by_k.se()
+    for k in range(0, WINDOW + 1):
+        at_k = used[used["d"] & (used["k"] == k)]
+        name = next((c for c in coefs.index if _level_of(c) == k), None)
+        if name is None or not len(at_k):
+            events.append(_no_event("vacancy_rate", "imputation_did2s", k, len(at_k)))
+            continue
+        lvl = float(np.average(at_k["y"], weights=at_k["w"]))
+        events.append(_linear_event("imputation_did2s", k, float(coefs[name]), float(ses[name]), lvl, len(at_k)))
+    return rows, events
+
+
+def _linear_row(estimator: str, b: float, se: float, observed: float, pre_p: float | None, facts: dict,
+                note: str) -> dict:  # fmt: skip
+    lo, hi = b - Z * se, b + Z * se
+    base = observed - b  # the covered cells' level without the measure
+    return {
+        "outcome": "vacancy_rate", "estimator": estimator, "estimate": b, "ci_low": lo, "ci_high": hi,
+        "relative_estimate": _safe_div(b, observed - b), "relative_ci_low": _safe_div(lo, observed - lo),
+        "relative_ci_high": _safe_div(hi, observed - hi), "pre_trend_p_value": pre_p, "counterfactual_level": base,
+        **facts, "note": note,
+    }  # fmt: skip
+
+
+def _linear_event(estimator: str, k: int, b: float, se: float, observed: float, n: int) -> dict:
+    lo, hi = b - Z * se, b + Z * se
+    return {
+        "outcome": "vacancy_rate", "estimator": estimator, "rel_month": k, "estimate": b, "ci_low": lo,
+        "ci_high": hi, "relative_estimate": _safe_div(b, observed - b), "relative_ci_low": _safe_div(lo, observed - lo),
+        "relative_ci_high": _safe_div(hi, observed - hi), "n_cell_months": n, "note": None,
+    }  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------- pre-trends
+
+
+def _lead_model(sample: pd.DataFrame, columns: list[str], poisson: bool):
+    import pyfixest as pf
+
+    untreated = sample.loc[~sample["covered"].to_numpy()].copy()
+    untreated["log_h"] = np.log(untreated["headcount"].clip(lower=1e-9).to_numpy(float))
+    present = [c for c in columns if untreated[c].any()]
+    if not present:
+        return None, []
+    formula = "y ~ " + " + ".join(present) + " | cell + month_id"
+    vcov = {"CRV1": "establishment_id"}
+    if poisson:
+        return pf.fepois(formula, data=untreated, offset="log_h", vcov=vcov), present
+    return pf.feols(formula, data=untreated, weights="w", vcov=vcov), present
+
+
+def _pre_trend_p(sample: pd.DataFrame, poisson: bool) -> float | None:
+    """Gives the p-value of the Wald test that covered cells did not drift in the 24 months before coverage."""
+    from scipy import stats
+
+    bins = range(1, WINDOW // LEAD_BIN + 1)
+    leads = sample.assign(**{f"lead_{j}": (sample["lead_bin"] == j).astype(float) for j in bins})
+    fit, present = _lead_model(leads, [f"lead_{j}" for j in bins], poisson)
+    if fit is None:
+        return None
+    b = fit.coef()[present].to_numpy()
+    v = np.asarray(fit._vcov)[np.ix_(range(len(present)), range(len(present)))]
+    stat = float(b @ np.linalg.pinv(v) @ b)
+    return float(stats.chi2.sf(stat, len(present)))
+
+
+def _lead_events(sample: pd.DataFrame, outcome: str, estimator: str, poisson: bool) -> list[dict]:
+    """Gives the event-study rows -24 ... -1: each month's lead coefficient on uncovered cell-months."""
+    ks = range(-WINDOW, 0)
+    rel = sample["rel_month"].fillna(0).astype(int)
+    cols = {f"lead_m{-k}": ((~sample["covered"]) & sample["rel_month"].notna() & (rel == k)).astype(float) for k in ks}
+    fit, present = _lead_model(sample.assign(**cols), list(cols), poisson)
+    coefs = fit.coef() if fit is not None else {}
+    ses = fit.se() if fit is not None else {}
+    out = []
+    for k in ks:
+        name = f"lead_m{-k}"
+        at_k = sample[cols[name].astype(bool)]
+        if name not in present or not np.isfinite(coefs.get(name, np.nan)):
+            out.append(_no_event(outcome, estimator, k, len(at_k)))
+            continue
+        b, se = float(coefs[name]), float(ses[name])
+        if poisson:
+            rate = at_k["y"].sum() / at_k["headcount"].sum()
+            lvl = rate / math.exp(b)
+            out.append({
+                "outcome": outcome, "estimator": estimator, "rel_month": k, "estimate": lvl * math.expm1(b),
+                "ci_low": lvl * math.expm1(b - Z * se), "ci_high": lvl * math.expm1(b + Z * se),
+                "relative_estimate": math.expm1(b), "relative_ci_low": math.expm1(b - Z * se),
+                "relative_ci_high": math.expm1(b + Z * se), "n_cell_months": len(at_k), "note": "pre-period lead",
+            })  # fmt: skip
+        else:
+            row = _linear_event(estimator, k, b, se, float(np.average(at_k["y"], weights=at_k["w"])), len(at_k))
+            out.append({**row, "outcome": outcome, "note": "pre-period lead"})
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+
+def _coef(fit, name: str) -> tuple[float, float]:
+    coefs, ses = fit.coef(), fit.se()
+    key = next(c for c in coefs.index if c == name or c.startswith(name))
+    return float(coefs[key]), float(ses[key])
+
+
+def _level_of(name: str) -> int | None:
+    """Gives the level of a pyfixest `i(k, ref=-1)` coefficient name (`C(k, ...)[T.3]` or `k::3`)."""
+    text = name.split("T.")[-1] if "T." in name else name.split("::")[-1]
+    try:
+        return int(float(text.rstrip("]")))
+    except ValueError:
+        return None
+
+
+def _safe_div(a: float, b: float) -> float | None:
+    return a / b if b and np.isfinite(b) and b > 0 else None
+
+
+def _no_event(outcome: str, estimator: str, k: int, n: int, few: bool = False) -> dict:
+    why = (f"No estimate: fewer than {MIN_EXPECTED_EXITS} voluntary exits expected this month without the measure."
+           if few else "No estimate: no cell-month this far from coverage has a comparison.")  # fmt: skip
+    return {"outcome": outcome, "estimator": estimator, "rel_month": k, "n_cell_months": n, "note": why}
+
+
+def _empty_effect(note: str, outcomes: tuple[str, ...] = OUTCOMES) -> pl.DataFrame:
+    rows = [{"outcome": o, "estimator": e, "note": note} for o in outcomes for e in ESTIMATORS[o]]
+    return pl.DataFrame(rows, schema=EFFECT_SCHEMA)
+
+
+def _empty_events(note: str, outcomes: tuple[str, ...] = OUTCOMES) -> pl.DataFrame:
+    rows = [{"outcome": o, "estimator": ESTIMATORS[o][0], "rel_month": k, "note": note}
+            for o in outcomes for k in range(-WINDOW, WINDOW + 1)]  # fmt: skip
+    return pl.DataFrame(rows, schema=EVENT_SCHEMA)

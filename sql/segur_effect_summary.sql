@@ -1,0 +1,22 @@
+-- The Ségur effect, one row per outcome: the chosen estimate (imputation) beside the naive
+-- two-way fixed-effects one, as percentages, with the pre-trend warning and why no number
+-- was made when none could be.
+SELECT
+    c.outcome,
+    round(100 * c.relative_estimate, 1) AS change_pct,
+    round(100 * c.relative_ci_low, 1) AS change_pct_low,
+    round(100 * c.relative_ci_high, 1) AS change_pct_high,
+    c.relative_ci_high < 0 OR c.relative_ci_low > 0 AS excludes_zero,
+    round(100 * n.relative_estimate, 1) AS naive_change_pct,
+    c.pre_trend_p_value,
+    c.pre_trend_p_value < 0.05 AS pre_trend_warning,
+    c.n_units,
+    c.n_establishments,
+    c.first_month,
+    c.last_month,
+    c.note
+FROM marts.segur_effect AS c
+LEFT JOIN marts.segur_effect AS n
+    ON n.outcome = c.outcome AND n.estimator LIKE 'twfe%'
+WHERE c.estimator LIKE 'imputation%'
+ORDER BY c.outcome

@@ -1,0 +1,118 @@
+"""The estimate on hand-made panels: exact effects recovered, and no number where none can be made."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pytest
+
+from pipelines.segur.estimate import WINDOW, estimate_segur_effect, fit_poisson_two_way, imputed_voluntary_exits
+from tests.segur.helpers import known_panel
+
+WAVES = {"SOIN": dt.date(2022, 1, 1), "SOCIO": dt.date(2022, 4, 1), "TOUS": dt.date(2024, 1, 1)}
+
+
+def row(result, outcome: str, estimator: str) -> dict:
+    table = result.effect.filter(outcome=outcome, estimator=estimator)
+    assert table.height == 1
+    return table.row(0, named=True)
+
+
+@pytest.fixture(scope="module")
+def constant():
+    return estimate_segur_effect(known_panel(WAVES), bootstrap_reps=20)
+
+
+def test_an_exact_twenty_percent_drop_is_recovered(constant):
+    chosen = row(constant, "voluntary_exit_rate", "imputation_poisson")
+    assert chosen["relative_estimate"] == pytest.approx(-0.2, abs=1e-9)
+    assert chosen["relative_ci_low"] - 1e-6 <= -0.2 <= chosen["relative_ci_high"] + 1e-6
+    # In outcome units: 20 % of the level the covered cells would have had.
+    assert chosen["estimate"] == pytest.approx(-0.2 * chosen["counterfactual_level"], rel=1e-9)
+    assert chosen["note"].startswith("Poisson imputation")
+
+
+def test_covered_months_without_an_uncovered_family_are_left_out(constant):
+    chosen = row(constant, "voluntary_exit_rate", "imputation_poisson")
+    # From 01/2024 every family is covered: nothing shows what would have happened without the measure.
+    assert chosen["last_month"] == dt.date(2023, 12, 1)
+    assert chosen["n_covered_cell_months_left_out"] == 3 * 6 * 12
+    assert chosen["n_units"] == 18 and chosen["n_establishments"] == 6
+
+
+def test_a_constant_effect_is_also_found_by_the_naive_regression(constant):
+    assert row(constant, "voluntary_exit_rate", "twfe_poisson")["relative_estimate"] == pytest.approx(-0.2, abs=1e-6)
+
+
+def test_vacancies_with_no_effect_give_zero(constant):
+    chosen = row(constant, "vacancy_rate", "imputation_did2s")
+    assert chosen["estimate"] == pytest.approx(0.0, abs=1e-9)
+    assert chosen["relative_estimate"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_the_pre_trend_test_finds_a_drift_before_coverage_and_none_when_there_is_none():
+    from pipelines.segur.estimate import _pre_trend_p, _sample
+
+    calm = _sample(known_panel(WAVES, noise_seed=1), "voluntary_exit_rate")
+    # Exits already falling in the year before coverage (anticipation): 25 % lower.
+    drifting = _sample(known_panel(WAVES, before=lambda k: -0.25 if k >= -12 else 0.0, noise_seed=1),
+                       "voluntary_exit_rate")  # fmt: skip
+    assert _pre_trend_p(calm, poisson=True) > 0.05
+    assert _pre_trend_p(drifting, poisson=True) < 0.001
+
+
+def test_event_study_has_every_month_from_minus_24_to_plus_24(constant):
+    exits = constant.event_study.filter(outcome="voluntary_exit_rate")
+    assert exits["rel_month"].to_list() == list(range(-WINDOW, WINDOW + 1))
+    after = exits.filter(pl.col("rel_month").is_between(0, 20))
+    assert after["relative_estimate"].to_numpy() == pytest.approx(np.full(21, -0.2), abs=1e-9)
+    # 24 months after the first wave, every family is covered: no comparison is left.
+    assert exits.filter(rel_month=24)["estimate"].item() is None
+
+
+def test_growing_effects_bias_the_naive_regression_but_not_the_imputation():
+    def growing(k):  # -5 % at coverage, -15 % two years on
+        return -0.05 * (1 + k / 12)
+
+    panel = known_panel(WAVES, effect=growing)
+    result = estimate_segur_effect(panel, bootstrap_reps=20)
+    cells = imputed_voluntary_exits(panel)
+    planted = (cells["expected_without_measure"] * growing(cells["rel_month"])
+               ).sum() / cells["expected_without_measure"].sum()  # fmt: skip
+    chosen = row(result, "voluntary_exit_rate", "imputation_poisson")["relative_estimate"]
+    assert chosen == pytest.approx(planted, abs=1e-9)
+    naive = row(result, "voluntary_exit_rate", "twfe_poisson")["relative_estimate"]
+    assert abs(naive - planted) > 0.2 * abs(planted)
+
+
+def test_no_covered_family_gives_the_reason_not_a_number():
+    result = estimate_segur_effect(known_panel({"A": None, "B": None}), bootstrap_reps=5)
+    assert result.note and "no job family in the data is covered" in result.note
+    assert result.effect.height == 4 and result.effect["estimate"].null_count() == 4
+    assert set(result.effect["note"]) == {result.note}
+    assert result.event_study["estimate"].null_count() == result.event_study.height
+
+
+def test_all_covered_at_once_gives_the_reason_not_a_number():
+    result = estimate_segur_effect(known_panel({"A": dt.date(2022, 4, 1), "B": dt.date(2022, 4, 1)}), bootstrap_reps=5)
+    assert result.note and "covered from the same month (04/2022)" in result.note
+    assert result.effect["relative_estimate"].null_count() == 4
+
+
+def test_poisson_two_way_fit_matches_pyfixest():
+    import pyfixest as pf
+
+    rng = np.random.default_rng(3)
+    cells, months = 30, 24
+    cell, month = np.repeat(np.arange(cells), months), np.tile(np.arange(months), cells)
+    exposure = rng.integers(1, 20, cell.size).astype(float)
+    y = rng.poisson(exposure * 0.05 * np.exp(rng.normal(0, 0.3, cells))[cell] * (1 + 0.5 * (month > 12)))
+    cell_level, month_level = fit_poisson_two_way(y.astype(float), exposure, cell, month)
+    ours = exposure * cell_level[cell] * month_level[month]
+    data = pd.DataFrame({"y": y, "cell": cell, "month": month, "log_h": np.log(exposure)})
+    fit = pf.fepois("y ~ 1 | cell + month", data=data, offset="log_h", vcov="iid")
+    kept = ours > 0  # pyfixest drops cells with no event (separation)
+    assert np.asarray(fit.predict(type="response")) == pytest.approx(ours[kept], rel=1e-5)
