@@ -59,21 +59,36 @@ def progress_logger(init_context) -> logging.Logger:
 
 @dataclass
 class RunOutcome:
-    """What a run did: whether it succeeded, each failure's message, and what was skipped."""
+    """What a run did: whether it succeeded, each failure's message (failed blocking checks
+    included), what was skipped, and the checks that failed as warnings."""
 
     success: bool
     failures: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @classmethod
     def from_result(cls, result) -> RunOutcome:
-        failures, started = {}, set()
+        failures, started, warnings = {}, set(), []
         for event in result.all_events:
             if event.is_step_start:
                 started.add(event.step_key)
+            if event.event_type_value == "ASSET_CHECK_EVALUATION":
+                check = event.event_specific_data
+                if check.passed:
+                    continue
+                where = f"{'/'.join(check.asset_key.path)}: {check.check_name}"
+                text = check.description or "failed"
+                if check.blocking and check.severity == dg.AssetCheckSeverity.ERROR:
+                    failures[where] = text
+                else:
+                    warnings.append(f"{where}: {text}")
             if event.is_step_failure:
                 data = event.step_failure_data
                 user = data.user_failure_data
+                # A failed blocking check fails its step with a generic error: its own message is kept instead.
+                if data.error and data.error.cls_name == "DagsterAssetCheckFailedError":
+                    continue
                 failures[asset_name(event.step_key)] = user.description if user else data.error.message.strip()
         steps = [node.name for node in result.job_def.nodes_in_topological_order]
-        return cls(result.success, failures, [asset_name(s) for s in steps if s not in started])
+        return cls(result.success, failures, [asset_name(s) for s in steps if s not in started], warnings)

@@ -62,6 +62,7 @@ def run_summary(warehouse: Path, outcome: RunOutcome, warnings: list[str]) -> st
         if t["files"] == 0:
             warnings = [*warnings, f"{name}: no file in the landing folder; loaded as an empty table."]
 
+    warnings = [*warnings, *outcome.warnings]
     if warnings:
         lines += ["", "Warnings:"] + [f"  - {w}" for w in warnings]
     if outcome.failures:

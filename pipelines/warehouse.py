@@ -64,8 +64,8 @@ class Warehouse(dg.ConfigurableResource):
             found = con.execute(
                 "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
                 [schema, name],
-            ).fetchone()
-        return bool(found and found[0])
+            ).fetchall()  # fetchall: fetchone leaves the result open on the run's shared connection
+        return bool(found[0][0])
 
     def replace(self, table: str, frame: pl.DataFrame | pl.LazyFrame) -> int:
         """Replaces `table` by `frame` in one transaction; gives the rows written."""

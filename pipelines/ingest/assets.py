@@ -2,7 +2,7 @@
 `staging/<extract>` (typed, checked rows; the rest in quarantine), plus the
 reporting period that every mart is computed for."""
 
-
+import datetime as dt
 from pathlib import Path
 
 import dagster as dg
@@ -40,9 +40,14 @@ def build_raw_asset(extract: Extract) -> dg.AssetsDefinition:
         if not files:
             context.log.warning(f"No file for the {extract.name} extract in {settings.landing_dir}: it loads empty.")
         try:
-            read = [to_raw(read_text_table(p), extract, load_aliases(), settings.pseudonym_key) for p in files]
+            tables = [read_text_table(p) for p in files]
+            read = [to_raw(t, extract, load_aliases(), settings.pseudonym_key) for t in tables]
         except ExtractFileError as error:
             raise dg.Failure(description=str(error)) from error
+        for table in tables:
+            if table.lines_above_header:
+                context.log.warning(f"{table.path.name}: {table.lines_above_header} line(s) above the header "
+                                    "(a title, blank lines) were skipped.")  # fmt: skip
         rows = pl.concat([empty_raw(extract)] + [frame for frame, _ in read], how="vertical")
         reports = pl.DataFrame([report for _, report in read], schema=RAW_REPORT_SCHEMA)
         warehouse.replace(f"raw.{extract.name}", rows)
@@ -100,25 +105,95 @@ def build_staging_asset(extract: Extract) -> dg.AssetsDefinition:
     return staging_extract
 
 
-@dg.asset(
-    key=["staging", "reporting_period"],
-    deps=[dg.AssetKey(["staging", name]) for name in period.EVENT_DATES],
-    group_name="ingest",
-    kinds={"duckdb"},
-    description="The as-of date (last day reported) and the window of months every mart covers.",
+PERIOD = dg.AssetKey(["staging", "reporting_period"])
+FUTURE_EVENTS_CHECK = "event_dates_are_not_in_the_future"
+AS_OF_CHECK = "as_of_date_is_not_in_the_future"
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            key=PERIOD,
+            deps=[dg.AssetKey(["staging", name]) for name in period.EVENT_DATES],
+            group_name="ingest",
+            kinds={"duckdb"},
+            description="The as-of date (last day reported) and the window of months every mart covers.",
+        )
+    ],
+    check_specs=[
+        dg.AssetCheckSpec(AS_OF_CHECK, asset=PERIOD, blocking=True,
+                          description="The as-of date is not after today: no month is reported before it is over."),
+    ]
+    # The as-of date reads only each extract's latest event date, so this asset checks those
+    # dates itself. An asset that checks its upstream assets is not held back by their
+    # blocking checks: when one fails, the marts that read that extract are stopped and the
+    # others still run, instead of every mart waiting on this period. (Dagster only lets an
+    # asset check another asset's key with `allow_arbitrary_check_specs`, a hidden option;
+    # tests/quality/test_blocking.py shows the behaviour this relies on.) These checks are not
+    # blocking: the one above stops the marts when a future date moves the as-of date.
+    + [
+        dg.AssetCheckSpec(FUTURE_EVENTS_CHECK, asset=dg.AssetKey(["staging", name]),
+                          description=f"No {column} after today: the latest event date sets the as-of date.")
+        for name, column in period.EVENT_DATES.items()
+    ],  # fmt: skip
+    allow_arbitrary_check_specs=True,
 )
 def reporting_period(context: dg.AssetExecutionContext, warehouse: Warehouse, settings: VivierSettings):
+    today = dt.date.today()
     latest = warehouse.query(
-        "SELECT max(d) AS d FROM ("
-        + " UNION ALL ".join(f"SELECT max({c}) AS d FROM staging.{t}" for t, c in period.EVENT_DATES.items())
-        + ")"
-    ).item()
-    table = period.reporting_period(latest, settings.as_of_date(), settings.history_months)
+        " UNION ALL ".join(
+            f"""SELECT '{t}' AS extract, '{c}' AS column, count(*) FILTER (WHERE {c} > DATE '{today}') AS future_rows,
+                       max({c}) AS latest_date, arg_max(source_file || ' row ' || source_row, {c}) AS latest_row
+                FROM staging.{t}"""
+            for t, c in period.EVENT_DATES.items()
+        )
+    )
+    table = period.reporting_period(latest["latest_date"].max(), settings.as_of_date(), settings.history_months)
     warehouse.replace("staging.reporting_period", table)
     row = table.row(0, named=True)
     context.log.info(f"As-of date {row['as_of_date']} ({row['as_of_source']}), months from {row['first_month']}.")
-    return dg.MaterializeResult(
-        metadata={k: str(v) for k, v in row.items() if k in ("as_of_date", "first_month", "as_of_source")}
+    yield dg.MaterializeResult(
+        asset_key=PERIOD,
+        metadata={k: str(v) for k, v in row.items() if k in ("as_of_date", "first_month", "as_of_source")},
+    )
+    yield from _date_checks(period.future_events(latest, today, row["as_of_source"]), today, row)
+
+
+def _date_checks(events: list[dict], today: dt.date, period_row: dict):
+    """Gives the reporting period's checks: per event extract, no date after today (a warning);
+    and the as-of date not after today (blocking: every mart would be wrong)."""
+    for event in events:
+        yield dg.AssetCheckResult(
+            check_name=FUTURE_EVENTS_CHECK,
+            asset_key=dg.AssetKey(["staging", event["extract"]]),
+            passed=event["passed"],
+            severity=dg.AssetCheckSeverity.WARN,
+            description=None if event["passed"] else _future_events_message(event, today),
+            metadata={"rows_after_today": event["future_rows"], "latest": str(event["latest_date"]),
+                      "latest_row": event["latest_row"] or "", "today": str(today)},  # fmt: skip
+        )
+    culprits = [e for e in events if e["moves_as_of"]]
+    yield dg.AssetCheckResult(
+        check_name=AS_OF_CHECK,
+        asset_key=PERIOD,
+        passed=not culprits,
+        description=None if not culprits else (
+            f"The as-of date {period_row['as_of_date']} is after today ({today}): it is taken from the latest "
+            "event date, so every mart would report a month before it is over. "
+            + " ".join(_future_events_message(e, today) for e in culprits)
+        ),  # fmt: skip
+        metadata={"as_of_date": str(period_row["as_of_date"]), "as_of_source": period_row["as_of_source"],
+                  "today": str(today)},  # fmt: skip
+    )
+
+
+def _future_events_message(event: dict, today: dt.date) -> str:
+    name, column = event["extract"], event["column"]
+    return (
+        f"{name}: {event['future_rows']} row(s) with {column} after today ({today}), the latest "
+        f"{event['latest_date']} ({event['latest_row']}). Correct {column} in the {name} extract if it is a typo; "
+        "if rows that have not happened yet are exported on purpose, leave them out, or set VIVIER_AS_OF to the "
+        "last complete month."
     )
 
 

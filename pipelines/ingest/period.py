@@ -58,3 +58,20 @@ def reporting_period(latest_event: dt.date | None, as_of: dt.date | None, histor
         },
         schema_overrides={"latest_event_date": pl.Date},
     )
+
+
+def future_events(latest: pl.DataFrame, today: dt.date, as_of_source: str) -> list[dict]:
+    """Gives, per event extract, whether its event dates are all in the past, and whether one
+    that is not moves the as-of date past today.
+
+    `latest` holds per extract: `extract`, `column`, `future_rows` (rows dated after today),
+    `latest_date` and `latest_row` (where the latest one is). An event after today is
+    wrong data; when the as-of date comes from the extracts and the event falls in a later
+    month, it also makes the as-of date a day not yet come (`moves_as_of`): every mart
+    would report a month before it is over. With VIVIER_AS_OF set, it cannot."""
+    derived = as_of_source != "VIVIER_AS_OF"
+    return [
+        row | {"passed": row["future_rows"] == 0,
+               "moves_as_of": derived and row["latest_date"] is not None and default_as_of(row["latest_date"]) > today}
+        for row in latest.iter_rows(named=True)
+    ]  # fmt: skip

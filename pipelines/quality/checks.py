@@ -1,0 +1,128 @@
+"""The suites of `expectations/` as Dagster asset checks on their tables.
+
+Per table, one step runs its suite once and gives two checks: its blocking expectations
+(a failure stops every asset downstream of the table, in the same run) and its
+warnings; warnings that read staging tables the table is not loaded after run in a
+step of their own (see `split`). Each run's outcomes are appended to
+`quality.validation_results`."""
+
+import dataclasses
+import datetime as dt
+import math
+
+import dagster as dg
+
+from pipelines.ingest.contract import EXTRACTS
+from pipelines.quality import gx, messages
+from pipelines.quality.results import append_results, previous_row_count, result_rows
+from pipelines.quality.suites import BLOCKING, ROW_COUNT_TOLERANCE, WARNING, Suite, load_suites
+from pipelines.warehouse import Warehouse
+
+CHECK_NAMES = {BLOCKING: "blocking_expectations_are_met", WARNING: "warning_expectations_are_met"}
+OTHER_TABLES_CHECK = "expectations_on_other_tables_are_met"
+SEVERITIES = {BLOCKING: dg.AssetCheckSeverity.ERROR, WARNING: dg.AssetCheckSeverity.WARN}
+
+
+def parameters(previous_rows: int | None) -> dict:
+    """Gives the run-time values the suites refer to as GX parameters: the fewest rows a table
+    may have without warning, against the last run."""
+    return {"min_row_count": math.floor(previous_rows * ROW_COUNT_TOLERANCE) if previous_rows else 0}
+
+
+def check_suite(suite: Suite, warehouse: Warehouse, run_id: str) -> list[gx.Outcome]:
+    """Gives the outcome of each expectation of `suite` on its table, and appends them to the results."""
+    values = parameters(previous_row_count(warehouse, suite, run_id))
+    with warehouse.connect(read_only=True) as con:
+        frame = con.sql(suite.batch_sql()).df()
+    outcomes = gx.validate(suite, frame, values)
+    append_results(warehouse, result_rows(suite, outcomes, run_id, dt.datetime.now(dt.UTC), len(frame)))
+    return outcomes
+
+
+def check_result(suite: Suite, severity: str, name: str, outcomes: list[gx.Outcome]) -> dg.AssetCheckResult:
+    """Gives the Dagster result of one severity of a suite: failed expectations, counts, a few rows."""
+    mine = [o for o in outcomes if o.expectation.severity == severity]
+    failed = [o for o in mine if not o.success]
+    return dg.AssetCheckResult(
+        asset_key=dg.AssetKey(suite.asset_key),
+        check_name=name,
+        passed=not failed,
+        severity=SEVERITIES[severity],
+        description=messages.describe(suite, failed),
+        metadata={
+            "expectations": len(mine),
+            "failed": len(failed),
+            "failed_expectations": dg.MetadataValue.md(messages.markdown(failed)) if failed else "none",
+            "suite": suite.source,
+        },
+    )
+
+
+def upstream_tables(table: str) -> set[str]:
+    """Gives the staging tables a staging table is loaded after (the extracts it refers to,
+    and theirs); for another table, none is known."""
+    schema, name = table.split(".")
+    if schema != "staging" or name not in EXTRACTS:
+        return set()
+    found = {f"staging.{r}" for r in EXTRACTS[name].references}
+    return found.union(*(upstream_tables(t) for t in found))
+
+
+def split(suite: Suite) -> tuple[Suite, Suite | None]:
+    """Gives the suite's expectations that read only the table and what it is loaded after,
+    and apart, the warnings that read other staging tables.
+
+    A check step waits for every table it reads, and when one of them fails the step is
+    skipped, and with it every asset downstream of the checked table: a warning about
+    job postings must not stop the recruitment marts because the staff extract failed."""
+    schema = suite.table.split(".")[0]
+    if schema != "staging":
+        return suite, None  # a mart is computed after the staging tables it reads
+    allowed = upstream_tables(suite.table)
+    apart = [e for e in suite.expectations if set(e.reads) - allowed]
+    if not apart:
+        return suite, None
+    wrong = [e.name for e in apart if e.severity == BLOCKING]
+    if wrong:
+        raise ValueError(f"{suite.source}: blocking expectations may read only tables {suite.table} is loaded after, "
+                         f"not {', '.join(sorted({t for e in apart for t in e.reads} - allowed))}: {', '.join(wrong)}")
+    main = [e for e in suite.expectations if e not in apart]
+    return dataclasses.replace(suite, expectations=main), dataclasses.replace(suite, expectations=apart)
+
+
+def build_suite_checks(suite: Suite) -> list[dg.AssetChecksDefinition]:
+    """Gives the Dagster checks of one suite: its blocking and warning checks, and apart, its
+    warnings that read other staging tables."""
+    main, apart = split(suite)
+    checks = [_suite_check(main, {s: CHECK_NAMES[s] for s in main.severities}, "expectations")]
+    if apart is not None:
+        checks.append(_suite_check(apart, {WARNING: OTHER_TABLES_CHECK}, "expectations_on_other_tables"))
+    return checks
+
+
+def _suite_check(suite: Suite, names: dict[str, str], step: str) -> dg.AssetChecksDefinition:
+    key = dg.AssetKey(suite.asset_key)
+    reads = [dg.AssetKey(t.split(".")) for t in suite.reads]
+    specs = [
+        dg.AssetCheckSpec(
+            name, asset=key, blocking=severity == BLOCKING, additional_deps=reads,
+            description=f"The {severity} expectations of {suite.source}: "
+            + ", ".join(e.name for e in suite.expectations if e.severity == severity),
+        )  # fmt: skip
+        for severity, name in names.items()
+    ]
+
+    @dg.multi_asset_check(
+        specs=specs,
+        name=f"{'__'.join(suite.asset_key)}__{step}",
+        description=f"Great Expectations suite {suite.source} on {suite.table}.",
+    )
+    def suite_check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
+        outcomes = check_suite(suite, warehouse, context.run.run_id)
+        for severity, name in names.items():
+            yield check_result(suite, severity, name, outcomes)
+
+    return suite_check
+
+
+quality_checks = [check for suite in load_suites() for check in build_suite_checks(suite)]

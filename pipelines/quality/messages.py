@@ -1,0 +1,43 @@
+"""What a failed suite says: to the run summary (one line per failed expectation: the
+extract, the expectation, how many rows, where, what to fix) and to the Dagster UI (a table)."""
+
+from __future__ import annotations
+
+from pipelines.quality.gx import Outcome
+from pipelines.quality.suites import Suite
+
+SHOWN_EXAMPLES = 3
+
+
+def subject(suite: Suite) -> str:
+    """Gives what the person fixing it knows the table as: its extract, or the table."""
+    schema, name = suite.table.split(".")
+    return f"{name} extract" if schema == "staging" else suite.table
+
+
+def found(outcome: Outcome) -> str:
+    """Gives what an expectation found: the rows at fault and a few of them, or what it saw."""
+    if outcome.error:
+        return f"could not be checked ({outcome.error})"
+    if outcome.unexpected_count is None:
+        return f"found {outcome.observed}" + (f", expected {outcome.expected}" if outcome.expected else "")
+    text = f"{outcome.unexpected_count} row(s)"
+    if outcome.examples:
+        text += ", e.g. " + "; ".join(outcome.examples[:SHOWN_EXAMPLES])
+    return text
+
+
+def describe(suite: Suite, failed: list[Outcome]) -> str | None:
+    """Gives the check's description: per failed expectation, what was found and the fix."""
+    if not failed:
+        return None
+    return f"{subject(suite)}: " + " | ".join(
+        f"{o.expectation.name} failed: {found(o)}. Fix: {o.expectation.fix}" for o in failed
+    )
+
+
+def markdown(failed: list[Outcome]) -> str:
+    """Gives the failed expectations as a Markdown table, for the check's metadata."""
+    lines = ["| expectation | found | fix |", "|---|---|---|"]
+    lines += [f"| {o.expectation.name} | {found(o)} | {o.expectation.fix} |".replace("\n", " ") for o in failed]
+    return "\n".join(lines)

@@ -1,0 +1,139 @@
+"""The Great Expectations bridge on the tiny landing folder: no network, examples that point
+at rows and never at people, results appended run after run, and what `vivier run` says."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.progress import RunOutcome
+from pipelines.quality.checks import check_suite
+from pipelines.quality.messages import describe
+from pipelines.quality.suites import load_suites
+from pipelines.summary import run_summary
+from tests.conftest import query
+from tests.quality.catalogue import CATALOGUE
+from tests.quality.harness import check_staging, ingest, load_warehouse
+from tests.quality.landing import write_landing
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def loaded_warehouse(tmp_path, case_id: str | None = None):
+    changes = next(c for c in CATALOGUE if c.id == case_id).changes if case_id else None
+    return load_warehouse(ingest(write_landing(tmp_path / "landing", changes)), tmp_path / "w.duckdb")
+
+
+def test_the_suites_run_with_the_network_unavailable(tmp_path):
+    """Every socket refuses to connect before Great Expectations is even imported."""
+    script = textwrap.dedent(f"""
+        import json, socket
+        attempts = []
+        def refuse(*args, **kwargs):
+            attempts.append(repr(args)[:80])
+            raise OSError("network unavailable in this test")
+        socket.socket.connect = socket.socket.connect_ex = refuse
+        socket.create_connection = socket.getaddrinfo = refuse
+
+        from pathlib import Path
+        from pipelines.ingest.contract import LOAD_ORDER
+        from tests.quality.harness import check_staging, ingest, load_warehouse
+        from tests.quality.landing import write_landing
+        warehouse = load_warehouse(ingest(write_landing(Path({str(tmp_path / 'landing')!r}))), Path({str(tmp_path / 'w.duckdb')!r}))
+        outcomes = [o for name in LOAD_ORDER for o in check_staging(warehouse, name)]
+        import great_expectations
+        print(json.dumps({{"attempts": attempts, "expectations": len(outcomes),
+                          "errors": [o.error for o in outcomes if o.error],
+                          "blocking_failed": [o.expectation.name for o in outcomes
+                                              if not o.success and o.expectation.severity == "blocking"]}}))
+    """)  # fmt: skip
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    found = json.loads(run.stdout.strip().splitlines()[-1])
+    assert found["attempts"] == []
+    assert found["expectations"] > 100 and found["errors"] == [] and found["blocking_failed"] == []
+
+
+def test_examples_point_at_the_file_and_row_with_the_value_at_fault(tmp_path):
+    outcomes = check_staging(loaded_warehouse(tmp_path, "contracts_above_full_time"), "staff")
+    above = next(o for o in outcomes if o.expectation.name == "employee_fte_is_at_most_full_time")
+    assert (above.success, above.unexpected_count, above.examples) == (False, 1, ("staff.csv row 4: 1.6",))
+
+
+def test_examples_never_show_a_pseudonym(tmp_path):
+    outcomes = check_staging(loaded_warehouse(tmp_path, "approved_carer_unknown"), "carer_enquiries")
+    unknown = next(o for o in outcomes if o.expectation.name == "carer_id_is_found_in_foster_carers")
+    assert unknown.examples == ("carer_enquiries.csv row 2",)
+
+
+def test_what_a_failure_says_names_the_extract_the_expectation_the_rows_and_the_fix(tmp_path):
+    suite = next(s for s in load_suites() if s.table == "staging.placements")
+    outcomes = check_staging(loaded_warehouse(tmp_path, "placement_before_carer_started"), "placements")
+    text = describe(suite, [o for o in outcomes if not o.success and o.expectation.severity == "blocking"])
+    assert text == (
+        "placements extract: start_date_is_not_before_carer_employment_start_date failed: 1 row(s), e.g. "
+        "placements.csv row 4: start_date 2014-06-02, carer_employment_start_date 2015-03-01. Fix: A placement "
+        "starts before its foster carer was employed: correct the placement's start_date, or the carer's "
+        "employment_start_date in foster_carers."
+    )
+
+
+def test_results_are_appended_at_every_run_and_a_rerun_replaces_its_own(tmp_path):
+    warehouse = loaded_warehouse(tmp_path)
+    suite = next(s for s in load_suites() if s.table == "staging.staff")
+    for run_id in ("run-1", "run-2", "run-2"):
+        check_suite(suite, warehouse, run_id)
+    rows = query(tmp_path / "w.duckdb", """SELECT run_id, count(*), count(DISTINCT checked_at), min(row_count)
+        FROM quality.validation_results GROUP BY run_id ORDER BY run_id""")  # fmt: skip
+    n = len(suite.expectations)
+    assert rows == [("run-1", n, 1, 5), ("run-2", n, 1, 5)]
+    columns = [c for (c,) in query(tmp_path / "w.duckdb", "SELECT column_name FROM information_schema.columns "
+                                   "WHERE table_name = 'validation_results' ORDER BY ordinal_position")]  # fmt: skip
+    assert columns[:6] == ["suite", "expectation", "success", "unexpected_count", "run_id", "checked_at"]
+
+
+def test_a_drop_in_rows_against_the_last_run_is_a_warning(tmp_path):
+    case = next(c for c in CATALOGUE if c.id == "half_exported")
+    warehouse = loaded_warehouse(tmp_path)
+    check_staging(warehouse, "staff", run_id="monday")
+    half = load_warehouse(ingest(write_landing(tmp_path / "half", case.changes)), tmp_path / "w.duckdb")
+    stable = next(o for o in check_staging(half, "staff", run_id="tuesday") if o.expectation.name == "row_count_is_stable")
+    assert (stable.success, stable.observed, stable.expected) == (False, "2", "at least 4")
+
+
+def test_failed_checks_reach_the_summary_blocking_as_failures_warnings_as_warnings(tmp_path):
+    @dg.asset(key=["staging", "staff"])
+    def staff():
+        return None
+
+    @dg.asset(key=["marts", "workforce_monthly"], deps=[staff])
+    def workforce_monthly():
+        return None
+
+    @dg.multi_asset_check(specs=[dg.AssetCheckSpec("blocking_expectations_are_met", asset=staff, blocking=True),
+                                 dg.AssetCheckSpec("warning_expectations_are_met", asset=staff)])  # fmt: skip
+    def staff_expectations():
+        yield dg.AssetCheckResult(check_name="blocking_expectations_are_met", passed=False,
+                                  description="staff extract: keys_are_unique failed: 2 row(s). Fix: ...")  # fmt: skip
+        yield dg.AssetCheckResult(check_name="warning_expectations_are_met", passed=False,
+                                  severity=dg.AssetCheckSeverity.WARN, description="staff extract: has_rows failed")  # fmt: skip
+
+    job = dg.define_asset_job("j", executor_def=dg.in_process_executor)
+    defs = dg.Definitions(assets=[staff, workforce_monthly], asset_checks=[staff_expectations], jobs=[job])
+    outcome = RunOutcome.from_result(defs.resolve_job_def("j").execute_in_process(raise_on_error=False))
+
+    assert not outcome.success
+    assert outcome.failures == {
+        "staging/staff: blocking_expectations_are_met": "staff extract: keys_are_unique failed: 2 row(s). Fix: ..."
+    }
+    assert outcome.warnings == ["staging/staff: warning_expectations_are_met: staff extract: has_rows failed"]
+    assert outcome.skipped == ["marts/workforce_monthly"]
+    text = run_summary(tmp_path / "none.duckdb", outcome, [])
+    assert "Failed:\n  - staging/staff: blocking_expectations_are_met: staff extract: keys_are_unique" in text
+    assert "Warnings:\n  - staging/staff: warning_expectations_are_met: staff extract: has_rows failed" in text
+    assert text.endswith("Run FAILED: see the messages above.")

@@ -1,0 +1,91 @@
+"""The suites as data: one per table, named as predicates, each with its fix; and the
+Dagster checks they become. Nothing here runs Great Expectations."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import dagster as dg
+import pytest
+
+from pipelines.ingest.contract import EXTRACTS
+from pipelines.quality.checks import CHECK_NAMES, OTHER_TABLES_CHECK, build_suite_checks, parameters, quality_checks
+from pipelines.quality.suites import BLOCKING, WARNING, Suite, blocking, is_found_in, load_suites, staging_suite
+
+SUITES = {s.table: s for s in load_suites()}
+PREDICATE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
+
+
+def test_every_staging_table_and_the_workforce_marts_have_a_suite():
+    assert {f"staging.{name}" for name in EXTRACTS} <= set(SUITES)
+    assert {"marts.workforce_monthly", "marts.turnover_12m", "marts.time_to_fill"} <= set(SUITES)
+
+
+@pytest.mark.parametrize("suite", SUITES.values(), ids=lambda s: s.table)
+def test_expectations_are_predicates_with_a_fix_and_a_severity(suite: Suite):
+    assert suite.source == f"expectations/{suite.table.replace('.', '_')}.py"
+    for e in suite.expectations:
+        assert PREDICATE.match(e.name), e.name
+        assert e.type.startswith("expect_"), e.type
+        assert e.severity in (BLOCKING, WARNING)
+        assert len(e.fix) > 20, e.name
+    # Required fields (keys included) block.
+    if suite.table.startswith("staging."):
+        names = {e.name for e in suite.expectations if e.severity == BLOCKING}
+        assert names & {"required_fields_are_filled", "keys_are_filled"}, names
+
+
+def test_the_batch_query_adds_the_columns_the_expectations_need():
+    sql = SUITES["staging.placements"].batch_sql()
+    assert sql.startswith("SELECT t.*,")
+    assert "AS carer_employment_start_date" in sql and "FROM staging.placements t" in sql
+    assert "t.source_file || ' row ' || t.source_row AS _row" in sql
+
+
+def test_pseudonyms_and_birth_dates_are_never_shown():
+    suite = SUITES["staging.placements"]
+    assert suite.is_private("carer_id") and suite.is_private("child_birth_date")
+    assert suite.is_private("carer_id_not_in_foster_carers")  # a column named after one
+    assert not suite.is_private("start_date")
+
+
+def test_each_suite_is_one_step_with_a_blocking_and_a_warning_check():
+    checks = {c.node_def.name: c for c in quality_checks}
+    staff = checks["staging__staff__expectations"]
+    assert {(s.name, s.blocking) for s in staff.check_specs} == {(CHECK_NAMES[BLOCKING], True),
+                                                                  (CHECK_NAMES[WARNING], False)}  # fmt: skip
+    assert {s.asset_key for s in staff.check_specs} == {dg.AssetKey(["staging", "staff"])}
+
+
+def test_warnings_that_read_a_table_not_upstream_run_apart_and_never_block():
+    checks = {c.node_def.name: c for c in quality_checks}
+    apart = checks["staging__job_postings__expectations_on_other_tables"]
+    assert [(s.name, s.blocking) for s in apart.check_specs] == [(OTHER_TABLES_CHECK, False)]
+    # the main step of job_postings does not wait for staff: a failed staff file leaves the recruitment marts alone
+    main = checks["staging__job_postings__expectations"]
+    assert dg.AssetKey(["staging", "staff"]) not in {d.asset_key for s in main.check_specs for d in s.additional_deps}
+
+
+def test_a_blocking_expectation_may_not_read_a_table_the_checked_one_does_not_wait_for():
+    suite = staging_suite("job_postings", is_found_in("contract_id", "staging.staff"))
+    with pytest.raises(ValueError, match="blocking expectations may read only tables"):
+        build_suite_checks(suite)
+
+
+def test_two_expectations_of_one_name_are_refused():
+    twice = [blocking("keys_are_unique", "expect_column_values_to_be_unique", "Give every row its id.", column="a")] * 2
+    with pytest.raises(ValueError, match="used twice: keys_are_unique"):
+        Suite("staging.territories", twice)
+
+
+def test_row_count_may_fall_by_a_fifth_at_most():
+    assert parameters(1000) == {"min_row_count": 800}
+    assert parameters(None) == {"min_row_count": 0}
+
+
+def test_loading_the_definitions_does_not_import_great_expectations():
+    code = "import sys, pipelines.definitions; print('great_expectations' in sys.modules, 'pandas' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split()[0] == "False"
