@@ -143,5 +143,10 @@ def execute_nightly_refresh(instance=None):
         return execute_nightly_refresh(instance)
 
 
+from pipelines.carers.targets import targets  # noqa: E402
+
+main.add_command(targets)
+
+
 if __name__ == "__main__":
     main()

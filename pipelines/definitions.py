@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import dagster as dg
 
+from pipelines.carers.assets import carer_assets, carer_checks
 from pipelines.ingest.assets import ingest_assets
 from pipelines.progress import PROGRESS_LOGGER, progress_logger
+from pipelines.quality.checks import quality_checks
 from pipelines.resources import VivierSettings
+from pipelines.segur.assets import segur_assets
 from pipelines.settings import apply_defaults
 from pipelines.warehouse import Warehouse
 from pipelines.workforce.assets import workforce_assets, workforce_checks
@@ -25,8 +28,8 @@ nightly_refresh = dg.define_asset_job(
 )
 
 defs = dg.Definitions(
-    assets=[*ingest_assets, *workforce_assets],
-    asset_checks=[*workforce_checks],
+    assets=[*ingest_assets, *workforce_assets, *carer_assets, *segur_assets],
+    asset_checks=[*workforce_checks, *quality_checks, *carer_checks],
     jobs=[nightly_refresh],
     # The console logger stays the default; `vivier run` swaps in the progress lines.
     loggers={"console": dg.colored_console_logger, PROGRESS_LOGGER: progress_logger},

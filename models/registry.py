@@ -1,0 +1,116 @@
+"""Saving and loading the chosen attrition model (skops), with its version and training range.
+
+The model file lives next to the warehouse (`<warehouse dir>/models/`), never
+in the repository: it is learned from pseudonymised personal data. The
+version is the as-of date and a digest of what the model learned from (the
+recipe, the features, the training rows), so the same data gives the same
+version and any change gives a new one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
+import polars as pl
+
+MODEL_NAME = "carer_attrition"
+# What a model file may contain: scikit-learn estimators and the NumPy and SciPy types they hold.
+TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "collections.")
+
+REGISTRY_SCHEMA = {
+    "model_name": pl.String, "version": pl.String, "model": pl.String, "path": pl.String,
+    "trained_at": pl.Datetime("us"),  # UTC
+    "as_of_date": pl.Date, "train_from": pl.Date, "train_to": pl.Date,
+    "training_rows": pl.Int64, "fitted_rows": pl.Int64, "leavers": pl.Int64, "features": pl.String,
+    "test_roc_auc": pl.Float64, "sklearn_version": pl.String, "current": pl.Boolean,
+}  # fmt: skip
+
+
+def model_version(as_of: dt.date, recipe: dict, rows: pl.DataFrame) -> str:
+    """Gives `<as-of YYYYMMDD>-<8 hex digits>` for a model trained with `recipe` on `rows`."""
+    digest = hashlib.sha256(json.dumps(recipe, sort_keys=True, default=str).encode())
+    digest.update(rows.hash_rows(seed=0).sort().to_numpy().tobytes())
+    return f"{as_of:%Y%m%d}-{digest.hexdigest()[:8]}"
+
+
+def model_path(warehouse: str | Path, version: str) -> Path:
+    """Gives where the model of `version` is saved: `<warehouse dir>/models/carer_attrition-<version>.skops`."""
+    return Path(warehouse).resolve().parent / "models" / f"{MODEL_NAME}-{version}.skops"
+
+
+def save_model(model, path: Path, features: list[str], version: str) -> Path:
+    """Writes the model, its feature names and version to `path` (skops format)."""
+    import skops.io as sio
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sio.dump({"model": model, "features": list(features), "version": version}, path)
+    return path
+
+
+def load_model(path: str | Path) -> dict:
+    """Gives {'model', 'features', 'version'} read back from a skops file written by `save_model`.
+
+    Only scikit-learn, NumPy and SciPy types are trusted; a file holding anything else is refused."""
+    import skops.io as sio
+
+    untrusted = sio.get_untrusted_types(file=path)
+    foreign = [t for t in untrusted if not t.startswith(TRUSTED_PREFIXES)]
+    if foreign:
+        raise ValueError(f"{path} holds types a Vivier model never holds ({', '.join(foreign)}); it is not loaded. "
+                         "Retrain with `vivier run` to write a fresh model file.")  # fmt: skip
+    return sio.load(path, trusted=untrusted)
+
+
+def registry_row(version: str, model: str, path: Path, as_of: dt.date, train_dates: list[dt.date],
+                 training_rows: int, fitted_rows: int, leavers: int, features: list[str],
+                 test_roc_auc: float | None) -> pl.DataFrame:  # fmt: skip
+    """Gives the ml.model_registry row of a saved model."""
+    import sklearn
+
+    return pl.DataFrame([{
+        "model_name": MODEL_NAME, "version": version, "model": model, "path": str(path),
+        "trained_at": dt.datetime.now(dt.UTC).replace(tzinfo=None), "as_of_date": as_of, "train_from": min(train_dates),
+        "train_to": max(train_dates), "training_rows": training_rows, "fitted_rows": fitted_rows, "leavers": leavers,
+        "features": ", ".join(features), "test_roc_auc": test_roc_auc, "sklearn_version": sklearn.__version__,
+        "current": True,
+    }], schema=REGISTRY_SCHEMA)  # fmt: skip
+
+
+def updated_registry(previous: pl.DataFrame | None, new: pl.DataFrame | None) -> pl.DataFrame:
+    """Gives the registry with `new` (one row, or None when no model was trained) as the current
+    model; earlier versions stay listed, no longer current."""
+    parts = [pl.DataFrame(schema=REGISTRY_SCHEMA)]
+    if previous is not None and not previous.is_empty():
+        kept = (previous.select([c for c in REGISTRY_SCHEMA if c in previous.columns])
+                .cast({c: t for c, t in REGISTRY_SCHEMA.items() if c in previous.columns})
+                .with_columns(current=pl.lit(False)))  # fmt: skip
+        if new is not None:
+            kept = kept.filter(~pl.col("version").is_in(new["version"].implode()))
+        parts.append(kept)
+    if new is not None:
+        parts.append(new)
+    return pl.concat(parts, how="diagonal_relaxed").cast(REGISTRY_SCHEMA).sort("trained_at")
+
+
+def model_tables(trained, path: Path | None, as_of: dt.date, previous: pl.DataFrame | None) -> dict[str, pl.DataFrame]:
+    """Gives ml.model_metrics, ml.carer_test_predictions and ml.model_registry after training
+    (`trained`, a training.TrainedModel saved at `path`), or after no model could be trained (None)."""
+    from models.evaluation import METRIC_SCHEMA
+    from models.training import PREDICTIONS_SCHEMA
+
+    if trained is None:
+        return {"ml.model_metrics": pl.DataFrame(schema=METRIC_SCHEMA),
+                "ml.carer_test_predictions": pl.DataFrame(schema=PREDICTIONS_SCHEMA),
+                "ml.model_registry": updated_registry(previous, None)}  # fmt: skip
+    metrics = trained.evaluation.metrics
+    test_auc = metrics.filter((pl.col("split") == "test") & (pl.col("model") == trained.name))["roc_auc"].item()
+    entry = registry_row(trained.version, trained.name, path, as_of, trained.train_dates, trained.training_rows,
+                         trained.fitted_rows, trained.leavers, list(trained.features), test_auc)  # fmt: skip
+    return {
+        "ml.model_metrics": metrics,
+        "ml.carer_test_predictions": trained.evaluation.test_predictions.cast(PREDICTIONS_SCHEMA),
+        "ml.model_registry": updated_registry(previous, entry),
+    }

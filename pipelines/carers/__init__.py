@@ -1,0 +1,1 @@
+"""Foster carers (assistants familiaux): capacity, recruitment funnel, projection, attrition scores."""
