@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import re
+
 import polars as pl
 import pytest
 
@@ -76,8 +78,11 @@ def test_a_clean_extract_meets_every_expectation_but_month_coverage(tmp_path):
 
 
 def test_quarantined_rows_keep_no_personal_value(tmp_path):
-    case = next(c for c in CATALOGUE if c.id == "placeholder_birth_date")
+    case = next(c for c in CATALOGUE if c.id == "end_before_start")
     loaded = ingest(write_landing(tmp_path / "landing", case.changes))
     record = loaded["staff"].checked.quarantined["record"][0]
-    assert "A103" not in record  # the matricule is pseudonymised, quarantine included
-    assert pl.Series([record]).str.json_decode().struct.field("birth_date")[0] == "01/01/1900"
+    fields = pl.Series([record]).str.json_decode()
+    # the matricule is pseudonymised, quarantine included (16 hex digits, not "A10x")
+    assert re.fullmatch(r"[0-9a-f]{16}", fields.struct.field("employee_id")[0])
+    assert "A10" not in record
+    assert fields.struct.field("end_date")[0] == "2019-03-31"
