@@ -88,7 +88,10 @@ the model gives the probability that the carer stops in the next 12 months
 (`ml.carer_attrition_scores.risk_12m`), a band ({bands}, LOW below), the
 places at risk (risk x children placed) and the factors that weigh most on
 the risk among those the service can act on, each with a suggested measure.
-It is meant for the foster-care service's managers and référents, so that
+A carer whose end date is already recorded in the extract within the 12
+months (an announced retirement, say) gets risk 1, and one leaving on the
+as-of date itself risk 0 (`risk_source` RECORDED_END); the model scores the
+others. It is meant for the foster-care service's managers and référents, so that
 retention measures reach carers in time. It must not be used to decide on a
 carer's agrément, employment or pay, nor to rank carers for anything but
 offering support.

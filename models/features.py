@@ -77,11 +77,6 @@ ONE_DAY = pl.duration(days=1)
 COUNTER = pl.Float32  # exact for whole counts far beyond what a carer reaches
 
 
-def is_active_on(day: pl.Expr) -> pl.Expr:
-    """Whether a carer is active on `day` (contract section 4)."""
-    return (pl.col("employment_start_date") <= day) & (pl.col("end_date").is_null() | (pl.col("end_date") >= day))
-
-
 def carer_keys(carers: pl.LazyFrame) -> pl.LazyFrame:
     """Gives carer_id with a whole-number key `k`: joins and sorts on it are several times faster."""
     return carers.select("carer_id").unique().sort("carer_id").with_row_index("k")

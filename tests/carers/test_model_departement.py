@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import dagster as dg
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 
 from models.evaluation import planted_risk_check
 from models.registry import load_model
+from pipelines.carers.assets import carer_assets
 from pipelines.demo import generate_demo
 from pipelines.ingest.pseudonym import pseudonym
 from pipelines.settings import DEMO_PSEUDONYM_KEY
@@ -97,3 +100,15 @@ def test_fairness_audit_and_model_card(departement):
         "SELECT count(*) FROM ml.carer_test_predictions").item()  # fmt: skip
     card = warehouse.read("ml.model_card")["markdown"].item()
     assert "not proven causes" in card and "Fairness audit" in card
+
+
+def test_running_the_carer_assets_again_gives_the_same_model_and_scores(departement):
+    warehouse, _ = departement
+    tables = ("ml.carer_attrition_scores", "ml.model_metrics", "ml.model_fairness", "marts.carer_projection")
+    before = {t: warehouse.read(t) for t in tables}
+    version = warehouse.query("SELECT version FROM ml.model_registry WHERE current").item()
+    assert dg.materialize(carer_assets, resources={"warehouse": warehouse}).success
+    for table in tables:
+        assert_frame_equal(warehouse.read(table), before[table], check_row_order=False, rel_tol=1e-9)
+    registry = warehouse.read("ml.model_registry")
+    assert registry.select("version", "current").rows() == [(version, True)]
