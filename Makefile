@@ -17,7 +17,7 @@ $(BIN)/.installed: pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
-	@mkdir -p $(DAGSTER_HOME) && [ -f $(DAGSTER_HOME)/dagster.yaml ] || printf 'telemetry:\n  enabled: false\n' > $(DAGSTER_HOME)/dagster.yaml
+	@$(BIN)/vivier dagster-home
 	@touch $@
 
 install: $(BIN)/.installed  ## Create .venv and install the pinned dependencies
@@ -36,7 +36,8 @@ bench: install  ## Time demo-data, vivier run and the workforce marts against pa
 	$(BIN)/python benchmarks/scales.py $(foreach s,$(or $(BENCH_SCALES),small departement),--scale $(s))
 	$(BIN)/python benchmarks/workforce.py $(foreach s,$(filter-out small,$(or $(BENCH_SCALES),departement)),--scale $(s))
 
-serve: install  ## Start the Dagster UI and daemon on http://127.0.0.1:3000
+serve: install  ## Start the Dagster UI (http://127.0.0.1:3000) and daemon: nightly schedule, landing sensor
+	@$(BIN)/vivier dagster-home
 	$(BIN)/dagster dev -h 127.0.0.1 -p 3000
 
 lock:  ## Re-resolve requirements.lock after changing pyproject.toml

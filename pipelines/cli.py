@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import time
 from pathlib import Path
@@ -13,8 +12,6 @@ import click
 from pipelines.settings import load_settings
 
 log = logging.getLogger("vivier")
-
-DAGSTER_YAML = "telemetry:\n  enabled: false\n"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -135,12 +132,19 @@ def execute_nightly_refresh(instance=None):
     if instance is not None:
         return RunOutcome.from_result(job.execute_in_process(instance=instance, run_config=run_config,
                                                              raise_on_error=False))  # fmt: skip
-    home = Path(os.environ.setdefault("DAGSTER_HOME", str(Path(".dagster_home").resolve())))
-    home.mkdir(parents=True, exist_ok=True)
-    if not (home / "dagster.yaml").exists():
-        (home / "dagster.yaml").write_text(DAGSTER_YAML)
+    from pipelines.dagster_home import default_dagster_home, ensure_dagster_home
+
+    ensure_dagster_home(default_dagster_home())
     with dg.DagsterInstance.get() as instance:
         return execute_nightly_refresh(instance)
+
+
+@main.command("dagster-home", hidden=True)
+def dagster_home() -> None:
+    """Write DAGSTER_HOME/dagster.yaml (telemetry off, one run at a time); `make install` calls it."""
+    from pipelines.dagster_home import default_dagster_home, ensure_dagster_home
+
+    click.echo(f"Dagster settings: {ensure_dagster_home(default_dagster_home())}")
 
 
 from pipelines.carers.targets import targets  # noqa: E402

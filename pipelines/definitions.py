@@ -8,6 +8,7 @@ import dagster as dg
 
 from pipelines.carers.assets import carer_assets, carer_checks
 from pipelines.ingest.assets import ingest_assets
+from pipelines.operations import landing_sensor, nightly_schedule
 from pipelines.progress import PROGRESS_LOGGER, progress_logger
 from pipelines.quality.checks import quality_checks
 from pipelines.resources import VivierSettings
@@ -31,6 +32,11 @@ defs = dg.Definitions(
     assets=[*ingest_assets, *workforce_assets, *carer_assets, *segur_assets],
     asset_checks=[*workforce_checks, *quality_checks, *carer_checks],
     jobs=[nightly_refresh],
+    schedules=[nightly_schedule(nightly_refresh)],
+    sensors=[landing_sensor(nightly_refresh)],
+    # Runs started from the UI too run in one process: the warehouse is copied, written and
+    # published once per run, not once per step (docs/operations.md).
+    executor=dg.in_process_executor,
     # The console logger stays the default; `vivier run` swaps in the progress lines.
     loggers={"console": dg.colored_console_logger, PROGRESS_LOGGER: progress_logger},
     resources={

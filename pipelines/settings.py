@@ -85,3 +85,11 @@ def parse_as_of(text: str) -> dt.date | None:
         except ValueError:
             pass
     raise ValueError(f"VIVIER_AS_OF must be a date such as 2025-12-31 or 31/12/2025 (got {text!r}).")
+
+
+def sensor_interval_seconds() -> int:
+    """Gives how often the landing sensor looks at the folder (`VIVIER_SENSOR_INTERVAL_SECONDS`, default 30)."""
+    text = os.environ.get("VIVIER_SENSOR_INTERVAL_SECONDS", "").strip() or "30"
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"VIVIER_SENSOR_INTERVAL_SECONDS must be a whole number of seconds, 1 or more (got {text!r}).")
+    return int(text)

@@ -1,9 +1,22 @@
 """The DuckDB warehouse as a Dagster resource: explicit reads, and table writes
 that replace a whole table in one transaction, so a failed run never leaves a
-half-written table behind."""
+half-written table behind.
+
+A Dagster run never writes the published file (`VIVIER_WAREHOUSE`). It takes
+the writer lock, copies the published file to a work file beside it, writes
+there, and when the run ends publishes the work file with one atomic rename.
+Readers (the UI, `vivier report`, analysts) open the published file read-only
+and are never blocked by a run; a run killed at any point leaves the published
+file as it was, and only a stale work file that the next run removes.
+docs/operations.md says why."""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import shutil
+import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,21 +27,34 @@ import polars as pl
 from pydantic import PrivateAttr
 
 SCHEMAS = ("raw", "staging", "marts", "ml", "quality")
+WORK_SUFFIX = ".run-"
 
 
 class Warehouse(dg.ConfigurableResource):
     """The DuckDB file of contract section 3 (`VIVIER_WAREHOUSE`)."""
 
     path: str
-    # During a Dagster run every asset shares one connection: opening the file
-    # costs ~10 ms, and a run makes hundreds of reads and writes.
+    # During a Dagster run every asset shares one connection, to the run's work
+    # file: opening a file costs ~10 ms, and a run makes hundreds of reads and writes.
     _run_connection: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
 
-    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._run_connection = _open(self.path, read_only=False)
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[Warehouse]:
+        log = context.log or dg.get_dagster_logger()
+        run_id = context.dagster_run.run_id if context.dagster_run else uuid.uuid4().hex
+        with writer_lock(Path(self.path), run_id, log), work_copy(Path(self.path), run_id, log) as work:
+            self._run_connection = _open(str(work), read_only=False)
+            try:
+                yield self
+            except BaseException:
+                # Interrupted or crashed: the published file stays as it was.
+                self._close_run_connection()
+                log.warning(f"Run ended early: {self.path} was not changed.")
+                raise
+            self._close_run_connection()
+            publish(work, Path(self.path), log)
 
-    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+    def _close_run_connection(self) -> None:
         if self._run_connection is not None:
             self._run_connection.close()
             self._run_connection = None
@@ -58,7 +84,7 @@ class Warehouse(dg.ConfigurableResource):
 
     def exists(self, table: str) -> bool:
         schema, name = table.split(".")
-        if not Path(self.path).exists():
+        if self._run_connection is None and not Path(self.path).exists():
             return False
         with self.connect(read_only=True) as con:
             found = con.execute(
@@ -115,3 +141,68 @@ def _open(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
     # a Python variable that happens to share its name.
     con.execute("SET python_enable_replacements = false")
     return con
+
+
+def work_path(published: Path, run_id: str) -> Path:
+    """Gives the file a run writes before publishing it: `vivier.duckdb.run-<run id>`, beside the warehouse."""
+    return published.with_name(f"{published.name}{WORK_SUFFIX}{run_id}")
+
+
+@contextmanager
+def writer_lock(published: Path, run_id: str, log) -> Iterator[None]:
+    """Holds the one writer lock of a warehouse (`<file>.lock`) for a block; waits while another run holds it.
+
+    The lock is an flock: the system releases it when its process dies, kill -9 included."""
+    published.parent.mkdir(parents=True, exist_ok=True)
+    with open(published.with_name(published.name + ".lock"), "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            log.info(f"Waiting for the run that is writing {published} ({lock.read().strip()}) to publish it.")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        lock.truncate(0)
+        lock.write(f"run {run_id}, process {os.getpid()}\n")
+        lock.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@contextmanager
+def work_copy(published: Path, run_id: str, log) -> Iterator[Path]:
+    """Gives a work copy of the published warehouse for a run (empty if none is published yet); removes it
+    after the block unless it was published. Call it holding the writer lock: other work files are then stale."""
+    for stale in published.parent.glob(f"{published.name}{WORK_SUFFIX}*"):
+        log.info(f"Removing {stale.name}, left by a run that did not finish.")
+        stale.unlink(missing_ok=True)
+    work = work_path(published, run_id)
+    if published.exists():
+        if published.with_name(published.name + ".wal").exists():
+            # Written directly (outside a run) and not checkpointed: fold the log in before copying.
+            _open(str(published), read_only=False).close()
+        started = time.monotonic()
+        shutil.copyfile(published, work)
+        log.info(f"Copied {published.name} ({published.stat().st_size / 2**20:,.0f} MiB) to {work.name} "
+                 f"in {time.monotonic() - started:.1f} s; this run writes there.")  # fmt: skip
+    try:
+        yield work
+    finally:
+        work.unlink(missing_ok=True)
+        work.with_name(work.name + ".wal").unlink(missing_ok=True)
+
+
+def publish(work: Path, published: Path, log) -> None:
+    """Replaces the published warehouse by a closed work file in one atomic rename, durable once it returns."""
+    started = time.monotonic()
+    _open(str(work), read_only=False).close()  # a last checkpoint: no write-ahead log is left beside it
+    with open(work, "rb+") as file:
+        os.fsync(file.fileno())
+    os.replace(work, published)
+    directory = os.open(published.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+    log.info(f"Published {published} in {time.monotonic() - started:.1f} s.")

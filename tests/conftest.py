@@ -43,6 +43,22 @@ def query(warehouse: Path, sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
 
 
+def snapshot(warehouse: Path) -> dict[str, list[str]]:
+    """Gives every table's rows, sorted, as text, to compare two warehouses.
+
+    validation_results is appended to on every run, by design: it is the quality history.
+    The ml schema (model registry, metrics) is left to the model's own tests: its registry
+    records when each model was trained."""
+    tables = query(warehouse, "SELECT table_schema || '.' || table_name FROM information_schema.tables "
+                              "WHERE table_name <> 'validation_results' AND table_schema <> 'ml'")  # fmt: skip
+    return {t: sorted(map(_rounded, query(warehouse, f"SELECT * FROM {t}"))) for (t,) in tables}
+
+
+def _rounded(row: tuple) -> str:
+    """A row as text, floats to 9 significant digits: sums may differ in the last bit between runs."""
+    return repr(tuple(f"{v:.9g}" if isinstance(v, float) else v for v in row))
+
+
 @pytest.fixture(scope="session")
 def small_demo(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("small") / "landing"

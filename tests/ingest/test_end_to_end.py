@@ -15,7 +15,7 @@ from pipelines.ingest.assets import REFERENCE_DIR
 from pipelines.ingest.contract import EXTRACTS, LOAD_ORDER
 from pipelines.ingest.files import extract_of, landing_files, read_text_table
 from pipelines.ingest.headers import load_aliases, map_headers, normalise_header
-from tests.conftest import query, run_pipeline
+from tests.conftest import query, run_pipeline, snapshot
 
 PERSONAL_HEADERS = {"nom", "prenom", "nir", "adresse", "commentaire"}
 
@@ -123,24 +123,10 @@ def test_personal_columns_and_original_ids_appear_nowhere_in_the_warehouse(messy
 
 def test_running_twice_gives_the_same_warehouse(small_demo, tmp_path):
     warehouse = tmp_path / "vivier.duckdb"
-
-    def snapshot():
-        # validation_results is appended to on every run, by design: it is the quality history.
-        # The ml schema (model registry, metrics) is left to the model's own tests: its
-        # registry records when each model was trained.
-        tables = query(warehouse, "SELECT table_schema || '.' || table_name FROM information_schema.tables "
-                                  "WHERE table_name <> 'validation_results' AND table_schema <> 'ml'")  # fmt: skip
-        return {t: sorted(map(_rounded, query(warehouse, f"SELECT * FROM {t}"))) for (t,) in tables}
-
     assert run_pipeline(small_demo, warehouse).success
-    first = snapshot()
+    first = snapshot(warehouse)
     assert run_pipeline(small_demo, warehouse).success
-    assert snapshot() == first
-
-
-def _rounded(row: tuple) -> str:
-    """A row as text, floats to 9 significant digits: sums may differ in the last bit between runs."""
-    return repr(tuple(f"{v:.9g}" if isinstance(v, float) else v for v in row))
+    assert snapshot(warehouse) == first
 
 
 def test_unreadable_files_fail_their_asset_name_the_file_and_the_rest_loads(small_demo, tmp_path):
