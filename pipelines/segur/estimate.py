@@ -363,6 +363,7 @@ def _exits(sample: pd.DataFrame, reps: int, seed: int) -> tuple[list[dict], list
 def _vacancy(sample: pd.DataFrame) -> tuple[list[dict], list[dict]]:
     import pyfixest as pf
 
+    sample = _without_singletons(sample)
     facts = _frame_facts(sample)
     used = sample[~sample["covered"] | sample["imputable"]].copy()
     used["d"] = used["covered"].astype(bool)
@@ -450,10 +451,15 @@ def _pre_trend_p(sample: pd.DataFrame, poisson: bool) -> float | None:
     fit, present = _lead_model(leads, [f"lead_{j}" for j in bins], poisson)
     if fit is None:
         return None
-    b = fit.coef()[present].to_numpy()
-    v = np.asarray(fit._vcov)[np.ix_(range(len(present)), range(len(present)))]
+    # A lead collinear with the levels (every cell at that distance also alone in its month...) is dropped by pyfixest.
+    coefs = fit.coef()
+    kept = [coefs.index.get_loc(c) for c in present if c in coefs.index]
+    if not kept:
+        return None
+    b = coefs.iloc[kept].to_numpy()
+    v = np.asarray(fit._vcov)[np.ix_(kept, kept)]
     stat = float(b @ np.linalg.pinv(v) @ b)
-    return float(stats.chi2.sf(stat, len(present)))
+    return float(stats.chi2.sf(stat, len(kept)))
 
 
 def _lead_events(sample: pd.DataFrame, outcome: str, estimator: str, poisson: bool) -> list[dict]:
@@ -503,6 +509,22 @@ def _level_of(name: str) -> int | None:
         return int(float(text.rstrip("]")))
     except ValueError:
         return None
+
+
+def _without_singletons(used: pd.DataFrame) -> pd.DataFrame:
+    """Gives the cell-months without the cells (and months) seen only once uncovered, again until none is left.
+
+    The first stage fits one level per cell and month on uncovered cell-months; pyfixest drops a
+    level seen once (it fits that row exactly and says nothing of the others), and its did2s then
+    fails on rows it no longer has."""
+    while True:
+        uncovered = used[~used["covered"]]
+        alone = [(key, counts[counts == 1].index) for key, counts in
+                 ((k, uncovered[k].value_counts()) for k in ("cell", "month_id"))]  # fmt: skip
+        if not any(len(index) for _, index in alone):
+            return used.copy()
+        for key, index in alone:
+            used = used[~used[key].isin(index)]
 
 
 def _safe_div(a: float, b: float) -> float | None:

@@ -116,3 +116,28 @@ def test_poisson_two_way_fit_matches_pyfixest():
     fit = pf.fepois("y ~ 1 | cell + month", data=data, offset="log_h", vcov="iid")
     kept = ours > 0  # pyfixest drops cells with no event (separation)
     assert np.asarray(fit.predict(type="response")) == pytest.approx(ours[kept], rel=1e-5)
+
+
+def test_a_cell_seen_once_before_coverage_does_not_stop_the_vacancy_estimate():
+    # A service opened the month before its family's rise: one uncovered month, then covered ones.
+    # The two-stage fit drops a level seen once; the estimate must go on without that cell.
+    panel = known_panel(WAVES)
+    opened = panel.filter(pl.col("establishment_id") == "E1", pl.col("job_family") == "SOCIO",
+                          pl.col("month") >= dt.date(2022, 3, 1)).with_columns(establishment_id=pl.lit("E7"))  # fmt: skip
+    result = estimate_segur_effect(pl.concat([panel, opened]), bootstrap_reps=5)
+    chosen = row(result, "vacancy_rate", "imputation_did2s")
+    assert chosen["estimate"] == pytest.approx(0.0, abs=1e-9)
+    assert chosen["n_units"] == 18  # the new cell is left out
+
+
+def test_singletons_are_removed_until_none_is_left():
+    from pipelines.segur.estimate import _without_singletons
+
+    frame = pd.DataFrame({
+        "cell":     ["a", "a", "b", "b", "c", "c"],
+        "month_id": [1,   2,   1,   3,   2,   2],
+        "covered":  [False, False, False, True, False, False],
+    })  # fmt: skip
+    # b is seen once uncovered: it goes, with its covered month; month 1 is then seen once (a): it goes
+    # too, and a is left with one uncovered month (2), so it goes; c keeps its two rows of month 2.
+    assert _without_singletons(frame)["cell"].tolist() == ["c", "c"]
