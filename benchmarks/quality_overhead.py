@@ -1,7 +1,7 @@
 """Times the nightly refresh with and without the quality checks, each in its own process,
 on one landing folder, and the check steps from the run's own events.
 
-    python -m tests.quality.overhead --landing benchmarks/.cache/departement/landing --repeat 2
+    python benchmarks/quality_overhead.py --landing benchmarks/.cache/departement/landing --repeat 2
 
 Prints a Markdown table for docs/performance.md. Not a test: a departement run takes
 minutes, and a shared machine makes single timings noisy, hence the repeats, interleaved.
@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 CHILD = """
 import json, sys, time
