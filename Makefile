@@ -20,7 +20,7 @@ $(BIN)/.installed: pyproject.toml requirements.lock
 	@$(BIN)/vivier dagster-home
 	@touch $@
 
-install: $(BIN)/.installed  ## Create .venv and install the pinned dependencies
+install: $(BIN)/.installed report-deps  ## Create .venv and install the pinned dependencies (Python, the report's Node packages)
 
 run: install  ## Write demo extracts if the landing folder is empty, then load and compute everything
 	@if [ -z "$$(ls -A $(LANDING) 2>/dev/null)" ]; then \
@@ -28,6 +28,8 @@ run: install  ## Write demo extracts if the landing folder is empty, then load a
 		$(BIN)/vivier demo-data --scale $(SCALE) --out $(LANDING); \
 	fi
 	$(BIN)/vivier run
+	$(BIN)/vivier report
+	@echo "Open the report: make report-serve, then http://127.0.0.1:8000"
 
 test: install  ## Run the test suite
 	$(BIN)/pytest
@@ -45,3 +47,16 @@ lock:  ## Re-resolve requirements.lock after changing pyproject.toml
 
 clean:  ## Remove the virtual environment and the generated data
 	rm -rf $(VENV) data .dagster_home reports/build
+
+# The directors' report (reports/): Node packages pinned in reports/package-lock.json, installed
+# again only when it changes; Debian chromium for the report's browser test (we run as root).
+reports/node_modules/.installed: reports/package.json reports/package-lock.json
+	cd reports && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+.PHONY: report-deps report-serve
+report-deps: reports/node_modules/.installed  ## Install the report's Node packages (npm ci) and chromium for its test
+	@[ -x /usr/bin/chromium ] || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+report-serve:  ## Serve the built report on http://127.0.0.1:8000
+	python3 -m http.server -b 127.0.0.1 -d $(or $(VIVIER_REPORT_DIR),reports/build) 8000

@@ -26,6 +26,7 @@ def main() -> None:
     Typical use:
       vivier demo-data            write synthetic extracts to the landing folder
       vivier run                  load the extracts and compute everything
+      vivier report               build the directors' report (static site, French)
       dagster dev                 browse the assets, checks and runs (from the repo root)
 
     \b
@@ -145,6 +146,36 @@ def dagster_home() -> None:
     from pipelines.dagster_home import default_dagster_home, ensure_dagster_home
 
     click.echo(f"Dagster settings: {ensure_dagster_home(default_dagster_home())}")
+
+
+@main.command("report")
+def report() -> None:
+    """Build the directors' report (a static site in French) from the warehouse.
+
+    Runs every view of sql/ on the warehouse (read only; small counts are hidden there),
+    writes the results to the report's own DuckDB file, then builds the Evidence site of
+    reports/ into VIVIER_REPORT_DIR [reports/build]. Needs the pinned Node packages
+    (`make report-deps`); downloads nothing. Exits with status 1 if a view or a page query
+    fails, naming it. Open the result with a static file server, e.g.
+    `python -m http.server -d reports/build 8000`, then http://127.0.0.1:8000.
+    """
+    from pipelines.report.build import build_report
+    from pipelines.report.database import ViewError
+    from pipelines.report.evidence import ReportBuildError
+    from pipelines.warehouse import Warehouse
+
+    settings = load_settings()
+    if not settings.warehouse.exists():
+        raise click.ClickException(f"No warehouse at {settings.warehouse}: run `vivier run` first, "
+                                   "or set VIVIER_WAREHOUSE.")  # fmt: skip
+    click.echo(f"Building the report from {settings.warehouse} into {settings.report_dir}")
+    try:
+        built = build_report(Warehouse(path=str(settings.warehouse)), settings.report_dir)
+    except (ViewError, ReportBuildError) as error:
+        raise click.ClickException(str(error)) from error
+    site = built.site
+    click.echo(f"\nReport built in {site.seconds:.0f} s: {site.pages} pages, {site.megabytes:.0f} MB in {site.out_dir}.\n"
+               f"Open it: python3 -m http.server -d {site.out_dir} 8000, then http://127.0.0.1:8000")  # fmt: skip
 
 
 from pipelines.carers.targets import targets  # noqa: E402

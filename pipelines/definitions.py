@@ -11,6 +11,7 @@ from pipelines.ingest.assets import ingest_assets
 from pipelines.operations import landing_sensor, nightly_schedule
 from pipelines.progress import PROGRESS_LOGGER, progress_logger
 from pipelines.quality.checks import GreatExpectations, quality_checks
+from pipelines.report.assets import report_assets
 from pipelines.resources import VivierSettings
 from pipelines.segur.assets import segur_assets
 from pipelines.settings import apply_defaults
@@ -23,13 +24,13 @@ apply_defaults()
 # In-process: DuckDB has one writer anyway, and it is 3x faster than one process per step.
 nightly_refresh = dg.define_asset_job(
     "nightly_refresh",
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("report"),
     executor_def=dg.in_process_executor,
-    description="Every asset, from the landing files to the report.",
+    description="Every asset, from the landing files to the marts (the report: `vivier report`).",
 )
 
 defs = dg.Definitions(
-    assets=[*ingest_assets, *workforce_assets, *carer_assets, *segur_assets],
+    assets=[*ingest_assets, *workforce_assets, *carer_assets, *segur_assets, *report_assets],
     asset_checks=[*workforce_checks, *quality_checks, *carer_checks],
     jobs=[nightly_refresh],
     schedules=[nightly_schedule(nightly_refresh)],

@@ -3,6 +3,11 @@
 -- was made when none could be.
 SELECT
     c.outcome,
+    CASE c.outcome
+        WHEN 'voluntary_exit_rate' THEN 'Départs volontaires'
+        WHEN 'vacancy_rate' THEN 'Taux de vacance'
+        ELSE c.outcome
+    END AS outcome_label,
     round(100 * c.relative_estimate, 1) AS change_pct,
     round(100 * c.relative_ci_low, 1) AS change_pct_low,
     round(100 * c.relative_ci_high, 1) AS change_pct_high,

@@ -1,27 +1,27 @@
 -- The whole workforce month by month: headcount and turnover of everyone (scope ALL)
--- next to the budget and its vacancy.
+-- next to the budget and its vacancy. Disclosure control: counts of 1 to 4 people and rates
+-- over fewer than 5 are NULL (macros of pipelines/report/disclosure.py).
 WITH vacancy AS (
     SELECT
         month,
         sum(budgeted_fte) AS budgeted_fte,
         sum(fte) AS fte,
-        sum(vacant_fte) AS vacant_fte,
-        sum(vacant_fte) / nullif(sum(budgeted_fte), 0) AS vacancy_rate
+        sum(vacant_fte) AS vacant_fte
     FROM marts.workforce_monthly
     GROUP BY month
 )
 SELECT
     coalesce(u.month, v.month) AS month,
-    u.headcount,
-    u.hires,
-    u.exits,
-    u.turnover_rate,
-    u.voluntary_turnover_rate,
-    u.rotation_rate,
+    shown_count(u.headcount) AS headcount,
+    shown_count(u.hires) AS hires,
+    shown_count(u.exits) AS exits,
+    shown_rate(u.turnover_rate, u.avg_headcount) AS turnover_rate,
+    shown_rate(u.voluntary_turnover_rate, u.avg_headcount) AS voluntary_turnover_rate,
+    shown_rate(u.rotation_rate, u.headcount_12m_ago) AS rotation_rate,
     v.budgeted_fte,
     v.fte,
     v.vacant_fte,
-    v.vacancy_rate
+    shown_rate(v.vacant_fte / nullif(v.budgeted_fte, 0), v.budgeted_fte) AS vacancy_rate
 FROM (SELECT * FROM marts.turnover_12m WHERE scope = 'ALL') AS u
 FULL JOIN vacancy AS v ON v.month = u.month
 ORDER BY month

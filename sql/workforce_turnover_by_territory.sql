@@ -1,16 +1,16 @@
 -- Monthly turnover, voluntary turnover and taux de rotation per territory, over the
--- twelve months ending with each month (distinct employees of the territory).
+-- twelve months ending with each month (distinct employees of the territory). Counts of
+-- 1 to 4 and rates over fewer than 5 people are not shown.
 SELECT
     u.month,
     u.scope_id AS territory_id,
-    t.name AS territory_name,
-    u.headcount,
-    u.avg_headcount,
-    u.exits_12m,
-    u.voluntary_exits_12m,
-    u.turnover_rate,
-    u.voluntary_turnover_rate,
-    u.rotation_rate
+    coalesce(t.name, u.scope_id) AS territory_name,
+    shown_count(u.headcount) AS headcount,
+    shown_count(u.exits_12m) AS exits_12m,
+    shown_count(u.voluntary_exits_12m) AS voluntary_exits_12m,
+    shown_rate(u.turnover_rate, u.avg_headcount) AS turnover_rate,
+    shown_rate(u.voluntary_turnover_rate, u.avg_headcount) AS voluntary_turnover_rate,
+    shown_rate(u.rotation_rate, u.headcount_12m_ago) AS rotation_rate
 FROM marts.turnover_12m AS u
 LEFT JOIN staging.territories AS t ON t.territory_id = u.scope_id
 WHERE u.scope = 'TERRITORY'

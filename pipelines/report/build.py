@@ -1,0 +1,39 @@
+"""`vivier report` and the `director_report` asset: warehouse views → report database → static site."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines.report.database import query_views, report_views, write_report_database
+from pipelines.report.evidence import (
+    DATABASE_FILE,
+    PROJECT,
+    BuildResult,
+    build_lock,
+    build_site,
+    check_installed,
+    source_dir,
+    write_source_queries,
+)
+from pipelines.warehouse import Warehouse
+
+
+@dataclass(frozen=True)
+class Report:
+    site: BuildResult
+    rows: dict[str, int]
+
+
+def build_report(warehouse: Warehouse, out_dir: Path, project: Path = PROJECT,
+                 echo: Callable[[str], None] = print) -> Report:  # fmt: skip
+    """Builds the directors' report from `warehouse` (read only) into `out_dir`."""
+    check_installed(project)
+    views = report_views()
+    results = query_views(warehouse, views)
+    with build_lock(project):
+        rows = write_report_database(results, source_dir(project) / DATABASE_FILE)
+        write_source_queries([v.name for v in views], project)
+        site = build_site(out_dir, project, echo)
+    return Report(site=site, rows=rows)

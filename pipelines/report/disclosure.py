@@ -1,0 +1,25 @@
+"""Statistical disclosure control for the report, as DuckDB macros the `sql/` views call.
+
+A count of 1 to 4 people, and any rate or average computed over fewer than 5, would let a
+reader who knows a service point at a person: the views show them as NULL (the pages print
+"–" and say why). Zero is shown: it points at no one. Counts of file rows and checks
+(data-quality pages) are not counts of people and are shown as they are."""
+
+from __future__ import annotations
+
+import duckdb
+
+MIN_SHOWN = 5
+
+MACROS = {
+    # a count of people: NULL when 1 to 4
+    "shown_count(n)": f"CASE WHEN n > 0 AND n < {MIN_SHOWN} THEN NULL ELSE CAST(n AS BIGINT) END",
+    # a rate, share or average over `denominator` people (or fte): NULL when that is under 5
+    "shown_rate(rate, denominator)": f"CASE WHEN coalesce(denominator, 0) < {MIN_SHOWN} THEN NULL ELSE rate END",
+}
+
+
+def create_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Defines the disclosure macros on `con` (temporary: nothing is written to the warehouse)."""
+    for signature, body in MACROS.items():
+        con.execute(f"CREATE OR REPLACE TEMP MACRO {signature} AS {body}")

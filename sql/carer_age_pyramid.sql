@@ -1,0 +1,12 @@
+-- Foster carers in post on the as-of date by five-year age band (all territories), with
+-- their approved places and the children placed with them.
+SELECT
+    age_band,
+    age_band_start,
+    shown_count(sum(carers)) AS carers,
+    shown_count(sum(approved_places)) AS approved_places,
+    shown_count(sum(children_placed)) AS children_placed,
+    shown_rate(sum(carers) / sum(sum(carers)) OVER (), sum(carers)) AS share_of_carers
+FROM marts.carer_age_profile
+GROUP BY age_band, age_band_start
+ORDER BY age_band_start

@@ -1,0 +1,56 @@
+-- The home page's figures, one row: the as-of month against twelve months earlier for the
+-- workforce (headcount, vacancy, turnover) and the foster carers (carers, approved places).
+WITH period AS (
+    SELECT as_of_month, CAST(as_of_month - INTERVAL 12 MONTH AS DATE) AS year_before FROM staging.reporting_period
+),
+staff AS (
+    SELECT
+        month,
+        sum(headcount) FILTER (WHERE scope = 'ALL') AS headcount,
+        max(avg_headcount) FILTER (WHERE scope = 'ALL') AS avg_headcount,
+        max(turnover_rate) FILTER (WHERE scope = 'ALL') AS turnover_rate,
+        max(voluntary_turnover_rate) FILTER (WHERE scope = 'ALL') AS voluntary_turnover_rate
+    FROM marts.turnover_12m
+    GROUP BY month
+),
+budget AS (
+    SELECT month, sum(budgeted_fte) AS budgeted_fte, sum(vacant_fte) AS vacant_fte
+    FROM marts.workforce_monthly
+    GROUP BY month
+),
+carers AS (
+    SELECT month, sum(active_carers) AS active_carers, sum(approved_places) AS approved_places,
+           sum(occupied_places) AS occupied_places
+    FROM marts.carer_capacity_monthly
+    GROUP BY month
+)
+SELECT
+    p.as_of_month,
+    p.year_before,
+    shown_count(s.headcount) AS headcount,
+    shown_count(s0.headcount) AS headcount_year_before,
+    shown_rate(b.vacant_fte / nullif(b.budgeted_fte, 0), b.budgeted_fte) AS vacancy_rate,
+    shown_rate(b0.vacant_fte / nullif(b0.budgeted_fte, 0), b0.budgeted_fte) AS vacancy_rate_year_before,
+    b.vacant_fte,
+    shown_rate(s.turnover_rate, s.avg_headcount) AS turnover_rate,
+    shown_rate(s0.turnover_rate, s0.avg_headcount) AS turnover_rate_year_before,
+    shown_rate(s.voluntary_turnover_rate, s.avg_headcount) AS voluntary_turnover_rate,
+    shown_rate(s0.voluntary_turnover_rate, s0.avg_headcount) AS voluntary_turnover_rate_year_before,
+    shown_count(c.active_carers) AS active_carers,
+    shown_count(c0.active_carers) AS active_carers_year_before,
+    shown_count(c.approved_places) AS approved_places,
+    shown_count(c0.approved_places) AS approved_places_year_before,
+    shown_rate(c.occupied_places / nullif(c.approved_places, 0), c.approved_places) AS occupancy_rate,
+    -- changes over the year, for the home page's figures (NULL when either figure is hidden)
+    shown_count(s.headcount) - shown_count(s0.headcount) AS headcount_change,
+    shown_rate(b.vacant_fte / nullif(b.budgeted_fte, 0), b.budgeted_fte)
+        - shown_rate(b0.vacant_fte / nullif(b0.budgeted_fte, 0), b0.budgeted_fte) AS vacancy_rate_change,
+    shown_rate(s.turnover_rate, s.avg_headcount) - shown_rate(s0.turnover_rate, s0.avg_headcount) AS turnover_rate_change,
+    shown_count(c.active_carers) - shown_count(c0.active_carers) AS active_carers_change
+FROM period AS p
+LEFT JOIN staff AS s ON s.month = p.as_of_month
+LEFT JOIN staff AS s0 ON s0.month = p.year_before
+LEFT JOIN budget AS b ON b.month = p.as_of_month
+LEFT JOIN budget AS b0 ON b0.month = p.year_before
+LEFT JOIN carers AS c ON c.month = p.as_of_month
+LEFT JOIN carers AS c0 ON c0.month = p.year_before

@@ -1,0 +1,67 @@
+// Opens each page of a built report in headless Debian Chromium (playwright-core, no browser
+// download) and prints, per page, what a reader would see: error messages, charts drawn,
+// table rows, French percentages, requests that left localhost. Used by test_site.py.
+//
+//   node browse_pages.cjs BASE_URL SCREENSHOT_DIR PATH...
+const { chromium } = require('playwright-core');
+const path = require('path');
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+	'--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+async function inspect(page, url) {
+	const consoleErrors = [];
+	const offsite = [];
+	page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+	page.on('pageerror', (e) => consoleErrors.push(String(e)));
+	await page.route('**/*', (route) => {
+		const host = new URL(route.request().url()).hostname;
+		if (host === '127.0.0.1' || host === 'localhost') return route.continue();
+		offsite.push(route.request().url());
+		return route.abort();
+	});
+	const response = await page.goto(url, { waitUntil: 'networkidle', timeout: 60000 });
+	// Queries run in the browser (DuckDB WASM) after hydration: wait until charts stop appearing.
+	let charts = -1;
+	for (let i = 0; i < 20; i++) {
+		await page.waitForTimeout(500);
+		const now = await page.locator('[_echarts_instance_]').count();
+		if (now === charts && i >= 3) break;
+		charts = now;
+	}
+	return await page.evaluate(() => {
+		const text = document.body.innerText;
+		const charts = [...document.querySelectorAll('[_echarts_instance_]')];
+		return {
+			title: document.title,
+			text_sample: text.slice(0, 300),
+			errors: text.split('\n').filter((l) => /error|erreur|dataset is empty|no results/i.test(l)).slice(0, 10),
+			charts: charts.length,
+			charts_drawn: charts.filter((c) => c.querySelector('canvas, svg')).length,
+			table_rows: [...document.querySelectorAll('table tr')].filter((tr) => tr.querySelector('td') && tr.innerText.trim()).length,
+			french_percent: (text.match(/\d+,\d\u00a0%/g) || []).slice(0, 3),
+			english_percent: (text.match(/\d+\.\d%/g) || []).slice(0, 3)
+		};
+	}).then((found) => ({ ...found, status: response ? response.status() : 0, console_errors: consoleErrors, offsite }));
+}
+
+(async () => {
+	const [base, shots, ...paths] = process.argv.slice(2);
+	const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+	const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
+	const results = {};
+	for (const p of paths) {
+		const page = await context.newPage();
+		try {
+			results[p] = await inspect(page, base + p);
+			const file = (p.replace(/^\/|\/$/g, '').replace(/\//g, '_') || 'index') + '.png';
+			await page.screenshot({ path: path.join(shots, file), fullPage: true });
+			results[p].screenshot = file;
+		} catch (error) {
+			results[p] = { failure: String(error) };
+		}
+		await page.close();
+	}
+	await browser.close();
+	process.stdout.write(JSON.stringify(results));
+})();
