@@ -1,0 +1,208 @@
+"""The national-scale refresh against the operations goals: `vivier run` end to end, each asset's
+share, the time to simply read the inputs (the scan limit), and a run after one new month of extracts.
+
+    python benchmarks/refresh.py            # or: make bench
+
+The national demo is written once to benchmarks/.cache/refresh/landing (about 3 minutes) and
+reused; every run writes a fresh warehouse. Prints Markdown to paste into docs/performance.md,
+with the machine's load average before and after each figure (the machine is shared).
+
+"One new month": the previous night's landing folder lacks the as-of month's applications and
+carer events (the append-only extracts); they arrive as `applications_YYYY-MM.csv` and
+`carer_events_YYYY-MM.csv`, and the next run is timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / "benchmarks" / ".cache" / "refresh"
+VIVIER = str(Path(sys.executable).parent / "vivier")
+# Append-only extracts and their date column: a new month only adds rows to these.
+MONTHLY = {"applications": "applied_date", "carer_events": "event_date"}
+GOALS = "full refresh < 120 s and < 4 GiB, < 3x the scan limit; one new month < 15 s (2 cores)"
+
+
+def load() -> str:
+    return "{:.1f}".format(os.getloadavg()[0])
+
+
+def measure(command: list[str], env: dict[str, str] | None = None, log: Path | None = None) -> dict:
+    """Gives wall seconds, peak RSS (MiB) and the load average around one command run in a child process."""
+    before, started = load(), time.monotonic()
+    out = open(log, "w") if log else subprocess.DEVNULL
+    child = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.monotonic() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(command)} failed (exit {os.waitstatus_to_exitcode(status)}); see {log}")
+    return {"wall": seconds, "rss": usage.ru_maxrss / 1024, "cpu": usage.ru_utime + usage.ru_stime,
+            "load": f"{before} -> {load()}"}  # fmt: skip
+
+
+def national_landing(seed: int) -> Path:
+    """Gives the cached national demo landing folder, written on first use."""
+    landing = CACHE / "landing"
+    if not (landing / "_truth" / "truth.json").exists():
+        shutil.rmtree(landing, ignore_errors=True)
+        print(f"Writing the national demo to {landing} (once; about 3 minutes)...", file=sys.stderr)
+        subprocess.run([VIVIER, "demo-data", "--scale", "national", "--seed", str(seed), "--out", str(landing)],
+                       check=True)  # fmt: skip
+    return landing
+
+
+def scan(landing: str) -> None:
+    """Reads every landing file into memory as text columns, nothing else: the floor of any refresh."""
+    import polars as pl
+
+    rows = sum(pl.read_csv(p, infer_schema=False).height for p in sorted(Path(landing).glob("*.csv")))
+    print(f"{rows} rows")
+
+
+def split_last_month(landing: Path, as_of: str) -> tuple[Path, Path]:
+    """Gives (the previous night's landing folder, the new month's files), built once from the full landing:
+    the append-only extracts' rows of the as-of month go to `<extract>_YYYY-MM.csv` files."""
+    import polars as pl
+
+    month = as_of[:7]
+    previous, new = CACHE / "month" / "previous", CACHE / "month" / "new"
+    if (new / "done").exists():
+        return previous, new
+    shutil.rmtree(CACHE / "month", ignore_errors=True)
+    previous.mkdir(parents=True)
+    new.mkdir()
+    for path in landing.glob("*.csv"):
+        extract = path.stem
+        if extract not in MONTHLY:
+            os.link(path, previous / path.name)
+            continue
+        rows = pl.read_csv(path, infer_schema=False)
+        in_month = rows[MONTHLY[extract]].str.starts_with(month)
+        rows.filter(~in_month).write_csv(previous / path.name)
+        rows.filter(in_month).write_csv(new / f"{extract}_{month}.csv")
+    (new / "done").touch()
+    return previous, new
+
+
+def run(name: str, landing: Path, fresh: bool = True) -> dict:
+    """Gives the figures of one `vivier run` into benchmarks/.cache/refresh/<name>/, with each step's seconds."""
+    work = CACHE / name
+    if fresh:
+        shutil.rmtree(work / "warehouse", ignore_errors=True)
+        shutil.rmtree(work / "dagster", ignore_errors=True)
+    env = os.environ | {"VIVIER_LANDING_DIR": str(landing), "VIVIER_WAREHOUSE": str(work / "warehouse" / "vivier.duckdb"),
+                        "DAGSTER_HOME": str(work / "dagster"), "VIVIER_AS_OF": ""}  # fmt: skip
+    (work / "dagster").mkdir(parents=True, exist_ok=True)
+    figures = measure([VIVIER, "run"], env, work / "run.log")
+    figures |= steps_of_last_run(work / "dagster")
+    figures["size"] = (work / "warehouse" / "vivier.duckdb").stat().st_size / 2**20
+    return figures
+
+
+def steps_of_last_run(home: Path) -> dict:
+    """Gives each step's seconds and the warehouse copy and publish messages, from the run's event log."""
+    os.environ["DAGSTER_HOME"] = str(home)
+    import dagster as dg
+
+    with dg.DagsterInstance.get() as instance:
+        record = instance.get_run_records(limit=1)[0]
+        started, steps, messages = {}, {}, []
+        for entry in instance.all_logs(record.dagster_run.run_id):
+            event = entry.dagster_event
+            if event is None:
+                if "Copied" in entry.user_message or "Published" in entry.user_message:
+                    messages.append(entry.user_message)
+                continue
+            if event.event_type_value == "STEP_START":
+                started[event.step_key] = entry.timestamp
+            elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and event.step_key in started:
+                steps[event.step_key] = entry.timestamp - started[event.step_key]
+    return {"steps": steps, "publish": messages}
+
+
+def by_domain(steps: dict[str, float]) -> dict[str, float]:
+    """Gives the step seconds summed by domain: raw, staging, marts, ml, and the quality checks."""
+    totals: dict[str, float] = defaultdict(float)
+    for key, seconds in steps.items():
+        domain = "quality checks" if "expectations" in key or "check" in key else key.split("__")[0]
+        totals[domain] += seconds
+    return dict(sorted(totals.items(), key=lambda kv: -kv[1]))
+
+
+def report(scan_figures: dict, full: dict, previous: dict, month: dict) -> str:
+    total = sum(full["steps"].values())
+    lines = [
+        f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
+        f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB. Goals: {GOALS}.",
+        "",
+        "| measure | wall (s) | CPU (s) | peak memory (MiB) | load average (before -> after) |",
+        "|---|---|---|---|---|",
+        f"| scan limit (read every landing CSV, Polars, all text) | {scan_figures['wall']:.1f} | {scan_figures['cpu']:.1f} "
+        f"| {scan_figures['rss']:,.0f} | {scan_figures['load']} |",
+        f"| full refresh, empty warehouse (`vivier run`) | {full['wall']:.1f} | {full['cpu']:.1f} | {full['rss']:,.0f} "
+        f"| {full['load']} |",
+        f"| previous night (without the last month) | {previous['wall']:.1f} | {previous['cpu']:.1f} "
+        f"| {previous['rss']:,.0f} | {previous['load']} |",
+        f"| one new month added, warehouse published | {month['wall']:.1f} | {month['cpu']:.1f} | {month['rss']:,.0f} "
+        f"| {month['load']} |",
+        "",
+        f"Full refresh / scan limit: {full['wall'] / scan_figures['wall']:.1f}x. Warehouse {full['size']:,.0f} MiB.",
+        f"Publishing (one new month): {' '.join(month['publish']) or 'no message found'}",
+        "",
+        f"Time inside steps, full refresh ({total:.0f} s; the rest is start-up, copy and publish):",
+        "",
+        "| domain | seconds | share |",
+        "|---|---|---|",
+        *[f"| {d} | {s:.1f} | {s / total:.0%} |" for d, s in by_domain(full["steps"]).items()],
+        "",
+        "Slowest steps:",
+        "",
+        "| step | seconds | share |",
+        "|---|---|---|",
+        *[f"| {k.replace('__', '/')} | {s:.1f} | {s / total:.0%} |"
+          for k, s in sorted(full["steps"].items(), key=lambda kv: -kv[1])[:15]],  # fmt: skip
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--scan", help=argparse.SUPPRESS)  # the scan, in its own process
+    args = parser.parse_args()
+    if args.scan:
+        return scan(args.scan)
+    landing = national_landing(args.seed)
+    as_of = json.loads((landing / "_truth" / "truth.json").read_text())["as_of_date"]
+    previous_landing, new_month = split_last_month(landing, as_of)
+    print(f"Scan limit... (load {load()})", file=sys.stderr)
+    scan_figures = measure([sys.executable, __file__, "--scan", str(landing)])
+    print(f"Full refresh... (load {load()})", file=sys.stderr)
+    full = run("full", landing)
+    print(f"Previous night... (load {load()})", file=sys.stderr)
+    previous = run("month", previous_landing)
+    for path in new_month.glob("*.csv"):
+        shutil.copy2(path, previous_landing / path.name)
+    print(f"One new month... (load {load()})", file=sys.stderr)
+    try:
+        month = run("month", previous_landing, fresh=False)
+    finally:
+        for path in new_month.glob("*.csv"):
+            (previous_landing / path.name).unlink()
+    text = report(scan_figures, full, previous, month)
+    (CACHE / "report.md").write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
