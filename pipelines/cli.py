@@ -141,11 +141,14 @@ def execute_nightly_refresh(instance=None):
 
 
 @main.command("dagster-home", hidden=True)
-def dagster_home() -> None:
+@click.option("--postgres", is_flag=True, help="Keep runs and schedules in PostgreSQL (DAGSTER_PG_HOST, "
+              "DAGSTER_PG_PORT, DAGSTER_PG_DB, DAGSTER_PG_USER, DAGSTER_PG_PASSWORD); see docs/scaling.md.")  # fmt: skip
+def dagster_home(postgres: bool) -> None:
     """Write DAGSTER_HOME/dagster.yaml (telemetry off, one run at a time); `make install` calls it."""
-    from pipelines.dagster_home import default_dagster_home, ensure_dagster_home
+    from pipelines.dagster_home import POSTGRES_STORAGE, default_dagster_home, ensure_dagster_home
 
-    click.echo(f"Dagster settings: {ensure_dagster_home(default_dagster_home())}")
+    config = ensure_dagster_home(default_dagster_home(), POSTGRES_STORAGE if postgres else "")
+    click.echo(f"Dagster settings: {config}")
 
 
 @main.command("report")

@@ -20,6 +20,21 @@ concurrency:
     max_concurrent_runs: 1
 """
 
+# The first step past one machine (docs/scaling.md): runs, events and schedules in PostgreSQL, so
+# that the webserver, the daemon and the runs can live on different machines. Read from the environment.
+POSTGRES_STORAGE = """# Runs, event logs and schedules in PostgreSQL (docs/scaling.md).
+storage:
+  postgres:
+    postgres_db:
+      hostname: {env: DAGSTER_PG_HOST}
+      port: {env: DAGSTER_PG_PORT}
+      db_name: {env: DAGSTER_PG_DB}
+      username: {env: DAGSTER_PG_USER}
+      password: {env: DAGSTER_PG_PASSWORD}
+      # dagster-postgres brings psycopg2; SQLAlchemy 2.1 would otherwise look for psycopg 3.
+      scheme: postgresql+psycopg2
+"""
+
 
 def default_dagster_home() -> Path:
     """Gives DAGSTER_HOME, set to the repository's .dagster_home when unset."""
