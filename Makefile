@@ -34,7 +34,8 @@ run: install  ## Write demo extracts if the landing folder is empty, then load a
 test: install  ## Run the test suite
 	$(BIN)/pytest
 
-bench: install  ## Time demo-data, vivier run and the workforce marts against pandas (BENCH_SCALES="small departement national")
+bench: install  ## National refresh against the goals (demo cached), then time demo-data, vivier run and the workforce marts against pandas (BENCH_SCALES="small departement national")
+	$(BIN)/python benchmarks/refresh.py
 	$(BIN)/python benchmarks/scales.py $(foreach s,$(or $(BENCH_SCALES),small departement),--scale $(s))
 	$(BIN)/python benchmarks/workforce.py $(foreach s,$(filter-out small,$(or $(BENCH_SCALES),departement)),--scale $(s))
 
