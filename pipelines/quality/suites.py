@@ -29,6 +29,9 @@ from pipelines.ingest.period import EVENT_DATES
 
 BLOCKING = "blocking"
 WARNING = "warning"
+PERIOD = "staging.reporting_period"
+# The fix of an invariant that only the code computing a mart can break.
+MART_BUG = "a bug in the mart: report it, with the run's date."
 SUITES_DIR = Path(__file__).resolve().parents[2] / "expectations"
 # Where a staging row came from, as a spreadsheet shows it: examples point there, never at a person.
 SOURCE_ROW = "t.source_file || ' row ' || t.source_row"
@@ -178,10 +181,38 @@ def faults(name: str, conditions: dict[str, str], fix: str, severity: str = WARN
            show=None) -> Expectation:  # fmt: skip
     """Gives the expectation that no row breaks any of `conditions` (column -> SQL over `t`,
     true when the column is at fault). Each failing row shows its faults, "fte 1.5; sex X",
-    as `show(column)` gives them (SQL; by default the column and its value)."""
-    show = show or (lambda c: f"'{c} ' || CAST(t.{c} AS VARCHAR)")
+    as `show(column)` gives them (SQL; by default the column and its value, "null" for none:
+    a fault shown as nothing would not be counted)."""
+    show = show or (lambda c: f"'{c} ' || coalesce(CAST(t.{c} AS VARCHAR), 'null')")
     parts = [f"CASE WHEN {condition} THEN {show(c)} END" for c, condition in conditions.items()]
     return never(name, f"NULLIF(concat_ws('; ', {', '.join(parts)}), '')", fix, severity=severity, reads=reads)
+
+
+def is_outside_the_window(column: str) -> str:
+    """Gives the SQL condition that a month of `t` is outside the reporting window (staging.reporting_period)."""
+    return f"t.{column} NOT BETWEEN (SELECT first_month FROM {PERIOD}) AND (SELECT as_of_month FROM {PERIOD})"
+
+
+def contract_codes(extract: str, column: str) -> tuple[str, ...]:
+    """Gives the codes contract section 2 allows in a column of an extract."""
+    return next(c.codes for c in EXTRACTS[extract].columns if c.name == column)
+
+
+def is_not_in(column: str, codes) -> str:
+    """Gives the SQL condition that a code of `t` is not one of `codes`."""
+    return f"t.{column} NOT IN ({', '.join(repr(c) for c in codes)})"
+
+
+def is_not_a_share(column: str) -> str:
+    """Gives the SQL condition that a number of `t` is outside [0, 1], or NaN."""
+    return f"t.{column} < 0 OR t.{column} > 1 OR isnan(t.{column})"
+
+
+def is_not_the_ratio(column: str, numerator: str, denominator: str) -> str:
+    """Gives the SQL condition that a rate of `t` is not numerator / denominator (null when either is null, or
+    the denominator is 0)."""
+    return (f"(t.{column} IS NULL) <> (t.{numerator} IS NULL OR coalesce(t.{denominator}, 0) = 0) "
+            f"OR abs(t.{column} - t.{numerator} / nullif(t.{denominator}, 0)) > 1e-9")  # fmt: skip
 
 
 def keys_are_unique(columns: tuple[str, ...], fix: str) -> list[Expectation]:
@@ -251,7 +282,7 @@ def contract_expectations(extract: str) -> list[Expectation]:
     if required:
         out.append(faults("required_fields_are_filled", required, f"Fill every required column of the {extract} "
                           "extract (marked * in contract section 2).", BLOCKING, show=lambda c: f"'{c}'"))  # fmt: skip
-    codes = {c.name: f"t.{c.name} NOT IN ({', '.join(repr(v) for v in c.codes)})" for c in spec.columns if c.codes}
+    codes = {c.name: is_not_in(c.name, c.codes) for c in spec.columns if c.codes}
     if codes:
         out.append(faults("codes_are_known", codes, "Use the codes of contract section 2.", show=shown))
     bounds = {}
