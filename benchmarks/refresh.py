@@ -94,7 +94,25 @@ def split_last_month(landing: Path, as_of: str) -> tuple[Path, Path]:
     return previous, new
 
 
-def run(name: str, landing: Path, fresh: bool = True) -> dict:
+def run_without(keys: list[str]) -> None:
+    """`vivier run`'s job in this process, less the assets named (and what depends on them)."""
+    import dagster as dg
+
+    from pipelines.dagster_home import default_dagster_home, ensure_dagster_home
+    from pipelines.definitions import defs
+    from pipelines.progress import PROGRESS_LOGGER
+
+    ensure_dagster_home(default_dagster_home())
+    left_out = dg.AssetSelection.assets(*[dg.AssetKey(k.split("/")) for k in keys]).downstream()
+    selection = (dg.AssetSelection.all() - left_out).resolve(defs.resolve_asset_graph())
+    with dg.DagsterInstance.get() as instance:
+        result = defs.resolve_job_def("nightly_refresh").execute_in_process(
+            instance=instance, asset_selection=list(selection), run_config={"loggers": {PROGRESS_LOGGER: {}}},
+            raise_on_error=False)  # fmt: skip
+    sys.exit(0 if result.success else 1)
+
+
+def run(name: str, landing: Path, fresh: bool = True, without: list[str] = ()) -> dict:
     """Gives the figures of one `vivier run` into benchmarks/.cache/refresh/<name>/, with each step's seconds."""
     work = CACHE / name
     if fresh:
@@ -103,7 +121,8 @@ def run(name: str, landing: Path, fresh: bool = True) -> dict:
     env = os.environ | {"VIVIER_LANDING_DIR": str(landing), "VIVIER_WAREHOUSE": str(work / "warehouse" / "vivier.duckdb"),
                         "DAGSTER_HOME": str(work / "dagster"), "VIVIER_AS_OF": ""}  # fmt: skip
     (work / "dagster").mkdir(parents=True, exist_ok=True)
-    figures = measure([VIVIER, "run"], env, work / "run.log")
+    command = [sys.executable, __file__, "--child-without", ",".join(without)] if without else [VIVIER, "run"]
+    figures = measure(command, env, work / "run.log")
     figures |= steps_of_last_run(work / "dagster")
     figures["size"] = (work / "warehouse" / "vivier.duckdb").stat().st_size / 2**20
     return figures
@@ -178,28 +197,35 @@ def report(scan_figures: dict, full: dict, previous: dict, month: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--without", action="append", default=[], metavar="ASSET",
+                        help="leave out an asset and what depends on it (marts/segur_effect: see docs/performance.md)")
     parser.add_argument("--scan", help=argparse.SUPPRESS)  # the scan, in its own process
+    parser.add_argument("--child-without", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.scan:
         return scan(args.scan)
+    if args.child_without:
+        return run_without(args.child_without.split(","))
     landing = national_landing(args.seed)
     as_of = json.loads((landing / "_truth" / "truth.json").read_text())["as_of_date"]
     previous_landing, new_month = split_last_month(landing, as_of)
     print(f"Scan limit... (load {load()})", file=sys.stderr)
     scan_figures = measure([sys.executable, __file__, "--scan", str(landing)])
     print(f"Full refresh... (load {load()})", file=sys.stderr)
-    full = run("full", landing)
+    full = run("full", landing, without=args.without)
     print(f"Previous night... (load {load()})", file=sys.stderr)
-    previous = run("month", previous_landing)
+    previous = run("month", previous_landing, without=args.without)
     for path in new_month.glob("*.csv"):
         shutil.copy2(path, previous_landing / path.name)
     print(f"One new month... (load {load()})", file=sys.stderr)
     try:
-        month = run("month", previous_landing, fresh=False)
+        month = run("month", previous_landing, fresh=False, without=args.without)
     finally:
         for path in new_month.glob("*.csv"):
             (previous_landing / path.name).unlink()
     text = report(scan_figures, full, previous, month)
+    if args.without:
+        text = f"Left out (with what depends on them): {', '.join(args.without)}.\n\n{text}"
     (CACHE / "report.md").write_text(text)
     print(text)
 
