@@ -20,10 +20,11 @@ SOURCE = "vivier"
 DATABASE_FILE = "report.duckdb"
 SOURCE_QUERY_HEADER = "-- Written by `vivier report` (pipelines/report/evidence.py): one source query per sql/ view.\n"
 
-# What Evidence prints when a query fails but the build goes on.
+# What Evidence prints when a query or a chart fails but the build goes on.
 ERROR_PATTERNS = (
     re.compile(r"(?P<query>\S+) \| Error in Query!(?P<detail>.*)"),
     re.compile(r"(?P<query>\S+)\s+✖ Error: (?P<detail>.*)"),
+    re.compile(r"Error in (?P<query>[A-Z][A-Za-z ]+?): (?P<detail>.*)"),
 )
 
 
@@ -120,6 +121,8 @@ def build_site(out_dir: Path, project: Path = PROJECT, echo: Callable[[str], Non
                                "empty). Fix the query in reports/pages/ or the view in sql/:\n  "
                                + "\n  ".join(map(str, errors)))  # fmt: skip
     replace_folder(project / "build", out_dir)
+    if out_dir.resolve() != (project / "build").resolve():
+        shutil.rmtree(project / "build")  # a copy of the site is enough
     pages = sum(1 for _ in out_dir.rglob("*.html"))
     size = sum(p.stat().st_size for p in out_dir.rglob("*") if p.is_file()) / 1e6
     return BuildResult(out_dir, pages, size, time.monotonic() - started)

@@ -23,10 +23,10 @@ async function inspect(page, url) {
 	const response = await page.goto(url, { waitUntil: 'networkidle', timeout: 60000 });
 	// Queries run in the browser (DuckDB WASM) after hydration: wait until charts stop appearing.
 	let charts = -1;
-	for (let i = 0; i < 20; i++) {
-		await page.waitForTimeout(500);
+	for (let stable = 0, i = 0; stable < 3 && i < 40; i++) {
+		await page.waitForTimeout(250);
 		const now = await page.locator('[_echarts_instance_]').count();
-		if (now === charts && i >= 3) break;
+		stable = now === charts ? stable + 1 : 0;
 		charts = now;
 	}
 	return await page.evaluate(() => {
@@ -50,18 +50,23 @@ async function inspect(page, url) {
 	const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 	const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
 	const results = {};
-	for (const p of paths) {
-		const page = await context.newPage();
-		try {
-			results[p] = await inspect(page, base + p);
-			const file = (p.replace(/^\/|\/$/g, '').replace(/\//g, '_') || 'index') + '.png';
-			await page.screenshot({ path: path.join(shots, file), fullPage: true });
-			results[p].screenshot = file;
-		} catch (error) {
-			results[p] = { failure: String(error) };
+	const queue = [...paths];
+	// Two tabs at a time: most of a page's time is spent waiting for its queries.
+	const worker = async () => {
+		for (let p = queue.shift(); p !== undefined; p = queue.shift()) {
+			const page = await context.newPage();
+			try {
+				results[p] = await inspect(page, base + p);
+				const file = (p.replace(/^\/|\/$/g, '').replace(/\//g, '_') || 'index') + '.png';
+				await page.screenshot({ path: path.join(shots, file), fullPage: true });
+				results[p].screenshot = file;
+			} catch (error) {
+				results[p] = { failure: String(error) };
+			}
+			await page.close();
 		}
-		await page.close();
-	}
+	};
+	await Promise.all([worker(), worker()]);
 	await browser.close();
 	process.stdout.write(JSON.stringify(results));
 })();

@@ -60,3 +60,8 @@ def test_a_build_never_replaces_a_folder_that_holds_something_else(tmp_path):
 def test_an_empty_view_result_is_stored_as_one_row_of_nulls():
     stored = storable(pl.DataFrame({"rule": [], "rows_quarantined": []}, schema={"rule": pl.String, "rows_quarantined": pl.Int64}))
     assert stored.rows() == [(None, None)] and stored.schema["rows_quarantined"] == pl.Int64
+
+
+def test_a_chart_error_is_found():
+    log = "\x1b[31m%s\x1b[0m Error in Bar Chart: 'rule_label' is not a column in the dataset"
+    assert query_errors(log) == [QueryError("Bar Chart", "'rule_label' is not a column in the dataset")]

@@ -1,0 +1,35 @@
+"""The `director_report` asset: in the Dagster definitions, downstream of what the views read,
+outside the nightly job, and a thin call to the build whose figures become its metadata."""
+
+import dagster as dg
+
+from pipelines.definitions import defs
+from pipelines.report import assets
+from pipelines.report.build import Report
+from pipelines.report.evidence import BuildResult
+from pipelines.warehouse import Warehouse
+from tests.conftest import vivier_env
+
+KEY = dg.AssetKey("director_report")
+
+
+def test_the_report_reads_the_marts_and_is_not_in_the_nightly_job():
+    graph = defs.resolve_asset_graph()
+    assert set(assets.READS) <= graph.get_all_asset_keys()
+    assert set(assets.READS) == graph.get(KEY).parent_keys
+    assert KEY not in defs.resolve_job_def("nightly_refresh").asset_layer.selected_asset_keys
+
+
+def test_the_asset_builds_into_the_report_folder_and_reports_its_figures(tmp_path, monkeypatch):
+    calls = []
+
+    def build(warehouse, out_dir, echo):
+        calls.append((warehouse.path, out_dir))
+        return Report(site=BuildResult(out_dir, pages=56, megabytes=58.6, seconds=90.0), rows={"home_key_figures": 1})
+
+    monkeypatch.setattr(assets, "build_report", build)
+    with vivier_env(VIVIER_REPORT_DIR=str(tmp_path / "site")):
+        result = dg.materialize([assets.director_report], resources={"warehouse": Warehouse(path=str(tmp_path / "w.duckdb"))})
+    assert calls == [(str(tmp_path / "w.duckdb"), tmp_path / "site")]
+    metadata = result.asset_materializations_for_node("director_report")[0].metadata
+    assert metadata["pages"].value == 56 and metadata["view_rows"].value == {"home_key_figures": 1}
