@@ -6,7 +6,7 @@ SELECT
     shown_count(sum(carers)) AS carers,
     shown_count(sum(approved_places)) AS approved_places,
     shown_count(sum(children_placed)) AS children_placed,
-    shown_rate(sum(carers) / sum(sum(carers)) OVER (), sum(carers)) AS share_of_carers
+    shown_share(sum(carers) / sum(sum(carers)) OVER (), sum(carers), sum(sum(carers)) OVER ()) AS share_of_carers
 FROM marts.carer_age_profile
 GROUP BY age_band, age_band_start
 ORDER BY age_band_start

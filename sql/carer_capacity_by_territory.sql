@@ -6,7 +6,7 @@ SELECT
     shown_count(c.active_carers) AS active_carers,
     shown_count(c.approved_places) AS approved_places,
     shown_count(c.occupied_places) AS occupied_places,
-    shown_rate(c.occupied_places / nullif(c.approved_places, 0), c.approved_places) AS occupancy_rate,
+    shown_share(c.occupied_places / nullif(c.approved_places, 0), c.occupied_places, c.approved_places) AS occupancy_rate,
     shown_count(c.new_carers) AS new_carers,
     shown_count(c.leavers) AS leavers
 FROM marts.carer_capacity_monthly AS c

@@ -15,7 +15,7 @@ SELECT
     shown_count(sum(f.enquiries)) AS enquiries,
     shown_count(sum(f.applications)) AS applications,
     shown_count(sum(f.approvals)) AS approvals,
-    shown_rate(sum(f.approvals) / nullif(sum(f.enquiries), 0), sum(f.enquiries)) AS conversion_rate,
+    shown_share(sum(f.approvals) / nullif(sum(f.enquiries), 0), sum(f.approvals), sum(f.enquiries)) AS conversion_rate,
     bool_and(f.complete_quarter) AS complete_year
 FROM marts.carer_funnel AS f
 GROUP BY GROUPING SETS ((year(f.cohort_quarter), f.channel), (year(f.cohort_quarter)))

@@ -11,9 +11,9 @@ SELECT
     coalesce(j.label_fr, c.job_family) AS job_family_label,
     shown_count(sum(c.hires)) AS hires,
     shown_count(sum(c.left_within_12m)) AS left_within_12m,
-    shown_rate(sum(c.left_within_3m) / nullif(sum(c.hires), 0), sum(c.hires)) AS attrition_rate_3m,
-    shown_rate(sum(c.left_within_6m) / nullif(sum(c.hires), 0), sum(c.hires)) AS attrition_rate_6m,
-    shown_rate(sum(c.left_within_12m) / nullif(sum(c.hires), 0), sum(c.hires)) AS attrition_rate_12m
+    shown_share(sum(c.left_within_3m) / nullif(sum(c.hires), 0), sum(c.left_within_3m), sum(c.hires)) AS attrition_rate_3m,
+    shown_share(sum(c.left_within_6m) / nullif(sum(c.hires), 0), sum(c.left_within_6m), sum(c.hires)) AS attrition_rate_6m,
+    shown_share(sum(c.left_within_12m) / nullif(sum(c.hires), 0), sum(c.left_within_12m), sum(c.hires)) AS attrition_rate_12m
 FROM cohorts AS c
 LEFT JOIN staging.job_families AS j USING (job_family)
 GROUP BY c.job_family, j.label_fr

@@ -22,8 +22,8 @@ SELECT
     shown_rate(c.vacant_fte / nullif(c.budgeted_fte, 0), c.budgeted_fte) AS vacancy_rate,
     shown_count(c.hires) AS hires,
     shown_count(c.exits) AS exits,
-    shown_rate(u.turnover_rate, u.avg_headcount) AS turnover_rate,
-    shown_rate(u.voluntary_turnover_rate, u.avg_headcount) AS voluntary_turnover_rate
+    shown_share(u.turnover_rate, u.exits_12m, u.avg_headcount) AS turnover_rate,
+    shown_share(u.voluntary_turnover_rate, u.voluntary_exits_12m, u.avg_headcount) AS voluntary_turnover_rate
 FROM cells AS c
 LEFT JOIN marts.turnover_12m AS u
     ON u.scope = 'ESTABLISHMENT' AND u.scope_id = c.establishment_id AND u.month = c.month

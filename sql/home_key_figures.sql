@@ -8,6 +8,8 @@ staff AS (
         month,
         sum(headcount) FILTER (WHERE scope = 'ALL') AS headcount,
         max(avg_headcount) FILTER (WHERE scope = 'ALL') AS avg_headcount,
+        max(exits_12m) FILTER (WHERE scope = 'ALL') AS exits_12m,
+        max(voluntary_exits_12m) FILTER (WHERE scope = 'ALL') AS voluntary_exits_12m,
         max(turnover_rate) FILTER (WHERE scope = 'ALL') AS turnover_rate,
         max(voluntary_turnover_rate) FILTER (WHERE scope = 'ALL') AS voluntary_turnover_rate
     FROM marts.turnover_12m
@@ -32,20 +34,21 @@ SELECT
     shown_rate(b.vacant_fte / nullif(b.budgeted_fte, 0), b.budgeted_fte) AS vacancy_rate,
     shown_rate(b0.vacant_fte / nullif(b0.budgeted_fte, 0), b0.budgeted_fte) AS vacancy_rate_year_before,
     b.vacant_fte,
-    shown_rate(s.turnover_rate, s.avg_headcount) AS turnover_rate,
-    shown_rate(s0.turnover_rate, s0.avg_headcount) AS turnover_rate_year_before,
-    shown_rate(s.voluntary_turnover_rate, s.avg_headcount) AS voluntary_turnover_rate,
-    shown_rate(s0.voluntary_turnover_rate, s0.avg_headcount) AS voluntary_turnover_rate_year_before,
+    shown_share(s.turnover_rate, s.exits_12m, s.avg_headcount) AS turnover_rate,
+    shown_share(s0.turnover_rate, s0.exits_12m, s0.avg_headcount) AS turnover_rate_year_before,
+    shown_share(s.voluntary_turnover_rate, s.voluntary_exits_12m, s.avg_headcount) AS voluntary_turnover_rate,
+    shown_share(s0.voluntary_turnover_rate, s0.voluntary_exits_12m, s0.avg_headcount) AS voluntary_turnover_rate_year_before,
     shown_count(c.active_carers) AS active_carers,
     shown_count(c0.active_carers) AS active_carers_year_before,
     shown_count(c.approved_places) AS approved_places,
     shown_count(c0.approved_places) AS approved_places_year_before,
-    shown_rate(c.occupied_places / nullif(c.approved_places, 0), c.approved_places) AS occupancy_rate,
+    shown_share(c.occupied_places / nullif(c.approved_places, 0), c.occupied_places, c.approved_places) AS occupancy_rate,
     -- changes over the year, for the home page's figures (NULL when either figure is hidden)
     shown_count(s.headcount) - shown_count(s0.headcount) AS headcount_change,
     shown_rate(b.vacant_fte / nullif(b.budgeted_fte, 0), b.budgeted_fte)
         - shown_rate(b0.vacant_fte / nullif(b0.budgeted_fte, 0), b0.budgeted_fte) AS vacancy_rate_change,
-    shown_rate(s.turnover_rate, s.avg_headcount) - shown_rate(s0.turnover_rate, s0.avg_headcount) AS turnover_rate_change,
+    shown_share(s.turnover_rate, s.exits_12m, s.avg_headcount)
+        - shown_share(s0.turnover_rate, s0.exits_12m, s0.avg_headcount) AS turnover_rate_change,
     shown_count(c.active_carers) - shown_count(c0.active_carers) AS active_carers_change
 FROM period AS p
 LEFT JOIN staff AS s ON s.month = p.as_of_month

@@ -7,8 +7,8 @@ SELECT
     shown_count(n) AS n,
     shown_count(leavers) AS leavers,
     shown_rate(mean_predicted_risk, n) AS mean_predicted_risk,
-    shown_rate(observed_leave_rate, n) AS observed_leave_rate,
-    shown_rate(recall, leavers) AS recall,
+    shown_share(observed_leave_rate, leavers, n) AS observed_leave_rate,
+    shown_share(recall, round(recall * leavers), leavers) AS recall,
     shown_rate(calibration_ratio, leavers) AS calibration_ratio
 FROM ml.model_fairness
 WHERE split = 'test'

@@ -17,7 +17,7 @@ SELECT
     shown_count(sum(f.interviewed)) AS interviewed,
     shown_count(sum(f.offered)) AS offered,
     shown_count(sum(f.hired)) AS hired,
-    shown_rate(sum(f.hired) / nullif(sum(f.applications), 0), sum(f.applications)) AS hire_rate
+    shown_share(sum(f.hired) / nullif(sum(f.applications), 0), sum(f.hired), sum(f.applications)) AS hire_rate
 FROM marts.recruitment_funnel AS f
 GROUP BY year(f.quarter), f.channel
 ORDER BY year, f.channel

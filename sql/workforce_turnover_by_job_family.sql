@@ -7,9 +7,9 @@ SELECT
     shown_count(u.headcount) AS headcount,
     shown_count(u.exits_12m) AS exits_12m,
     shown_count(u.voluntary_exits_12m) AS voluntary_exits_12m,
-    shown_rate(u.turnover_rate, u.avg_headcount) AS turnover_rate,
-    shown_rate(u.voluntary_turnover_rate, u.avg_headcount) AS voluntary_turnover_rate,
-    shown_rate(b.turnover_rate, b.avg_headcount) AS turnover_rate_year_before
+    shown_share(u.turnover_rate, u.exits_12m, u.avg_headcount) AS turnover_rate,
+    shown_share(u.voluntary_turnover_rate, u.voluntary_exits_12m, u.avg_headcount) AS voluntary_turnover_rate,
+    shown_share(b.turnover_rate, b.exits_12m, b.avg_headcount) AS turnover_rate_year_before
 FROM marts.turnover_12m AS u
 CROSS JOIN period AS p
 LEFT JOIN marts.turnover_12m AS b

@@ -7,9 +7,9 @@ SELECT
     shown_count(headcount) AS headcount,
     shown_count(exits_12m) AS exits_12m,
     shown_count(voluntary_exits_12m) AS voluntary_exits_12m,
-    shown_rate(turnover_rate, avg_headcount) AS turnover_rate,
-    shown_rate(voluntary_turnover_rate, avg_headcount) AS voluntary_turnover_rate,
-    shown_rate(rotation_rate, headcount_12m_ago) AS rotation_rate
+    shown_share(turnover_rate, exits_12m, avg_headcount) AS turnover_rate,
+    shown_share(voluntary_turnover_rate, voluntary_exits_12m, avg_headcount) AS voluntary_turnover_rate,
+    shown_share(rotation_rate, hires_12m + exits_12m, headcount_12m_ago) AS rotation_rate
 FROM marts.turnover_12m_by_organisation
 WHERE scope = 'ORGANISATION'
 ORDER BY month, scope_id

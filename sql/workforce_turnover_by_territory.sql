@@ -8,9 +8,9 @@ SELECT
     shown_count(u.headcount) AS headcount,
     shown_count(u.exits_12m) AS exits_12m,
     shown_count(u.voluntary_exits_12m) AS voluntary_exits_12m,
-    shown_rate(u.turnover_rate, u.avg_headcount) AS turnover_rate,
-    shown_rate(u.voluntary_turnover_rate, u.avg_headcount) AS voluntary_turnover_rate,
-    shown_rate(u.rotation_rate, u.headcount_12m_ago) AS rotation_rate
+    shown_share(u.turnover_rate, u.exits_12m, u.avg_headcount) AS turnover_rate,
+    shown_share(u.voluntary_turnover_rate, u.voluntary_exits_12m, u.avg_headcount) AS voluntary_turnover_rate,
+    shown_share(u.rotation_rate, u.hires_12m + u.exits_12m, u.headcount_12m_ago) AS rotation_rate
 FROM marts.turnover_12m AS u
 LEFT JOIN staging.territories AS t ON t.territory_id = u.scope_id
 WHERE u.scope = 'TERRITORY'

@@ -21,14 +21,19 @@ async function inspect(page, url) {
 		return route.abort();
 	});
 	const response = await page.goto(url, { waitUntil: 'networkidle', timeout: 60000 });
-	// Queries run in the browser (DuckDB WASM) after hydration: wait until charts stop appearing.
-	let charts = -1;
-	for (let stable = 0, i = 0; stable < 3 && i < 40; i++) {
+	// Queries run in the browser (DuckDB WASM) after hydration: wait until the page stops changing
+	// (charts, table rows, text) for a second, then for the charts' drawing animation to end.
+	const state = () => page.evaluate(() =>
+		[document.querySelectorAll('[_echarts_instance_]').length, document.querySelectorAll('table tr').length,
+			document.body.innerText.length].join());
+	let last = '';
+	for (let stable = 0, i = 0; stable < 4 && i < 60; i++) {
 		await page.waitForTimeout(250);
-		const now = await page.locator('[_echarts_instance_]').count();
-		stable = now === charts ? stable + 1 : 0;
-		charts = now;
+		const now = await state();
+		stable = now === last ? stable + 1 : 0;
+		last = now;
 	}
+	await page.waitForTimeout(1000);
 	return await page.evaluate(() => {
 		const text = document.body.innerText;
 		const charts = [...document.querySelectorAll('[_echarts_instance_]')];

@@ -38,17 +38,23 @@ def test_a_rate_over_fewer_than_5_is_hidden(con, denominator, shown):
     assert con.execute("SELECT shown_rate(0.25, ?::DOUBLE)", [denominator]).fetchall() == [(shown,)]
 
 
+@pytest.mark.parametrize(("numerator", "denominator", "shown"), [(4, 50, None), (5, 50, 0.1), (0, 50, 0.1), (6, 4, None)])
+def test_a_share_hides_a_numerator_of_1_to_4_it_would_give_away(con, numerator, denominator, shown):
+    create_macros(con)
+    assert con.execute("SELECT shown_share(0.1::DOUBLE, ?::BIGINT, ?::DOUBLE)", [numerator, denominator]).fetchall() == [(shown,)]
+
+
 def test_territory_turnover_hides_small_counts_and_rates_over_small_headcounts(con):
     con.execute("CREATE TABLE staging.territories AS SELECT * FROM (VALUES ('T1', 'Nord'), ('T2', 'Sud')) t(territory_id, name)")
     con.execute("""CREATE TABLE marts.turnover_12m AS SELECT * FROM (VALUES
-        (DATE '2026-06-01', 'TERRITORY', 'T1', 4, 4.0, 4, 0, 0.75::DOUBLE, 0.0, 0.5, 4),
-        (DATE '2026-06-01', 'TERRITORY', 'T2', 5, 5.0, 5, 0, 0.80, 0.0, 0.5, 5))
+        (DATE '2026-06-01', 'TERRITORY', 'T1', 4, 4.0, 4, 0, 0.75::DOUBLE, 0.0, 0.5, 4, 2),
+        (DATE '2026-06-01', 'TERRITORY', 'T2', 5, 5.0, 5, 0, 0.80, 0.0, 0.5, 5, 2))
         t(month, scope, scope_id, headcount, avg_headcount, exits_12m, voluntary_exits_12m, turnover_rate,
-          voluntary_turnover_rate, rotation_rate, headcount_12m_ago)""")  # fmt: skip
+          voluntary_turnover_rate, rotation_rate, headcount_12m_ago, hires_12m)""")  # fmt: skip
     rows = rows_by(con, "workforce_turnover_by_territory", "territory_id")
     assert (rows["T1"]["headcount"], rows["T1"]["exits_12m"], rows["T1"]["turnover_rate"]) == (None, None, None)
     assert (rows["T2"]["headcount"], rows["T2"]["exits_12m"], rows["T2"]["turnover_rate"]) == (5, 5, 0.80)
-    assert rows["T2"]["voluntary_exits_12m"] == 0  # zero points at no one
+    assert rows["T2"]["voluntary_exits_12m"] == 0 and rows["T2"]["voluntary_turnover_rate"] == 0.0  # zero points at no one
 
 
 def test_carer_retention_counts_carers_per_territory_and_hides_territories_under_5(con):
