@@ -477,6 +477,11 @@ def _lead_events(sample: pd.DataFrame, outcome: str, estimator: str, poisson: bo
         if name not in present or not np.isfinite(coefs.get(name, np.nan)):
             out.append(_no_event(outcome, estimator, k, len(at_k)))
             continue
+        if poisson and at_k["y"].sum() / math.exp(min(coefs[name], 700.0)) < MIN_EXPECTED_EXITS:
+            # As after coverage: the ratio to so few expected exits is noise. Cells with no exit in their
+            # other uncovered months expect next to none, and their lead alone gives ratios in the millions.
+            out.append(_no_event(outcome, estimator, k, len(at_k), few=True))
+            continue
         b, se = float(coefs[name]), float(ses[name])
         if poisson:
             rate = at_k["y"].sum() / at_k["headcount"].sum()

@@ -141,3 +141,18 @@ def test_singletons_are_removed_until_none_is_left():
     # b is seen once uncovered: it goes, with its covered month; month 1 is then seen once (a): it goes
     # too, and a is left with one uncovered month (2), so it goes; c keeps its two rows of month 2.
     assert _without_singletons(frame)["cell"].tolist() == ["c", "c"]
+
+
+def test_a_lead_month_against_next_to_no_expected_exits_is_not_shown():
+    # A family that hardly ever leaves (0.01 exits a month) but 13 months before its rise, when 10 leave in
+    # each establishment: its level is next to zero and that lead's ratio is a thousand. Like a covered
+    # month with fewer than 5 exits expected, it is left empty with a note.
+    panel = known_panel({"A": dt.date(2022, 4, 1), "B": None}).with_columns(
+        voluntary_exits=pl.when(pl.col("job_family") == "B").then("voluntary_exits")
+        .when(pl.col("rel_month") == -13).then(10.0)
+        .otherwise(0.01)
+    ).with_columns(voluntary_exit_rate=pl.col("voluntary_exits") / pl.col("headcount"))
+    events = estimate_segur_effect(panel, bootstrap_reps=5).event_study.filter(outcome="voluntary_exit_rate")
+    lead = events.filter(rel_month=-13).row(0, named=True)
+    assert lead["relative_estimate"] is None
+    assert lead["note"] == "No estimate: fewer than 5.0 voluntary exits expected this month without the measure."
