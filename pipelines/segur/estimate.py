@@ -437,9 +437,15 @@ def _lead_model(sample: pd.DataFrame, columns: list[str], poisson: bool):
         return None, []
     formula = "y ~ " + " + ".join(present) + " | cell + month_id"
     vcov = {"CRV1": "establishment_id"}
-    if poisson:
-        return pf.fepois(formula, data=untreated, offset="log_h", vcov=vcov), present
-    return pf.feols(formula, data=untreated, weights="w", vcov=vcov), present
+    try:
+        if poisson:
+            return pf.fepois(formula, data=untreated, offset="log_h", vcov=vcov), present
+        return pf.feols(formula, data=untreated, weights="w", vcov=vcov), present
+    except ValueError:
+        # A family with no exit at all in its uncovered months but at a lead: pyfixest's fit does not
+        # converge ("Demeaning failed"). The leads are then left empty, with a note, and there is no
+        # pre-trend test; the effect itself does not need them.
+        return None, []
 
 
 def _pre_trend_p(sample: pd.DataFrame, poisson: bool) -> float | None:
@@ -468,6 +474,9 @@ def _lead_events(sample: pd.DataFrame, outcome: str, estimator: str, poisson: bo
     rel = sample["rel_month"].fillna(0).astype(int)
     cols = {f"lead_m{-k}": ((~sample["covered"]) & sample["rel_month"].notna() & (rel == k)).astype(float) for k in ks}
     fit, present = _lead_model(sample.assign(**cols), list(cols), poisson)
+    if fit is None and any(cols[c].any() for c in cols):
+        why = "No estimate: the model of the months before coverage could not be fitted (too few exits)."
+        return [{**_no_event(outcome, estimator, k, int(cols[f"lead_m{-k}"].sum())), "note": why} for k in ks]
     coefs = fit.coef() if fit is not None else {}
     ses = fit.se() if fit is not None else {}
     out = []

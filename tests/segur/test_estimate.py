@@ -156,3 +156,19 @@ def test_a_lead_month_against_next_to_no_expected_exits_is_not_shown():
     lead = events.filter(rel_month=-13).row(0, named=True)
     assert lead["relative_estimate"] is None
     assert lead["note"] == "No estimate: fewer than 5.0 voluntary exits expected this month without the measure."
+
+
+def test_when_the_months_before_coverage_cannot_be_modelled_the_effect_is_still_given():
+    # The 2024 family has no voluntary exit in any uncovered month but one: pyfixest's model of the
+    # leads does not converge. The effect does not need it; the pre-trend test and the leads say why not.
+    panel = known_panel(WAVES).with_columns(
+        voluntary_exits=pl.when(pl.col("job_family") != "TOUS").then("voluntary_exits")
+        .when(pl.col("rel_month") == -13).then(10.0)
+        .otherwise(0.0)
+    ).with_columns(voluntary_exit_rate=pl.col("voluntary_exits") / pl.col("headcount"))
+    result = estimate_segur_effect(panel, bootstrap_reps=5)
+    chosen = row(result, "voluntary_exit_rate", "imputation_poisson")
+    assert chosen["relative_estimate"] is not None and chosen["pre_trend_p_value"] is None
+    leads = result.event_study.filter(outcome="voluntary_exit_rate", rel_month=-1)
+    assert leads["note"].to_list() == ["No estimate: the model of the months before coverage could not be fitted "
+                                       "(too few exits)."]  # fmt: skip
