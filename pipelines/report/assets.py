@@ -1,7 +1,8 @@
 """The directors' report (group `report`): a thin asset over `pipelines.report.build`.
 
 It is not part of `nightly_refresh` (a build takes minutes and needs Node): `vivier report`,
-`make run` or a click on "Materialize" in the Dagster UI builds it."""
+`make run` or a click on "Materialize" in the Dagster UI builds it, and under the Dagster
+daemon the sensor `report_after_refresh` rebuilds it after every successful refresh."""
 
 import dagster as dg
 
@@ -41,3 +42,27 @@ def director_report(context: dg.AssetExecutionContext, warehouse: Warehouse) -> 
 
 
 report_assets = [director_report]
+
+director_report_job = dg.define_asset_job(
+    "director_report", selection=dg.AssetSelection.groups("report"), executor_def=dg.in_process_executor,
+    description="The directors' report, rebuilt from the published warehouse.",
+)  # fmt: skip
+
+
+def report_after_refresh(refresh_job) -> dg.SensorDefinition:
+    """Gives the sensor that rebuilds the directors' report after each successful run of `refresh_job`:
+    the scheduled refresh at night, or one the landing sensor started. A failed refresh leaves the
+    last report as it was."""
+
+    @dg.run_status_sensor(
+        name="report_after_refresh",
+        run_status=dg.DagsterRunStatus.SUCCESS,
+        monitored_jobs=[refresh_job],
+        request_job=director_report_job,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description="Rebuilds the directors' report when the nightly refresh succeeds.",
+    )
+    def rebuild_report(context: dg.RunStatusSensorContext):
+        return dg.RunRequest(run_key=f"report-after-{context.dagster_run.run_id}")
+
+    return rebuild_report

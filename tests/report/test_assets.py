@@ -33,3 +33,24 @@ def test_the_asset_builds_into_the_report_folder_and_reports_its_figures(tmp_pat
     assert calls == [(str(tmp_path / "w.duckdb"), tmp_path / "site")]
     metadata = result.asset_materializations_for_node("director_report")[0].metadata
     assert metadata["pages"].value == 56 and metadata["view_rows"].value == {"home_key_figures": 1}
+
+
+def test_a_successful_refresh_asks_for_the_report_and_nothing_else_does():
+    sensor = defs.get_sensor_def("report_after_refresh")
+    assert sensor.job_name == "director_report"
+    assert defs.resolve_job_def("director_report").asset_layer.selected_asset_keys == {KEY}
+
+    @dg.asset
+    def nothing():
+        return None
+
+    job = dg.define_asset_job("nightly_refresh", selection=[nothing])
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = dg.Definitions(assets=[nothing], jobs=[job]).resolve_job_def("nightly_refresh").execute_in_process(
+            instance=instance)  # fmt: skip
+        context = dg.build_run_status_sensor_context(
+            sensor_name="report_after_refresh", dagster_instance=instance, dagster_run=result.dagster_run,
+            dagster_event=result.get_run_success_event(),
+        )  # fmt: skip
+        request = sensor(context)
+    assert request.run_key == f"report-after-{result.run_id}"
