@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -37,8 +38,9 @@ def test_the_daemon_starts_a_refresh_when_a_landing_file_changes(small_demo, tmp
     env = os.environ | {"DAGSTER_HOME": str(home), "VIVIER_LANDING_DIR": str(landing), "VIVIER_AS_OF": "",
                         "VIVIER_WAREHOUSE": str(tmp_path / "vivier.duckdb"), "VIVIER_SENSOR_INTERVAL_SECONDS": "1"}  # fmt: skip
     with open(log, "w") as out:
+        # Its own process group: the runs it launches (the report after the refresh, too) end with it.
         daemon = subprocess.Popen([DAEMON, "run", "-m", "pipelines.definitions"], cwd=ROOT, env=env, stdout=out,
-                                  stderr=subprocess.STDOUT)  # fmt: skip
+                                  stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
     try:
         with dg.DagsterInstance.from_config(str(home)) as instance:
 
@@ -62,10 +64,11 @@ def test_the_daemon_starts_a_refresh_when_a_landing_file_changes(small_demo, tmp
             ]  # fmt: skip
             assert run.tags["vivier/changed_files"] == "staff.csv"
             assert query(tmp_path / "vivier.duckdb", "SELECT count(*) FROM marts.workforce_monthly")[0][0] > 0
-            assert len(instance.get_runs()) == 1, "the same landing files started a second run"
+            sensor_runs = instance.get_runs(dg.RunsFilter(tags={"dagster/sensor_name": SENSOR}))
+            assert len(sensor_runs) == 1, "the same landing files started a second run"
     finally:
-        daemon.terminate()
+        os.killpg(daemon.pid, signal.SIGTERM)
         try:
             daemon.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            daemon.kill()
+            os.killpg(daemon.pid, signal.SIGKILL)
