@@ -11,7 +11,7 @@ from pipelines.ingest.assets import ingest_assets
 from pipelines.operations import landing_sensor, nightly_schedule
 from pipelines.progress import PROGRESS_LOGGER, progress_logger
 from pipelines.quality.checks import GreatExpectations, quality_checks
-from pipelines.report.assets import director_report_job, report_after_refresh, report_assets
+from pipelines.report.assets import report_after_refresh, report_assets, report_refresh
 from pipelines.resources import VivierSettings
 from pipelines.segur.assets import segur_assets
 from pipelines.settings import apply_defaults
@@ -32,7 +32,7 @@ nightly_refresh = dg.define_asset_job(
 defs = dg.Definitions(
     assets=[*ingest_assets, *workforce_assets, *carer_assets, *segur_assets, *report_assets],
     asset_checks=[*workforce_checks, *quality_checks, *carer_checks],
-    jobs=[nightly_refresh, director_report_job],
+    jobs=[nightly_refresh, report_refresh],
     schedules=[nightly_schedule(nightly_refresh)],
     sensors=[landing_sensor(nightly_refresh), report_after_refresh(nightly_refresh)],
     # Runs started from the UI too run in one process: the warehouse is copied, written and

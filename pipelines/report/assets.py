@@ -43,8 +43,8 @@ def director_report(context: dg.AssetExecutionContext, warehouse: Warehouse) -> 
 
 report_assets = [director_report]
 
-director_report_job = dg.define_asset_job(
-    "director_report", selection=dg.AssetSelection.groups("report"), executor_def=dg.in_process_executor,
+report_refresh = dg.define_asset_job(
+    "report_refresh", selection=dg.AssetSelection.groups("report"), executor_def=dg.in_process_executor,
     description="The directors' report, rebuilt from the published warehouse.",
 )  # fmt: skip
 
@@ -58,7 +58,7 @@ def report_after_refresh(refresh_job) -> dg.SensorDefinition:
         name="report_after_refresh",
         run_status=dg.DagsterRunStatus.SUCCESS,
         monitored_jobs=[refresh_job],
-        request_job=director_report_job,
+        request_job=report_refresh,
         default_status=dg.DefaultSensorStatus.RUNNING,
         description="Rebuilds the directors' report when the nightly refresh succeeds.",
     )
