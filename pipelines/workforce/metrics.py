@@ -1,7 +1,9 @@
 """The workforce marts, exactly as contract section 4 defines them: pure Polars, no Dagster.
 
 Every function takes the staging tables as LazyFrames (contract columns,
-typed) and the reporting `Period`, and gives a LazyFrame.
+typed) and the reporting `Period`, and gives a LazyFrame. `staff` may come
+already flagged by `employment.flag_hires_and_exits`: the assets flag the
+contracts once and pass them to each mart.
 
 Months reported: the window of `VIVIER_HISTORY_MONTHS` months ending with the
 as-of month; look-backs (turnover's twelve months, rotation's m-12) reach
@@ -23,13 +25,14 @@ from pipelines.workforce.employment import (
     FLOWS,
     FTE_UNIT,
     first_of_group,
-    flag_hires_and_exits,
+    flagged,
+    in_order,
     max_before,
     monthly_events,
     monthly_figures,
     number_keys,
 )
-from pipelines.workforce.months import ONE_DAY, Period, last_month_end_index, month_index, month_start
+from pipelines.workforce.months import ONE_DAY, Period, last_month_end_index, month_index
 
 CELL = ("establishment_id", "job_family")
 # Scope of turnover_12m -> the contract column that names a scope's member.
@@ -107,7 +110,7 @@ def workforce_monthly(staff: pl.LazyFrame, budgeted_posts: pl.LazyFrame, period:
     ).cache()
     # The heavy part runs on one integer per cell, numbered in the cells' order.
     cells = number_keys([staff, budget], CELL, "cell")
-    people = monthly_events(flag_hires_and_exits(staff, period.as_of).join(cells, on=CELL), "cell", period)
+    people = monthly_events(flagged(staff, period.as_of).join(cells, on=CELL), "cell", period)
     budget = budget.join(cells, on=CELL)
     budget_events = pl.concat(
         [
@@ -131,7 +134,7 @@ def workforce_monthly(staff: pl.LazyFrame, budgeted_posts: pl.LazyFrame, period:
         .with_columns((pl.col("fte", "budgeted_fte") / FTE_UNIT).round(6))
         .with_columns(vacant_fte=(pl.col("budgeted_fte") - pl.col("fte")).clip(lower_bound=0.0).round(6))
         .select(
-            month=month_start(pl.col("month_index")),
+            month=period.month_of(pl.col("month_index")),
             establishment_id="establishment_id",
             job_family="job_family",
             headcount="headcount",
@@ -182,7 +185,7 @@ def turnover_12m(
     """Gives per month and scope member: month-end headcount, the month's hires and exits, and over
     months m-11..m the average month-end headcount, exits, voluntary exits, turnover, voluntary
     turnover and rotation (taux de rotation) rates."""
-    members, scoped = scope_members(flag_hires_and_exits(staff, period.as_of), establishments, scopes)
+    members, scoped = scope_members(flagged(staff, period.as_of), establishments, scopes)
     events = monthly_events(scoped, "member", period, with_fte=False)
     # Every month from a member's first event on: 12 rows back are 12 months back, and
     # before its first event every count is 0.
@@ -196,7 +199,7 @@ def turnover_12m(
         return total - pl.when(position >= 12).then(total.shift(12)).otherwise(before_member)
 
     table = (
-        monthly.sort("member", "month_index")
+        monthly.sort(in_order("member", "month_index"))
         .with_columns(
             avg_headcount=last_12("headcount") / 12,
             hires_12m=last_12("hires"),
@@ -211,7 +214,7 @@ def turnover_12m(
         table.filter(pl.any_horizontal(pl.col(m) != 0 for m in measures))
         .join(members, on="member", how="left", maintain_order="left")
         .select(
-            month=month_start(pl.col("month_index")),
+            month=period.month_of(pl.col("month_index")),
             scope="scope",
             scope_id="scope_id",
             headcount="headcount",
@@ -232,7 +235,7 @@ def turnover_12m(
 def exits_by_reason(staff: pl.LazyFrame, period: Period) -> pl.LazyFrame:
     """Gives per month, job family and exit reason the number of exits (and whether the reason is voluntary)."""
     return (
-        flag_hires_and_exits(staff, period.as_of)
+        flagged(staff, period.as_of)
         .filter(pl.col("is_exit") & (pl.col("end_date") >= pl.lit(period.first_month)))
         .group_by(month=pl.col("end_date").dt.truncate("1mo"), job_family="job_family", exit_reason="exit_reason")
         .agg(exits=pl.len().cast(pl.Int64), voluntary=pl.col("is_voluntary_exit").any())
@@ -248,7 +251,7 @@ def early_attrition(staff: pl.LazyFrame, period: Period) -> pl.LazyFrame:
     before the same day N months after the start (hired 15 January, left within 3 months if the
     last day worked is 14 April or earlier). A cohort is observed for N months when that day, for
     its last possible hire (the month's last day), is on or before the day after the as-of date."""
-    hires = flag_hires_and_exits(staff, period.as_of).filter(
+    hires = flagged(staff, period.as_of).filter(
         pl.col("is_hire") & (pl.col("start_date") >= pl.lit(period.first_month))
     )
     left = {
