@@ -37,7 +37,7 @@ test: install  ## Run the test suite
 bench: install  ## National refresh against the goals (demo cached), then time demo-data, vivier run and the workforce marts against pandas (BENCH_SCALES="small departement national")
 	$(BIN)/python benchmarks/refresh.py
 	$(BIN)/python benchmarks/scales.py $(foreach s,$(or $(BENCH_SCALES),small departement),--scale $(s))
-	$(BIN)/python benchmarks/workforce.py $(foreach s,$(filter-out small,$(or $(BENCH_SCALES),departement)),--scale $(s))
+	$(BIN)/python benchmarks/workforce.py $(foreach s,$(filter-out small,$(or $(BENCH_SCALES),departement national)),--scale $(s))
 
 serve: install  ## Start the Dagster UI (http://127.0.0.1:3000) and daemon: nightly schedule, landing sensor
 	@$(BIN)/vivier dagster-home

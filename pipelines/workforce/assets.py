@@ -63,24 +63,41 @@ CONTRACT_MARTS = [
 
 
 @dg.multi_asset(specs=CONTRACT_MARTS, can_subset=True, description="The workforce marts built on hires and exits: "
-                "the contracts are flagged once (`flag_hires_and_exits`) and each selected mart reads them.")
+                "the contracts are flagged once (`flag_hires_and_exits`) and the selected marts computed together.")
 def contract_marts(context: dg.AssetExecutionContext, warehouse: Warehouse):
     period = _period(warehouse)
     selected = {key.path[-1] for key in context.selected_asset_keys}
-    # Flagging is a sort of every contract: done once here, not once per mart.
-    contracts = flag_hires_and_exits(_scan(warehouse, "staging.staff"), period.as_of).collect().lazy()
-    context.log.info(f"Hires and exits flagged on {contracts.select(pl.len()).collect().item()} contracts.")
-    for spec in CONTRACT_MARTS:
-        name = spec.key.path[-1]
-        if name in selected:
-            metadata = MART_WRITERS[name](warehouse, contracts, period)
-            context.log.info(f"marts.{name}: {metadata['rows']} rows.")
-            yield dg.MaterializeResult(asset_key=spec.key, metadata=metadata)
+    names = [spec.key.path[-1] for spec in CONTRACT_MARTS if spec.key.path[-1] in selected]
+    # Flagging sorts every contract: done once here, not once per mart.
+    contracts = flag_hires_and_exits(_scan(warehouse, "staging.staff"), period.as_of).collect()
+    context.log.info(f"Hires and exits flagged on {contracts.height} contracts; computing {', '.join(names)}.")
+    # Together: each mart is mostly a chain of order-dependent steps on one core, so two run side by side.
+    tables = pl.collect_all([MART_TABLES[name](warehouse, contracts.lazy(), period) for name in names])
+    del contracts
+    for name, table in zip(names, tables):
+        rows = warehouse.replace(f"marts.{name}", table)
+        context.log.info(f"marts.{name}: {rows} rows.")
+        describe = MART_DESCRIPTIONS.get(name)
+        metadata = {"rows": rows, **(describe(warehouse, table, period) if describe else {})}
+        yield dg.MaterializeResult(asset_key=["marts", name], metadata=metadata)
 
 
-def _workforce_monthly(warehouse: Warehouse, contracts: pl.LazyFrame, period: Period) -> dict:
-    table = metrics.workforce_monthly(contracts, _scan(warehouse, "staging.budgeted_posts"), period).collect()
-    rows = warehouse.replace("marts.workforce_monthly", table)
+MART_TABLES = {
+    "workforce_monthly": lambda warehouse, contracts, period: metrics.workforce_monthly(
+        contracts, _scan(warehouse, "staging.budgeted_posts"), period
+    ),
+    "turnover_12m": lambda warehouse, contracts, period: metrics.turnover_12m(
+        contracts, _scan(warehouse, "staging.establishments"), period
+    ),
+    "turnover_12m_by_organisation": lambda warehouse, contracts, period: metrics.turnover_12m(
+        contracts, _scan(warehouse, "staging.establishments"), period, scopes=("ORGANISATION",)
+    ),
+    "exits_by_reason": lambda warehouse, contracts, period: metrics.exits_by_reason(contracts, period),
+    "early_attrition": lambda warehouse, contracts, period: metrics.early_attrition(contracts, period),
+}
+
+
+def _describe_workforce_monthly(warehouse: Warehouse, table: pl.DataFrame, period: Period) -> dict:
     latest = period.as_of.replace(day=1)
     by_establishment = summaries.vacancy_by_establishment(table.lazy(), latest).filter(
         pl.col("budgeted_fte") >= TOP_MIN_BUDGETED_FTE
@@ -91,7 +108,6 @@ def _workforce_monthly(warehouse: Warehouse, contracts: pl.LazyFrame, period: Pe
     )  # fmt: skip
     as_of_month = table.filter(pl.col("month") == latest)
     return {
-        "rows": rows,
         "months": table["month"].n_unique(),
         "as_of_month": str(latest),
         **_numbers(
@@ -107,13 +123,12 @@ def _workforce_monthly(warehouse: Warehouse, contracts: pl.LazyFrame, period: Pe
     }
 
 
-def _turnover_result(warehouse: Warehouse, table_name: str, table: pl.DataFrame, period: Period) -> dict:
-    rows = warehouse.replace(table_name, table)
+def _describe_turnover(warehouse: Warehouse, table: pl.DataFrame, period: Period) -> dict:
+    """The organisation's latest rates (scope ALL), plotted by the UI across runs."""
     latest = period.as_of.replace(day=1)
     org = table.filter((pl.col("scope") == "ALL") & (pl.col("month") == latest))
     org_row = org.row(0, named=True) if org.height else {}
     return {
-        "rows": rows,
         "as_of_month": str(latest),
         **_numbers(
             turnover_rate=org_row.get("turnover_rate"),
@@ -124,57 +139,42 @@ def _turnover_result(warehouse: Warehouse, table_name: str, table: pl.DataFrame,
     }
 
 
-def _turnover_12m(warehouse: Warehouse, contracts: pl.LazyFrame, period: Period) -> dict:
-    establishments = _scan(warehouse, "staging.establishments")
-    table = metrics.turnover_12m(contracts, establishments, period).collect()
-    metadata = _turnover_result(warehouse, "marts.turnover_12m", table, period)
+def _describe_turnover_12m(warehouse: Warehouse, table: pl.DataFrame, period: Period) -> dict:
     top = summaries.top_establishments(
         table.lazy().filter(
             (pl.col("scope") == "ESTABLISHMENT")
             & (pl.col("month") == period.as_of.replace(day=1))
             & (pl.col("avg_headcount") >= TOP_MIN_AVG_HEADCOUNT)
         ).rename({"scope_id": "establishment_id"}),
-        establishments, "turnover_rate", ["avg_headcount", "exits_12m", "turnover_rate", "voluntary_turnover_rate"],
+        _scan(warehouse, "staging.establishments"), "turnover_rate",
+        ["avg_headcount", "exits_12m", "turnover_rate", "voluntary_turnover_rate"],
     )  # fmt: skip
-    metadata["highest_turnover"] = dg.MetadataValue.md(
-        f"{period.as_of:%m/%Y}, 12 months, establishments with an average headcount of "
-        f"{TOP_MIN_AVG_HEADCOUNT:g} or more\n\n" + summaries.markdown(top)
-    )
-    return metadata
-
-
-def _turnover_12m_by_organisation(warehouse: Warehouse, contracts: pl.LazyFrame, period: Period) -> dict:
-    table = metrics.turnover_12m(
-        contracts, _scan(warehouse, "staging.establishments"), period, scopes=("ORGANISATION",)
-    ).collect()
-    return _turnover_result(warehouse, "marts.turnover_12m_by_organisation", table, period)
-
-
-def _exits_by_reason(warehouse: Warehouse, contracts: pl.LazyFrame, period: Period) -> dict:
-    table = metrics.exits_by_reason(contracts, period).collect()
-    rows = warehouse.replace("marts.exits_by_reason", table)
-    reasons = table.group_by("exit_reason").agg(pl.col("exits").sum()).sort("exits", descending=True)
     return {
-        "rows": rows,
-        "exits": int(table["exits"].sum()),
-        "by_reason": dg.MetadataValue.md(summaries.markdown(reasons)),
+        **_describe_turnover(warehouse, table, period),
+        "highest_turnover": dg.MetadataValue.md(
+            f"{period.as_of:%m/%Y}, 12 months, establishments with an average headcount of "
+            f"{TOP_MIN_AVG_HEADCOUNT:g} or more\n\n" + summaries.markdown(top)
+        ),
     }
 
 
-def _early_attrition(warehouse: Warehouse, contracts: pl.LazyFrame, period: Period) -> dict:
-    table = metrics.early_attrition(contracts, period).collect()
-    rows = warehouse.replace("marts.early_attrition", table)
+def _describe_exits_by_reason(warehouse: Warehouse, table: pl.DataFrame, period: Period) -> dict:
+    reasons = table.group_by("exit_reason").agg(pl.col("exits").sum()).sort("exits", descending=True)
+    return {"exits": int(table["exits"].sum()), "by_reason": dg.MetadataValue.md(summaries.markdown(reasons))}
+
+
+def _describe_early_attrition(warehouse: Warehouse, table: pl.DataFrame, period: Period) -> dict:
     observed = table.filter(pl.col("observed_12m"))
     hires = observed["hires"].sum()
-    return {"rows": rows, **_numbers(attrition_rate_12m=observed["left_within_12m"].sum() / hires if hires else None)}
+    return _numbers(attrition_rate_12m=observed["left_within_12m"].sum() / hires if hires else None)
 
 
-MART_WRITERS = {
-    "workforce_monthly": _workforce_monthly,
-    "turnover_12m": _turnover_12m,
-    "turnover_12m_by_organisation": _turnover_12m_by_organisation,
-    "exits_by_reason": _exits_by_reason,
-    "early_attrition": _early_attrition,
+MART_DESCRIPTIONS = {
+    "workforce_monthly": _describe_workforce_monthly,
+    "turnover_12m": _describe_turnover_12m,
+    "turnover_12m_by_organisation": _describe_turnover,
+    "exits_by_reason": _describe_exits_by_reason,
+    "early_attrition": _describe_early_attrition,
 }
 
 

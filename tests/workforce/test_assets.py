@@ -146,3 +146,18 @@ def test_with_no_contract_no_budget_and_no_posting_the_tables_are_empty_and_the_
     assert all(e.passed for e in result.get_asset_check_evaluations())
     for table in ("workforce_monthly", "turnover_12m", "long_vacancies", "time_to_fill", "recruitment_funnel"):
         assert warehouse.query(f"SELECT count(*) FROM marts.{table}").item() == 0, table
+
+
+def test_one_mart_of_contract_marts_can_be_materialised_alone_with_the_same_figures(materialised, tmp_path):
+    path, _ = materialised
+    warehouse = Warehouse(path=str(tmp_path / "w.duckdb"))
+    warehouse.replace_many(staging_tables())
+    result = dg.materialize([*workforce_assets], selection="marts/turnover_12m", resources={"warehouse": warehouse})
+    assert result.success
+    assert [m.asset_key.path for m in result.get_asset_materialization_events()] == [["marts", "turnover_12m"]]
+    tables = warehouse.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts'")
+    assert tables["table_name"].to_list() == ["turnover_12m"]
+    alone = warehouse.query("SELECT * FROM marts.turnover_12m ORDER BY ALL")
+    with duckdb.connect(str(path), read_only=True) as con:
+        together = con.sql("SELECT * FROM marts.turnover_12m ORDER BY ALL").pl()
+    assert alone.equals(together)
