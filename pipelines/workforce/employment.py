@@ -52,8 +52,8 @@ def in_order(*columns: str) -> pl.Expr:
 
     Polars sorts several integer columns about ten times slower than one: 5.7 million month
     ranges take 2.7 s by (member, person, month) and 0.3 s by this key. Each column is scaled by
-    the largest value of those after it, so the key fits in 63 bits while the product of
-    (largest value + 1) does: 10^5 members x 10^8 people x 10^4 months would, for example."""
+    the product of (largest value + 1) of the columns after it: exact while the product over all
+    columns stays below 2^63 (10^5 members x 10^8 people x 10^5 months does)."""
     key = pl.lit(0, pl.Int64)
     for column in columns:
         value = pl.col(column).cast(pl.Int64)
@@ -218,7 +218,10 @@ def monthly_figures(
     look-back month) to the as-of month, sorted by key and month.
 
     `every_month`: each key has every month from its first event on; otherwise only the months
-    where a level or a flow is not 0 (the others are all zero)."""
+    where a level or a flow is not 0 (the others are all zero).
+
+    Every event falls from the look-back month to the as-of month (`monthly_events` and the
+    budget ranges give no other)."""
     levels, flows = list(levels), list(flows)
     start = period.lookback_index if from_index is None else from_index
     # Events fall from the look-back month to the as-of month: (key, month) packed in one
