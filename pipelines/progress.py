@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import click
 import dagster as dg
+from dagster._core.definitions.dependency import NodeHandle
 
 PROGRESS_LOGGER = "vivier_progress"
 # Dagster logs a step it skips (because an upstream step failed) as a plain message.
@@ -91,4 +92,12 @@ class RunOutcome:
                     continue
                 failures[asset_name(event.step_key)] = user.description if user else data.error.message.strip()
         steps = [node.name for node in result.job_def.nodes_in_topological_order]
-        return cls(result.success, failures, [asset_name(s) for s in steps if s not in started], warnings)
+        skipped = [name for s in steps if s not in started for name in assets_of_step(result.job_def, s)]
+        return cls(result.success, failures, skipped, warnings)
+
+
+def assets_of_step(job_def: dg.JobDefinition, step: str) -> list[str]:
+    """Gives the assets ("marts/turnover_12m") a step materialises: one for most steps, several for
+    a multi-asset such as `contract_marts`; the step's own name when it has none."""
+    keys = job_def.asset_layer.get_selected_entity_keys_for_node(NodeHandle(step, None))
+    return sorted("/".join(k.path) for k in keys if isinstance(k, dg.AssetKey)) or [asset_name(step)]

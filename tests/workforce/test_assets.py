@@ -8,6 +8,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from pipelines.progress import RunOutcome
 from pipelines.report.disclosure import create_macros
 from pipelines.warehouse import Warehouse
 from pipelines.workforce.assets import workforce_assets, workforce_checks
@@ -161,3 +162,19 @@ def test_one_mart_of_contract_marts_can_be_materialised_alone_with_the_same_figu
     with duckdb.connect(str(path), read_only=True) as con:
         together = con.sql("SELECT * FROM marts.turnover_12m ORDER BY ALL").pl()
     assert alone.equals(together)
+
+
+def test_when_staff_fails_the_run_summary_names_the_marts_not_run_not_the_step(tmp_path):
+    @dg.asset(key=["staging", "staff"])
+    def broken_staff():
+        raise ValueError("staff extract unreadable")
+
+    warehouse = Warehouse(path=str(tmp_path / "w.duckdb"))
+    marts = [a for a in workforce_assets if dg.AssetKey(["marts", "time_to_fill"]) not in a.keys
+             and dg.AssetKey(["marts", "recruitment_funnel"]) not in a.keys]  # fmt: skip
+    result = dg.materialize([broken_staff, *marts], resources={"warehouse": warehouse}, raise_on_error=False)
+    outcome = RunOutcome.from_result(result)
+    assert list(outcome.failures) == ["staging/staff"]
+    assert {"marts/workforce_monthly", "marts/turnover_12m", "marts/early_attrition",
+            "marts/long_vacancies"} <= set(outcome.skipped)  # fmt: skip
+    assert "contract_marts" not in outcome.skipped
