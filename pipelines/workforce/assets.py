@@ -43,7 +43,7 @@ def _mart(name: str, deps: list[dg.AssetKey], description: str) -> dg.AssetSpec:
                         description=description)  # fmt: skip
 
 
-# The marts read from the contracts' hires and exits, computed together (`contract_marts`).
+# The marts that read the contracts' hires and exits, computed together (`contract_marts`).
 CONTRACT_MARTS = [
     _mart("workforce_monthly", [STAFF, BUDGET, ESTABLISHMENTS, PERIOD],
           "Per month, establishment and job family: month-end headcount and fte, hires, exits, voluntary exits, "
@@ -77,8 +77,7 @@ def contract_marts(context: dg.AssetExecutionContext, warehouse: Warehouse):
     for name, table in zip(names, tables):
         rows = warehouse.replace(f"marts.{name}", table)
         context.log.info(f"marts.{name}: {rows} rows.")
-        describe = MART_DESCRIPTIONS.get(name)
-        metadata = {"rows": rows, **(describe(warehouse, table, period) if describe else {})}
+        metadata = {"rows": rows, **MART_DESCRIPTIONS[name](warehouse, table, period)}
         yield dg.MaterializeResult(asset_key=["marts", name], metadata=metadata)
 
 
