@@ -37,17 +37,37 @@ def load() -> str:
     return "{:.1f}".format(os.getloadavg()[0])
 
 
+def resident_mib(pid: int) -> float | None:
+    """Gives the resident memory of a running process (VmRSS), or None once it has ended."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return None
+
+
 def measure(command: list[str], env: dict[str, str] | None = None, log: Path | None = None) -> dict:
-    """Gives wall seconds, peak RSS (MiB) and the load average around one command run in a child process."""
+    """Gives wall seconds, peak RSS (MiB) and the load average around one command run in a child
+    process, and its resident memory sampled every half second (`memory`: (epoch seconds, MiB))."""
     before, started = load(), time.monotonic()
     out = open(log, "w") if log else subprocess.DEVNULL
     child = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
-    _, status, usage = os.wait4(child.pid, 0)
+    memory = []
+    while True:
+        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+        if pid:
+            break
+        rss = resident_mib(child.pid)
+        if rss is not None:
+            memory.append((time.time(), rss))
+        time.sleep(0.5)
     seconds = time.monotonic() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(command)} failed (exit {os.waitstatus_to_exitcode(status)}); see {log}")
     return {"wall": seconds, "rss": usage.ru_maxrss / 1024, "cpu": usage.ru_utime + usage.ru_stime,
-            "load": f"{before} -> {load()}"}  # fmt: skip
+            "load": f"{before} -> {load()}", "memory": memory}  # fmt: skip
 
 
 def national_landing(seed: int) -> Path:
@@ -135,7 +155,7 @@ def steps_of_last_run(home: Path) -> dict:
 
     with dg.DagsterInstance.get() as instance:
         record = instance.get_run_records(limit=1)[0]
-        started, steps, messages = {}, {}, []
+        started, steps, spans, messages = {}, {}, {}, []
         for entry in instance.all_logs(record.dagster_run.run_id):
             event = entry.dagster_event
             if event is None:
@@ -146,7 +166,19 @@ def steps_of_last_run(home: Path) -> dict:
                 started[event.step_key] = entry.timestamp
             elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and event.step_key in started:
                 steps[event.step_key] = entry.timestamp - started[event.step_key]
-    return {"steps": steps, "publish": messages}
+                spans[event.step_key] = (started[event.step_key], entry.timestamp)
+    return {"steps": steps, "spans": spans, "publish": messages}
+
+
+def peak_by_step(figures: dict) -> dict[str, float]:
+    """Gives each step's highest sampled resident memory (MiB) while it ran (one step at a time:
+    the in-process executor), highest first."""
+    peaks = {}
+    for step, (start, end) in figures["spans"].items():
+        during = [mib for at, mib in figures["memory"] if start <= at <= end]
+        if during:
+            peaks[step] = max(during)
+    return dict(sorted(peaks.items(), key=lambda kv: -kv[1]))
 
 
 def by_domain(steps: dict[str, float]) -> dict[str, float]:
@@ -190,6 +222,12 @@ def report(scan_figures: dict, full: dict, previous: dict, month: dict) -> str:
         "|---|---|---|",
         *[f"| {k.replace('__', '/')} | {s:.1f} | {s / total:.0%} |"
           for k, s in sorted(full["steps"].items(), key=lambda kv: -kv[1])[:15]],  # fmt: skip
+        "",
+        "Highest resident memory while a step ran (full refresh, sampled every 0.5 s):",
+        "",
+        "| step | peak memory (MiB) |",
+        "|---|---|",
+        *[f"| {k.replace('__', '/')} | {mib:,.0f} |" for k, mib in list(peak_by_step(full).items())[:15]],
     ]
     return "\n".join(lines)
 
