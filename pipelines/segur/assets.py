@@ -69,7 +69,10 @@ def segur_panel(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.M
     ]
 )  # fmt: skip
 def segur_effect(context: dg.AssetExecutionContext, warehouse: Warehouse):
-    result = estimate.estimate_segur_effect(warehouse.read("marts.segur_panel"))
+    # Only the columns the estimate reads: at national scale the whole panel is 1.1 GB in memory.
+    panel_table = warehouse.query(f"SELECT {', '.join(estimate.PANEL_COLUMNS)} FROM marts.segur_panel")
+    result = estimate.estimate_segur_effect(panel_table)
+    del panel_table
     rows = warehouse.replace_many({"marts.segur_effect": result.effect, "marts.segur_event_study": result.event_study})
     if result.note:
         context.log.warning(result.note)

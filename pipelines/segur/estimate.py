@@ -22,7 +22,10 @@ counted, and the estimate is the average effect over the cell-months kept.
   `fepois`. Relative effect = observed / imputed voluntary exits - 1 over the
   covered cell-months; effect in rate units = (observed - imputed) / headcount.
   95 % intervals: cluster bootstrap over establishments (the whole procedure
-  redone on resampled establishments), normal on the log ratio.
+  redone on resampled establishments), normal on the log ratio. From
+  LARGE_PANEL_ESTABLISHMENTS establishments on, the same estimates are made by
+  `large` (fits of `analytic`, no pyfixest), with intervals from the estimator's
+  influence function clustered by establishment instead of the bootstrap.
 - vacancy_rate (vacant / budgeted fte, weights budgeted fte): linear
   imputation, Gardner's two-stage `did2s` in pyfixest, whose standard errors
   account for the first stage, clustered by establishment.
@@ -38,6 +41,7 @@ pyfixest is imported inside the functions: it takes seconds to import and
 
 from __future__ import annotations
 
+import contextlib
 import math
 import warnings
 from dataclasses import dataclass
@@ -55,11 +59,21 @@ WINDOW = 24  # event-study months on each side of coverage
 LEAD_BIN = 4  # months per lead indicator of the pre-trend test
 Z = 1.959963984540054
 BOOTSTRAP_REPS = 499
+# From this many establishments on, intervals come from the influence function and the fits from
+# `analytic` (pipelines/segur/large.py) instead of the bootstrap and pyfixest: at national scale
+# (11,000 establishments) those need hours and tens of GB; from a few hundred establishments the
+# two intervals agree (docs/segur.md, section 9).
+LARGE_PANEL_ESTABLISHMENTS = 200
 # Fewer establishments than this make cluster-robust intervals unreliable (said in the note).
 MIN_ESTABLISHMENTS = 10
 # Below this many expected exits, a month's ratio is noise (event study only).
 MIN_EXPECTED_EXITS = 5.0
 
+# The panel columns the estimate reads (marts.segur_panel has also segur_group and vacant_fte).
+PANEL_COLUMNS = (
+    "month", "establishment_id", "job_family", "cover_month", "covered", "rel_month", "headcount",
+    "voluntary_exits", "voluntary_exit_rate", "budgeted_fte", "vacancy_rate",
+)  # fmt: skip
 EFFECT_SCHEMA = {
     "outcome": pl.String, "estimator": pl.String, "estimate": pl.Float64, "ci_low": pl.Float64,
     "ci_high": pl.Float64, "relative_estimate": pl.Float64, "relative_ci_low": pl.Float64,
@@ -83,54 +97,72 @@ class SegurEstimates:
 
 def why_no_estimate(panel: pl.DataFrame) -> str | None:
     """Gives, in words for a director, why the panel cannot support any estimate; None when it can."""
-    rows = panel.filter((pl.col("headcount") > 0) | (pl.col("budgeted_fte") > 0))
-    if rows.height == 0:
+    # Counts only, never a filtered copy of the panel (at national scale it is 1 GB).
+    rows = panel.lazy().filter((pl.col("headcount") > 0) | (pl.col("budgeted_fte") > 0))
+    counts = rows.select(
+        n=pl.len(), ever=pl.col("cover_month").is_not_null().sum(), covered=pl.col("covered").sum(),
+        never=pl.col("cover_month").is_null().sum(),
+    ).collect().row(0, named=True)  # fmt: skip
+    if counts["n"] == 0:
         return "No estimate: the workforce tables are empty, so there is nothing to compare."
-    ever = rows.filter(pl.col("cover_month").is_not_null())
-    if ever.height == 0:
+    if counts["ever"] == 0:
         return ("No estimate: no job family in the data is covered by a Ségur measure (segur_measures has no "
                 "row for them and this employer kind), so there is no covered group to compare with the "
                 "others.")  # fmt: skip
-    if rows.filter(pl.col("covered")).height == 0:
+    if counts["covered"] == 0:
         return ("No estimate: no month of the data is covered yet (every measure takes effect after the last "
                 "reported month), so there is no 'after' to look at.")  # fmt: skip
-    never = rows.filter(pl.col("cover_month").is_null())
-    starts = ever["cover_month"].unique()
-    if never.height == 0 and starts.len() == 1:
+    starts = rows.select(pl.col("cover_month").drop_nulls().unique()).collect().to_series()
+    if counts["never"] == 0 and starts.len() == 1:
         return (f"No estimate: every job family in the data was covered from the same month ({starts[0]:%m/%Y}), "
                 "so no family not (yet) covered is left to show what would have happened without the measure: "
                 "its effect cannot be told apart from everything else that changed that month.")  # fmt: skip
-    if rows.filter(pl.col("covered")).join(
-        rows.filter(~pl.col("covered")).select("month").unique(), on="month", how="semi"
-    ).height == 0:
+    mixed = rows.group_by("month").agg(c=pl.col("covered").any(), u=(~pl.col("covered")).any())
+    if mixed.filter(pl.col("c") & pl.col("u")).collect().height == 0:
         return ("No estimate: in every covered month, every job family was already covered, so no family not "
                 "(yet) covered is left to compare with.")  # fmt: skip
     return None
 
 
 def estimate_segur_effect(
-    panel: pl.DataFrame, bootstrap_reps: int = BOOTSTRAP_REPS, seed: int = 20220401
+    panel: pl.DataFrame, bootstrap_reps: int = BOOTSTRAP_REPS, seed: int = 20220401, large: bool | None = None
 ) -> SegurEstimates:
     """Gives marts.segur_effect (one row per outcome and estimator) and marts.segur_event_study
     (effect by month relative to coverage, -24 ... +24) from the Ségur panel.
 
-    When no estimate can be made, the rows are there with null figures and a `note` saying why."""
+    When no estimate can be made, the rows are there with null figures and a `note` saying why.
+    `large` (default: from LARGE_PANEL_ESTABLISHMENTS establishments on) uses pipelines/segur/large.py."""
     note = why_no_estimate(panel)
     if note is not None:
         return SegurEstimates(_empty_effect(note), _empty_events(note), note)
+    if large is None:
+        with_data = panel.lazy().filter((pl.col("headcount") > 0) | (pl.col("budgeted_fte") > 0))
+        establishments = with_data.select(pl.col("establishment_id").n_unique()).collect().item()
+        large = establishments >= LARGE_PANEL_ESTABLISHMENTS
     effects, events = [], []
-    exits = _sample(panel, "voluntary_exit_rate")
-    vacancy = _sample(panel, "vacancy_rate")
-    for name, sample, run in (
-        ("voluntary_exit_rate", exits, lambda s: _exits(s, bootstrap_reps, seed)),
-        ("vacancy_rate", vacancy, _vacancy),
-    ):
+    if large:
+        from pipelines.segur import large as big
+
+        # One outcome's arrays at a time: at national scale each is about 0.6 GB.
+        steps = (
+            ("voluntary_exit_rate", lambda: big.panel_arrays(panel, "voluntary_exit_rate"), big.exits),
+            ("vacancy_rate", lambda: big.panel_arrays(panel, "vacancy_rate"), big.vacancy),
+        )
+    else:
+        steps = (
+            ("voluntary_exit_rate", lambda: _sample(panel, "voluntary_exit_rate"),
+             lambda s: _exits(s, bootstrap_reps, seed)),
+            ("vacancy_rate", lambda: _sample(panel, "vacancy_rate"), _vacancy),
+        )  # fmt: skip
+    for name, make, run in steps:
+        sample = None  # the previous outcome's, freed before the next is built
+        sample = make()
         why = _why_not_outcome(sample)
         if why:
             effects.append(_empty_effect(why, outcomes=(name,)))
             events.append(_empty_events(why, outcomes=(name,)))
             continue
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), (big.one_blas_thread() if large else contextlib.nullcontext()):
             # pyfixest reports cells with no event (separation) and empty leads; both are expected here.
             warnings.simplefilter("ignore", UserWarning)
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -174,8 +206,8 @@ def _sample(panel: pl.DataFrame, outcome: str) -> pd.DataFrame:
     return frame.to_pandas()
 
 
-def _why_not_outcome(sample: pd.DataFrame) -> str | None:
-    if not len(sample):
+def _why_not_outcome(sample: pd.DataFrame | dict) -> str | None:
+    if not len(sample["covered"]):
         return "No estimate: this outcome is not defined on any cell-month (no headcount or no budget)."
     if not sample["imputable"].any():
         return ("No estimate: no covered cell-month has a comparison (its month has no cell not yet covered, "
@@ -483,28 +515,34 @@ def _lead_events(sample: pd.DataFrame, outcome: str, estimator: str, poisson: bo
     for k in ks:
         name = f"lead_m{-k}"
         at_k = sample[cols[name].astype(bool)]
-        if name not in present or not np.isfinite(coefs.get(name, np.nan)):
-            out.append(_no_event(outcome, estimator, k, len(at_k)))
-            continue
-        if poisson and at_k["y"].sum() / math.exp(min(coefs[name], 700.0)) < MIN_EXPECTED_EXITS:
-            # As after coverage: the ratio to so few expected exits is noise. Cells with no exit in their
-            # other uncovered months expect next to none, and their lead alone gives ratios in the millions.
-            out.append(_no_event(outcome, estimator, k, len(at_k), few=True))
-            continue
-        b, se = float(coefs[name]), float(ses[name])
-        if poisson:
-            rate = at_k["y"].sum() / at_k["headcount"].sum()
-            lvl = rate / math.exp(b)
-            out.append({
-                "outcome": outcome, "estimator": estimator, "rel_month": k, "estimate": lvl * math.expm1(b),
-                "ci_low": lvl * math.expm1(b - Z * se), "ci_high": lvl * math.expm1(b + Z * se),
-                "relative_estimate": math.expm1(b), "relative_ci_low": math.expm1(b - Z * se),
-                "relative_ci_high": math.expm1(b + Z * se), "n_cell_months": len(at_k), "note": "pre-period lead",
-            })  # fmt: skip
-        else:
-            row = _linear_event(estimator, k, b, se, float(np.average(at_k["y"], weights=at_k["w"])), len(at_k))
-            out.append({**row, "outcome": outcome, "note": "pre-period lead"})
+        b = coefs.get(name, np.nan) if name in present else np.nan
+        w_avg = float(np.average(at_k["y"], weights=at_k["w"])) if len(at_k) and not poisson else None
+        out.append(_lead_row(outcome, estimator, k, len(at_k), b, ses.get(name, np.nan), poisson,
+                             float(at_k["y"].sum()), float(at_k["headcount"].sum()), w_avg))  # fmt: skip
     return out
+
+
+def _lead_row(outcome: str, estimator: str, k: int, n: int, b: float, se: float, poisson: bool, y_sum: float,
+              headcount: float, y_average: float | None) -> dict:  # fmt: skip
+    """Gives the event-study row of lead month k (k < 0) from its coefficient: a log ratio (Poisson) or
+    points (linear); empty when the coefficient is missing or compares with next to no expected exits."""
+    if not np.isfinite(b):
+        return _no_event(outcome, estimator, k, n)
+    if poisson and y_sum / math.exp(min(b, 700.0)) < MIN_EXPECTED_EXITS:
+        # As after coverage: the ratio to so few expected exits is noise. Cells with no exit in their
+        # other uncovered months expect next to none, and their lead alone gives ratios in the millions.
+        return _no_event(outcome, estimator, k, n, few=True)
+    b, se = float(b), float(se)
+    if poisson:
+        lvl = (y_sum / headcount) / math.exp(b)
+        return {
+            "outcome": outcome, "estimator": estimator, "rel_month": k, "estimate": lvl * math.expm1(b),
+            "ci_low": lvl * math.expm1(b - Z * se), "ci_high": lvl * math.expm1(b + Z * se),
+            "relative_estimate": math.expm1(b), "relative_ci_low": math.expm1(b - Z * se),
+            "relative_ci_high": math.expm1(b + Z * se), "n_cell_months": n, "note": "pre-period lead",
+        }  # fmt: skip
+    row = _linear_event(estimator, k, b, se, y_average, n)
+    return {**row, "outcome": outcome, "note": "pre-period lead"}
 
 
 # ---------------------------------------------------------------------------------------------- helpers

@@ -1,0 +1,160 @@
+"""The large-panel path (pipelines/segur/large.py, analytic.py): the same estimates as pyfixest and
+the small-panel path, and intervals that agree with the bootstrap where both can be run."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pytest
+
+from pipelines.segur.analytic import fit_two_way
+from pipelines.segur.estimate import LARGE_PANEL_ESTABLISHMENTS, estimate_segur_effect
+from tests.segur.helpers import known_panel, many_establishments_panel
+
+WAVES = {"SOIN": dt.date(2022, 1, 1), "SOCIO": dt.date(2022, 4, 1), "TOUS": dt.date(2024, 1, 1)}
+
+
+def row(result, outcome: str, estimator: str) -> dict:
+    return result.effect.filter(outcome=outcome, estimator=estimator).row(0, named=True)
+
+
+@pytest.fixture(scope="module")
+def regression_data() -> pd.DataFrame:
+    # 60 establishments x 4 families x 48 months; one family never covered; leads 1-3 before coverage.
+    rng = np.random.default_rng(1)
+    g, f, t = 60, 4, 48
+    est = np.repeat(np.arange(g), f * t)
+    fam = np.tile(np.repeat(np.arange(f), t), g)
+    month = np.tile(np.arange(t), g * f)
+    cell = est * f + fam
+    h = rng.integers(1, 30, cell.size).astype(float)
+    rel = month - np.array([20, 24, 30, 999])[fam]
+    d = (rel >= 0).astype(np.int64)
+    lead = np.where((rel < 0) & (rel >= -12), (-rel - 1) // 4 + 1, 0)
+    mean = (h * 0.03 * np.exp(rng.normal(0, 0.5, g * f))[cell] * (1 + 0.3 * (month > 15)) * np.exp(-0.2 * d)
+            * np.exp(rng.normal(0, 0.2, g))[est])  # fmt: skip
+    frame = pd.DataFrame({
+        "y": rng.poisson(mean).astype(float), "cell": cell, "month": month, "est": est, "h": h, "log_h": np.log(h),
+        "d": d, "lead": lead, "yl": 0.05 + 0.01 * (cell % 7) + 0.02 * (month > 10) + 0.01 * d + rng.normal(0, 0.02, cell.size),
+    })  # fmt: skip
+    for j in (1, 2, 3):
+        frame[f"l{j}"] = (lead == j).astype(float)
+    return frame
+
+
+def test_poisson_fit_with_cluster_robust_errors_matches_pyfixest(regression_data):
+    import pyfixest as pf
+
+    df = regression_data
+    ours = fit_two_way(df["y"].to_numpy(), df["cell"].to_numpy(), df["month"].to_numpy(), df["est"].to_numpy(),
+                       poisson=True, exposure=df["h"].to_numpy(), category=df["d"].to_numpy(), n_categories=1)  # fmt: skip
+    theirs = pf.fepois("y ~ d | cell + month", data=df, offset="log_h", vcov={"CRV1": "est"})
+    assert ours.coef[0] == pytest.approx(theirs.coef()["d"], rel=1e-8)
+    # Same CRV1; the small-sample factor (N - 1) / (N - k) differs in how k counts the months.
+    assert np.sqrt(ours.vcov[0, 0]) == pytest.approx(theirs.se()["d"], rel=1e-3)
+
+
+def test_lead_coefficients_on_uncovered_months_match_pyfixest(regression_data):
+    import pyfixest as pf
+
+    df = regression_data[regression_data["d"] == 0]
+    ours = fit_two_way(df["y"].to_numpy(), df["cell"].to_numpy(), df["month"].to_numpy(), df["est"].to_numpy(),
+                       poisson=True, exposure=df["h"].to_numpy(), category=df["lead"].to_numpy(), n_categories=3)  # fmt: skip
+    theirs = pf.fepois("y ~ l1 + l2 + l3 | cell + month", data=df, offset="log_h", vcov={"CRV1": "est"})
+    assert ours.coef == pytest.approx(theirs.coef().to_numpy(), rel=1e-7)
+    assert np.sqrt(np.diag(ours.vcov)) == pytest.approx(theirs.se().to_numpy(), rel=1e-3)
+
+
+def test_weighted_least_squares_fit_matches_pyfixest(regression_data):
+    import pyfixest as pf
+
+    df = regression_data
+    ours = fit_two_way(df["yl"].to_numpy(), df["cell"].to_numpy(), df["month"].to_numpy(), df["est"].to_numpy(),
+                       poisson=False, weights=df["h"].to_numpy(), category=df["d"].to_numpy(), n_categories=1)  # fmt: skip
+    theirs = pf.feols("yl ~ d | cell + month", data=df, weights="h", vcov={"CRV1": "est"})
+    assert ours.coef[0] == pytest.approx(theirs.coef()["d"], rel=1e-8)
+    assert np.sqrt(ours.vcov[0, 0]) == pytest.approx(theirs.se()["d"], rel=1e-3)
+
+
+def test_an_exact_twenty_percent_drop_is_recovered_on_the_large_path():
+    panel = known_panel(WAVES)
+    small, large = estimate_segur_effect(panel, bootstrap_reps=5), estimate_segur_effect(panel, large=True)
+    chosen = row(large, "voluntary_exit_rate", "imputation_poisson")
+    assert chosen["relative_estimate"] == pytest.approx(-0.2, abs=1e-9)
+    assert chosen["note"].startswith("Poisson imputation") and "influence function" in chosen["note"]
+    # Everything but the intervals of the imputation estimates is the small path's, to the fit's precision.
+    for outcome, estimator in (("voluntary_exit_rate", "imputation_poisson"), ("voluntary_exit_rate", "twfe_poisson"),
+                               ("vacancy_rate", "imputation_did2s"), ("vacancy_rate", "twfe_ols")):  # fmt: skip
+        a, b = row(small, outcome, estimator), row(large, outcome, estimator)
+        for column in ("estimate", "relative_estimate", "counterfactual_level"):
+            assert b[column] == pytest.approx(a[column], rel=1e-6, abs=1e-9), (outcome, estimator, column)
+        for column in ("n_units", "n_establishments", "n_covered_cell_months", "n_covered_cell_months_left_out",
+                       "first_month", "last_month"):  # fmt: skip
+            assert b[column] == a[column], (outcome, estimator, column)
+    events = small.event_study.join(large.event_study, on=["outcome", "estimator", "rel_month"], suffix="_large")
+    assert events["relative_estimate_large"].to_numpy() == pytest.approx(
+        events["relative_estimate"].to_numpy(), abs=1e-6, nan_ok=True
+    )
+    assert (events["note"].fill_null("") == events["note_large"].fill_null("")).all()
+
+
+def test_the_pre_trend_test_and_leads_agree_with_pyfixest_on_a_noisy_panel():
+    # 60 establishments: with the 6 of known_panel, six leads' clustered covariance is singular.
+    panel = many_establishments_panel(60, seed=2)
+    small, large = estimate_segur_effect(panel, bootstrap_reps=5), estimate_segur_effect(panel, large=True)
+    for outcome in ("voluntary_exit_rate", "vacancy_rate"):
+        estimator = "imputation_poisson" if outcome == "voluntary_exit_rate" else "imputation_did2s"
+        assert row(large, outcome, estimator)["pre_trend_p_value"] == pytest.approx(
+            row(small, outcome, estimator)["pre_trend_p_value"], rel=1e-2, abs=1e-6
+        )
+    leads = small.event_study.join(large.event_study, on=["outcome", "estimator", "rel_month"], suffix="_large").filter(
+        pl.col("rel_month") < 0, pl.col("relative_estimate").is_not_null()
+    )
+    assert leads.height > 30
+    assert leads["relative_estimate_large"].to_numpy() == pytest.approx(leads["relative_estimate"].to_numpy(),
+                                                                         rel=1e-6, abs=1e-9)  # fmt: skip
+    for column in ("relative_ci_low", "relative_ci_high"):  # small-sample factors differ a little
+        assert leads[f"{column}_large"].to_numpy() == pytest.approx(leads[column].to_numpy(), rel=1e-3, abs=1e-4)
+
+
+@pytest.fixture(scope="module")
+def many():
+    panel = many_establishments_panel(250, effect=-0.2, seed=7)
+    return panel, estimate_segur_effect(panel, bootstrap_reps=199, large=False), estimate_segur_effect(panel)
+
+
+def test_from_two_hundred_establishments_the_large_path_is_chosen(many):
+    _, bootstrap, default = many
+    assert LARGE_PANEL_ESTABLISHMENTS == 200
+    assert "influence function" in row(default, "voluntary_exit_rate", "imputation_poisson")["note"]
+    assert "bootstrap" in row(bootstrap, "voluntary_exit_rate", "imputation_poisson")["note"]
+
+
+def test_the_influence_function_interval_agrees_with_the_bootstrap(many):
+    _, bootstrap, default = many
+    a, b = row(bootstrap, "voluntary_exit_rate", "imputation_poisson"), row(default, "voluntary_exit_rate",
+                                                                              "imputation_poisson")  # fmt: skip
+    assert b["relative_estimate"] == pytest.approx(a["relative_estimate"], abs=1e-8)
+
+    def se_log(r):
+        return (np.log1p(r["relative_ci_high"]) - np.log1p(r["relative_ci_low"])) / (2 * 1.96)
+
+    # 199 draws estimate a standard error to about +-5 % (one standard deviation).
+    assert se_log(b) == pytest.approx(se_log(a), rel=0.15)
+    assert b["ci_high"] - b["ci_low"] == pytest.approx(a["ci_high"] - a["ci_low"], rel=0.15)
+    assert b["relative_ci_low"] <= -0.2 <= b["relative_ci_high"]
+
+
+def test_the_vacancy_interval_is_did2s_s(many):
+    panel, _, default = many
+    small = estimate_segur_effect(panel.filter(pl.col("establishment_id").is_in([f"E{i}" for i in range(60)])),
+                                  bootstrap_reps=5)  # fmt: skip
+    large = estimate_segur_effect(panel.filter(pl.col("establishment_id").is_in([f"E{i}" for i in range(60)])),
+                                  large=True)  # fmt: skip
+    a, b = row(small, "vacancy_rate", "imputation_did2s"), row(large, "vacancy_rate", "imputation_did2s")
+    assert b["estimate"] == pytest.approx(a["estimate"], rel=1e-4)  # pyfixest demeans iteratively (tolerance)
+    # pyfixest's did2s and the influence function: the same variance up to small-sample factors.
+    assert b["ci_high"] - b["ci_low"] == pytest.approx(a["ci_high"] - a["ci_low"], rel=0.03)
