@@ -60,10 +60,10 @@ LEAD_BIN = 4  # months per lead indicator of the pre-trend test
 Z = 1.959963984540054
 BOOTSTRAP_REPS = 499
 # From this many establishments on, intervals come from the influence function and the fits from
-# `analytic` (pipelines/segur/large.py) instead of the bootstrap and pyfixest: at national scale
-# (11,000 establishments) those need hours and tens of GB; from a few hundred establishments the
-# two intervals agree (docs/segur.md, section 9).
-LARGE_PANEL_ESTABLISHMENTS = 200
+# `analytic` (pipelines/segur/large.py) instead of the bootstrap and pyfixest: pyfixest's did2s
+# alone needs 1.9 GB at 80 establishments, 5 GB at 160 and more than 7 GB at 200, and at national
+# scale (11,000) the bootstrap takes an hour; the two intervals agree (docs/segur.md, section 9).
+LARGE_PANEL_ESTABLISHMENTS = 100
 # Fewer establishments than this make cluster-robust intervals unreliable (said in the note).
 MIN_ESTABLISHMENTS = 10
 # Below this many expected exits, a month's ratio is noise (event study only).

@@ -126,9 +126,9 @@ def many():
     return panel, estimate_segur_effect(panel, bootstrap_reps=199, large=False), estimate_segur_effect(panel)
 
 
-def test_from_two_hundred_establishments_the_large_path_is_chosen(many):
+def test_from_a_hundred_establishments_the_large_path_is_chosen(many):
     _, bootstrap, default = many
-    assert LARGE_PANEL_ESTABLISHMENTS == 200
+    assert LARGE_PANEL_ESTABLISHMENTS == 100
     assert "influence function" in row(default, "voluntary_exit_rate", "imputation_poisson")["note"]
     assert "bootstrap" in row(bootstrap, "voluntary_exit_rate", "imputation_poisson")["note"]
 
