@@ -14,7 +14,8 @@ the fit is a Newton iteration on the ~120 month and K category coefficients only
 Schur complement of the cell block) is built from a dense cells x coefficients table. Because each
 cell lies inside one cluster and its scores add up to zero at the fit, the cluster-robust variance
 of the month and category coefficients needs only their per-cluster score sums; this is pyfixest's
-CRV1 (same small-sample factor) to the precision of the fit (tests/segur/test_analytic.py).
+CRV1, to 1e-3 (its small-sample factor counts the month levels a little differently;
+tests/segur/test_large.py).
 
 `Fit.first_stage_influence` gives the per-cluster influence of the first stage on a sum over
 other (covered) cell-months of fitted values: the correction term of the imputation estimator's

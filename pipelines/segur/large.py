@@ -7,14 +7,15 @@ estimate of voluntary exits, the naive two-way Poisson regression, the linear im
 vacancies (Gardner's two-stage estimator) and its naive regression, the leads and the pre-trend
 test. Only two things change:
 
-- the fits are `analytic.fit_two_way` (cell levels concentrated out) instead of pyfixest, which at
-  national scale needs about a minute and 10 GB for each of its six fits;
+- the fits are `analytic.fit_two_way` (cell levels concentrated out) instead of pyfixest, whose
+  naive Poisson regression alone takes a minute and 10 GB at national scale, and whose did2s
+  passes 7 GB from 200 establishments;
 - the 95 % intervals of the imputation estimates (overall and month by month) come from their
   influence function, summed by establishment (a cluster-robust variance that accounts for the
   first stage, as the imputation estimator's own variance does: Borusyak, Jaravel & Spiess 2024,
-  Gardner 2022), instead of 499 refits on resampled establishments. With hundreds of
-  establishments the two agree (tests/segur/test_large.py, docs/segur.md section 9); with a few
-  dozen, the bootstrap is kept.
+  Gardner 2022), instead of 499 refits on resampled establishments (an hour at national
+  scale). From 50 establishments on the two agree (tests/segur/test_large.py, docs/segur.md
+  section 9); below 100, the bootstrap is kept.
 """
 
 from __future__ import annotations
