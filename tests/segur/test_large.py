@@ -158,3 +158,17 @@ def test_the_vacancy_interval_is_did2s_s(many):
     assert b["estimate"] == pytest.approx(a["estimate"], rel=1e-4)  # pyfixest demeans iteratively (tolerance)
     # pyfixest's did2s and the influence function: the same variance up to small-sample factors.
     assert b["ci_high"] - b["ci_low"] == pytest.approx(a["ci_high"] - a["ci_low"], rel=0.03)
+
+
+def test_the_event_study_intervals_agree_with_the_bootstrap_percentiles(many):
+    _, bootstrap, default = many
+    months = bootstrap.event_study.join(default.event_study, on=["outcome", "estimator", "rel_month"], suffix="_large")
+    months = months.filter(pl.col("outcome") == "voluntary_exit_rate", pl.col("rel_month") >= 0,
+                           pl.col("relative_estimate").is_not_null())  # fmt: skip
+    assert months.height >= 20
+    widths = (months["relative_ci_high_large"] - months["relative_ci_low_large"]) / (
+        months["relative_ci_high"] - months["relative_ci_low"]
+    )
+    # Month by month the bootstrap's percentiles are noisy (a few expected exits a month); the median agrees.
+    assert 0.85 <= widths.median() <= 1.2
+    assert widths.min() > 0.6 and widths.max() < 1.6
