@@ -47,13 +47,9 @@ KS = np.arange(0, WINDOW + 1)  # event-study months after coverage
 def one_blas_thread():
     """Runs the block with BLAS on one thread. The products here are of tall, thin matrices (cells x
     at most 143 coefficients): on the shared 2-core machine, OpenBLAS's threads made one of them
-    35 times slower (2.8 s instead of 0.08 s) and the whole estimate twice as slow. threadpoolctl
-    comes with scikit-learn; without it, BLAS keeps its default."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover
-        yield
-        return
+    35 times slower (2.8 s instead of 0.08 s) and the whole estimate twice as slow."""
+    from threadpoolctl import threadpool_limits
+
     with threadpool_limits(limits=1, user_api="blas"):
         yield
 
