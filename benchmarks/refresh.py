@@ -190,7 +190,7 @@ def by_domain(steps: dict[str, float]) -> dict[str, float]:
     return dict(sorted(totals.items(), key=lambda kv: -kv[1]))
 
 
-def report(scan_figures: dict, full: dict, previous: dict, month: dict) -> str:
+def report(scan_figures: dict, full: dict, previous: dict | None, month: dict | None) -> str:
     total = sum(full["steps"].values())
     lines = [
         f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
@@ -202,13 +202,15 @@ def report(scan_figures: dict, full: dict, previous: dict, month: dict) -> str:
         f"| {scan_figures['rss']:,.0f} | {scan_figures['load']} |",
         f"| full refresh, empty warehouse (`vivier run`) | {full['wall']:.1f} | {full['cpu']:.1f} | {full['rss']:,.0f} "
         f"| {full['load']} |",
-        f"| previous night (without the last month) | {previous['wall']:.1f} | {previous['cpu']:.1f} "
-        f"| {previous['rss']:,.0f} | {previous['load']} |",
-        f"| one new month added, warehouse published | {month['wall']:.1f} | {month['cpu']:.1f} | {month['rss']:,.0f} "
-        f"| {month['load']} |",
+        *([] if month is None else [
+            f"| previous night (without the last month) | {previous['wall']:.1f} | {previous['cpu']:.1f} "
+            f"| {previous['rss']:,.0f} | {previous['load']} |",
+            f"| one new month added, warehouse published | {month['wall']:.1f} | {month['cpu']:.1f} "
+            f"| {month['rss']:,.0f} | {month['load']} |",
+        ]),
         "",
         f"Full refresh / scan limit: {full['wall'] / scan_figures['wall']:.1f}x. Warehouse {full['size']:,.0f} MiB.",
-        f"Publishing (one new month): {' '.join(month['publish']) or 'no message found'}",
+        f"Publishing: {' '.join((month or full)['publish']) or 'no message found'}",
         "",
         f"Time inside steps, full refresh ({total:.0f} s; the rest is start-up, copy and publish):",
         "",
@@ -237,6 +239,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--without", action="append", default=[], metavar="ASSET",
                         help="leave out an asset and what depends on it (marts/segur_effect: see docs/performance.md)")
+    parser.add_argument("--full-only", action="store_true",
+                        help="the scan limit and the full refresh only, not the two runs of the new month")
     parser.add_argument("--scan", help=argparse.SUPPRESS)  # the scan, in its own process
     parser.add_argument("--child-without", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -251,6 +255,10 @@ def main() -> None:
     scan_figures = measure([sys.executable, __file__, "--scan", str(landing)])
     print(f"Full refresh... (load {load()})", file=sys.stderr)
     full = run("full", landing, without=args.without)
+    if args.full_only:
+        text = report(scan_figures, full, None, None)
+        (CACHE / "report.md").write_text(text)
+        return print(text)
     print(f"Previous night... (load {load()})", file=sys.stderr)
     previous = run("month", previous_landing, without=args.without)
     for path in new_month.glob("*.csv"):
