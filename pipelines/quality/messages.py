@@ -4,7 +4,7 @@ extract, the expectation, how many rows, where, what to fix) and to the Dagster 
 from __future__ import annotations
 
 from pipelines.quality.gx import Outcome
-from pipelines.quality.suites import Suite
+from pipelines.quality.suites import WARNING, Suite
 
 SHOWN_EXAMPLES = 3
 
@@ -28,16 +28,21 @@ def found(outcome: Outcome) -> str:
 
 
 def describe(suite: Suite, failed: list[Outcome]) -> str | None:
-    """Gives the check's description: per failed expectation, what was found and the fix."""
+    """Gives the check's description: per failed expectation, what was found and the fix; when
+    blocking expectations failed too, the warnings among them say so."""
     if not failed:
         return None
+    mixed = len({o.expectation.severity for o in failed}) > 1
     return f"{subject(suite)}: " + " | ".join(
-        f"{o.expectation.name} failed: {found(o)}. Fix: {o.expectation.fix}" for o in failed
+        f"{o.expectation.name} failed{' (a warning)' if mixed and o.expectation.severity == WARNING else ''}: "
+        f"{found(o)}. Fix: {o.expectation.fix}"
+        for o in failed
     )
 
 
 def markdown(failed: list[Outcome]) -> str:
     """Gives the failed expectations as a Markdown table, for the check's metadata."""
-    lines = ["| expectation | found | fix |", "|---|---|---|"]
-    lines += [f"| {o.expectation.name} | {found(o)} | {o.expectation.fix} |".replace("\n", " ") for o in failed]
+    lines = ["| expectation | severity | found | fix |", "|---|---|---|---|"]
+    lines += [f"| {o.expectation.name} | {o.expectation.severity} | {found(o)} | {o.expectation.fix} |".replace("\n", " ")
+              for o in failed]  # fmt: skip
     return "\n".join(lines)

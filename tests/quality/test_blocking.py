@@ -31,7 +31,7 @@ def test_a_placement_before_its_carer_started_stops_the_carer_marts_and_fails_th
     failed = result.output.split("\nFailed:\n", 1)[1]
     line = next(l for l in failed.splitlines() if l.startswith("  - staging/placements: "))
     # The extract, the check, the expectation, where, and what to fix.
-    assert "staging/placements: blocking_expectations_are_met: placements extract:" in line
+    assert "staging/placements: expectations_are_met: placements extract:" in line
     assert "start_date_is_not_before_carer_employment_start_date failed: 1 row(s), e.g. placements.csv row 4" in line
     assert "Fix: A placement starts before its foster carer was employed" in line
     assert "Run FAILED" in result.output

@@ -106,34 +106,46 @@ def test_a_drop_in_rows_against_the_last_run_is_a_warning(tmp_path):
     assert (stable.success, stable.observed, stable.expected) == (False, "2", "at least 4")
 
 
-def test_failed_checks_reach_the_summary_blocking_as_failures_warnings_as_warnings(tmp_path):
+def test_failed_checks_reach_the_summary_errors_as_failures_warnings_as_warnings(tmp_path):
     @dg.asset(key=["staging", "staff"])
     def staff():
+        return None
+
+    @dg.asset(key=["staging", "job_postings"])
+    def job_postings():
         return None
 
     @dg.asset(key=["marts", "workforce_monthly"], deps=[staff])
     def workforce_monthly():
         return None
 
-    @dg.multi_asset_check(specs=[dg.AssetCheckSpec("blocking_expectations_are_met", asset=staff, blocking=True),
-                                 dg.AssetCheckSpec("warning_expectations_are_met", asset=staff)])  # fmt: skip
-    def staff_expectations():
-        yield dg.AssetCheckResult(check_name="blocking_expectations_are_met", passed=False,
-                                  description="staff extract: keys_are_unique failed: 2 row(s). Fix: ...")  # fmt: skip
-        yield dg.AssetCheckResult(check_name="warning_expectations_are_met", passed=False,
-                                  severity=dg.AssetCheckSeverity.WARN, description="staff extract: has_rows failed")  # fmt: skip
+    @dg.asset(key=["marts", "time_to_fill"], deps=[job_postings])
+    def time_to_fill():
+        return None
 
+    def suite_check(asset, severity, description):
+        @dg.multi_asset_check(specs=[dg.AssetCheckSpec("expectations_are_met", asset=asset, blocking=True)],
+                              name=f"{asset.key.path[-1]}_expectations")  # fmt: skip
+        def expectations():
+            yield dg.AssetCheckResult(check_name="expectations_are_met", passed=False, severity=severity,
+                                      description=description)  # fmt: skip
+
+        return expectations
+
+    checks = [suite_check(staff, dg.AssetCheckSeverity.ERROR, "staff extract: keys_are_unique failed: 2 row(s). Fix: ..."),
+              suite_check(job_postings, dg.AssetCheckSeverity.WARN, "job_postings extract: has_rows failed")]  # fmt: skip
     job = dg.define_asset_job("j", executor_def=dg.in_process_executor)
-    defs = dg.Definitions(assets=[staff, workforce_monthly], asset_checks=[staff_expectations], jobs=[job])
+    defs = dg.Definitions(assets=[staff, job_postings, workforce_monthly, time_to_fill], asset_checks=checks, jobs=[job])
     outcome = RunOutcome.from_result(defs.resolve_job_def("j").execute_in_process(raise_on_error=False))
 
     assert not outcome.success
     assert outcome.failures == {
-        "staging/staff: blocking_expectations_are_met": "staff extract: keys_are_unique failed: 2 row(s). Fix: ..."
+        "staging/staff: expectations_are_met": "staff extract: keys_are_unique failed: 2 row(s). Fix: ..."
     }
-    assert outcome.warnings == ["staging/staff: warning_expectations_are_met: staff extract: has_rows failed"]
+    assert outcome.warnings == ["staging/job_postings: expectations_are_met: job_postings extract: has_rows failed"]
+    # A blocking check that fails with severity WARN stops nothing.
     assert outcome.skipped == ["marts/workforce_monthly"]
     text = run_summary(tmp_path / "none.duckdb", outcome, [])
-    assert "Failed:\n  - staging/staff: blocking_expectations_are_met: staff extract: keys_are_unique" in text
-    assert "Warnings:\n  - staging/staff: warning_expectations_are_met: staff extract: has_rows failed" in text
+    assert "Failed:\n  - staging/staff: expectations_are_met: staff extract: keys_are_unique" in text
+    assert "Warnings:\n  - staging/job_postings: expectations_are_met: job_postings extract: has_rows failed" in text
     assert text.endswith("Run FAILED: see the messages above.")

@@ -11,8 +11,9 @@ import dagster as dg
 import pytest
 
 from pipelines.ingest.contract import EXTRACTS
-from pipelines.quality.checks import CHECK_NAMES, OTHER_TABLES_CHECK, build_suite_checks, parameters, quality_checks
-from pipelines.quality.suites import BLOCKING, WARNING, Suite, blocking, is_found_in, load_suites, staging_suite
+from pipelines.quality.checks import CHECK_NAME, OTHER_TABLES_CHECK, build_suite_checks, check_result, parameters, quality_checks
+from pipelines.quality.gx import Outcome
+from pipelines.quality.suites import BLOCKING, WARNING, Suite, blocking, is_found_in, load_suites, staging_suite, warning
 
 SUITES = {s.table: s for s in load_suites()}
 PREDICATE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
@@ -37,9 +38,10 @@ def test_expectations_are_predicates_with_a_fix_and_a_severity(suite: Suite):
         assert names & {"required_fields_are_filled", "keys_are_filled"}, names
 
 
-def test_the_batch_query_adds_the_columns_the_expectations_need():
+def test_the_batch_query_reads_the_columns_the_expectations_name_and_adds_theirs():
     sql = SUITES["staging.placements"].batch_sql()
-    assert sql.startswith("SELECT t.*,")
+    assert sql.startswith("SELECT t.placement_id,\n       t.start_date,\n")  # keys_are_unique, then the date pairs
+    assert "t.*" not in sql and "t.child_id," not in sql  # no column that no expectation names
     assert "AS carer_employment_start_date" in sql and "FROM staging.placements t" in sql
     assert "t.source_file || ' row ' || t.source_row AS _row" in sql
 
@@ -51,12 +53,49 @@ def test_pseudonyms_and_birth_dates_are_never_shown():
     assert not suite.is_private("start_date")
 
 
-def test_each_suite_is_one_step_with_a_blocking_and_a_warning_check():
+def test_each_suite_is_one_step_with_one_blocking_check():
     checks = {c.node_def.name: c for c in quality_checks}
     staff = checks["staging__staff__expectations"]
-    assert {(s.name, s.blocking) for s in staff.check_specs} == {(CHECK_NAMES[BLOCKING], True),
-                                                                  (CHECK_NAMES[WARNING], False)}  # fmt: skip
-    assert {s.asset_key for s in staff.check_specs} == {dg.AssetKey(["staging", "staff"])}
+    assert [(s.name, s.blocking, s.asset_key) for s in staff.check_specs] == [
+        (CHECK_NAME, True, dg.AssetKey(["staging", "staff"]))
+    ]
+    description = next(iter(staff.check_specs)).description
+    assert "keys_are_unique" in description.split("Warnings")[0] and "row_count_is_stable" in description.split("Warnings")[1]
+
+
+TERRITORIES = Suite("staging.territories", [
+    blocking("keys_are_unique", "expect_column_values_to_be_unique", "Give every territory its own id.", column="territory_id"),
+    warning("names_are_filled", "expect_column_values_to_not_be_null", "Give every territory its name.",
+            column="territory_name"),
+])  # fmt: skip
+
+
+def outcomes(*passed: bool) -> list[Outcome]:
+    return [Outcome(e, ok, None if ok else 2) for e, ok in zip(TERRITORIES.expectations, passed, strict=True)]
+
+
+def test_a_failed_blocking_expectation_fails_the_check_with_severity_error():
+    result = check_result(TERRITORIES, CHECK_NAME, outcomes(False, True))
+    assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.ERROR)
+    assert result.description.startswith("territories extract: keys_are_unique failed: 2 row(s). Fix: Give every")
+
+
+def test_failed_warnings_alone_fail_the_check_with_severity_warn_which_blocks_nothing():
+    result = check_result(TERRITORIES, CHECK_NAME, outcomes(True, False))
+    assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.WARN)
+    assert result.metadata["blocking_failed"].value == 0
+
+
+def test_when_both_fail_the_blocking_ones_come_first_and_the_warnings_say_so():
+    result = check_result(TERRITORIES, CHECK_NAME, outcomes(False, False))
+    assert result.severity == dg.AssetCheckSeverity.ERROR
+    assert " | names_are_filled failed (a warning): 2 row(s)." in result.description
+    assert result.description.index("keys_are_unique") < result.description.index("names_are_filled")
+
+
+def test_a_check_that_passes_lists_no_failure():
+    result = check_result(TERRITORIES, CHECK_NAME, outcomes(True, True))
+    assert result.passed and result.description is None and result.metadata["failed"].value == 0
 
 
 def test_warnings_that_read_a_table_not_upstream_run_apart_and_never_block():
