@@ -23,15 +23,13 @@ from pipelines.warehouse import Warehouse
 
 CHECK_NAME = "expectations_are_met"
 OTHER_TABLES_CHECK = "expectations_on_other_tables_are_met"
-CHECK_PRIORITY = -1  # Dagster runs ready steps by priority, higher first (0 by default)
 
 
 class GreatExpectations(dg.ConfigurableResource):
-    """Great Expectations for the suites' checks. Importing it takes seconds: a run starts that
-    in the background as it begins, while the extracts load, and the first check finds it ready."""
-
-    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        gx.warm_up()
+    """Great Expectations, which the suites' checks run on. The first check that runs imports it
+    (about 3 s of CPU). Importing it in a background thread as the run began, as earlier, cost
+    more CPU and more time than it saved on two cores: the import holds Python's lock against
+    the steps loading the extracts (docs/performance.md)."""
 
 
 def parameters(previous_rows: int | None) -> dict:
@@ -128,8 +126,6 @@ def _suite_check(suite: Suite, name: str, step: str) -> dg.AssetChecksDefinition
         specs=[spec],
         name=f"{'__'.join(suite.asset_key)}__{step}",
         description=f"Great Expectations suite {suite.source} on {suite.table}.",
-        # Last among the steps ready to run: the extracts load while GX is imported in the background.
-        op_tags={"dagster/priority": str(CHECK_PRIORITY)},
     )
     def suite_check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse,
                     great_expectations: GreatExpectations):  # fmt: skip

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import threading
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -24,7 +23,6 @@ if TYPE_CHECKING:
 
 EXAMPLES = 5
 ROW = "_row"
-_context_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -40,20 +38,9 @@ class Outcome:
     error: str | None = None  # GX could not evaluate it (a wrong column name, say)
 
 
-def warm_up() -> None:
-    """Starts importing Great Expectations in a background thread, so that the seconds it takes
-    overlap the loading of the extracts instead of delaying the first check."""
-    threading.Thread(target=_context, name="great-expectations-warm-up", daemon=True).start()
-
-
-def _context():
-    """Gives the ephemeral GX context, made once per process (waiting for the warm-up if it is under way)."""
-    with _context_lock:
-        return _new_context()
-
-
 @cache
-def _new_context():
+def _context():
+    """Gives the ephemeral GX context, made once per process."""
     os.environ["GX_ANALYTICS_ENABLED"] = "false"  # read by GX at import; no usage statistics are sent
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
