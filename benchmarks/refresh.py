@@ -145,6 +145,8 @@ def run(name: str, landing: Path, fresh: bool = True, without: list[str] = ()) -
     figures = measure(command, env, work / "run.log")
     figures |= steps_of_last_run(work / "dagster")
     figures["size"] = (work / "warehouse" / "vivier.duckdb").stat().st_size / 2**20
+    # The memory samples and step spans, to plot or read the climb step by step.
+    (work / "memory.json").write_text(json.dumps({"memory": figures["memory"], "spans": figures["spans"]}))
     return figures
 
 
