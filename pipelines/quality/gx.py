@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -51,21 +52,25 @@ def _context():
     return context
 
 
-def validate(suite: Suite, frame: pd.DataFrame, parameters: dict[str, Any]) -> list[Outcome]:
-    """Gives the outcome of each expectation of `suite` on `frame` (the rows of `suite.batch_sql()`)."""
+def validate(suite: Suite, frame: pd.DataFrame, parameters: dict[str, Any],
+             name_rows: Callable[[list[int]], dict[int, str]] | None = None) -> list[Outcome]:  # fmt: skip
+    """Gives the outcome of each expectation of `suite` on `frame` (the rows of `suite.batch_sql()`);
+    `name_rows` gives the names of rows by their ids, for the examples of failed expectations."""
     context = _context()
-    # Row labels travel as the frame's index: GX then names failing rows at no cost.
+    # Row ids travel as the frame's index: GX then lists those of failing rows at no cost.
     if ROW in frame.columns:
         frame = frame.set_index(ROW).rename_axis(None)  # an unnamed index: GX lists its labels as they are
     batch = _batch_definition(context).get_batch(batch_parameters={"dataframe": frame})
     # Every expectation once with counts and observed values (BASIC), then only those that found
-    # rows at fault again for the rows' labels (SUMMARY): listing them costs a third more per
+    # rows at fault again for the rows' ids (SUMMARY): listing them costs a third more per
     # expectation, and a run has hundreds that pass.
     results = _results(batch, suite, suite.expectations, parameters, "BASIC")
     failed = [e for e in suite.expectations if (results[e.name].result or {}).get("unexpected_count")]
     if failed:
         results |= _results(batch, suite, failed, parameters, "SUMMARY")
-    return [_outcome(suite, e, results[e.name]) for e in suite.expectations]
+    rows = sorted({r for e in failed for r in results[e.name].result.get("partial_unexpected_index_list") or []})
+    names = name_rows(rows) if name_rows and rows else {}
+    return [_outcome(suite, e, results[e.name], names) for e in suite.expectations]
 
 
 def _results(batch, suite: Suite, expectations, parameters: dict[str, Any], result_format: str) -> dict:
@@ -106,14 +111,14 @@ def _gx_values(values):
     return values
 
 
-def _outcome(suite: Suite, expectation: Expectation, result) -> Outcome:
+def _outcome(suite: Suite, expectation: Expectation, result, names: dict) -> Outcome:
     info = result.exception_info or {}
     if info.get("raised_exception"):
         return Outcome(expectation, False, None, error=str(info.get("exception_message")).splitlines()[0])
     found = result.result or {}
     observed = found.get("observed_value")
     values = found.get("partial_unexpected_list") or []
-    rows = found.get("partial_unexpected_index_list") or []
+    rows = [names.get(r, r) for r in found.get("partial_unexpected_index_list") or []]
     columns = expectation.column_names
     private = any(suite.is_private(c) for c in columns)
     if "column_A" in expectation.kwargs:  # a pair: name both values
