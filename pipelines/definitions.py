@@ -10,7 +10,7 @@ from pipelines.carers.assets import carer_assets, carer_checks
 from pipelines.ingest.assets import ingest_assets
 from pipelines.operations import landing_sensor, nightly_schedule
 from pipelines.progress import PROGRESS_LOGGER, progress_logger
-from pipelines.quality.checks import GreatExpectations, quality_checks
+from pipelines.quality.checks import quality_checks
 from pipelines.report.assets import report_after_refresh, report_assets, report_refresh
 from pipelines.resources import VivierSettings
 from pipelines.segur.assets import segur_assets
@@ -42,7 +42,6 @@ defs = dg.Definitions(
     loggers={"console": dg.colored_console_logger, PROGRESS_LOGGER: progress_logger},
     resources={
         "warehouse": Warehouse(path=dg.EnvVar("VIVIER_WAREHOUSE")),
-        "great_expectations": GreatExpectations(),
         "settings": VivierSettings(
             landing_dir=dg.EnvVar("VIVIER_LANDING_DIR"),
             pseudonym_key=dg.EnvVar("VIVIER_PSEUDONYM_KEY"),

@@ -25,13 +25,6 @@ CHECK_NAME = "expectations_are_met"
 OTHER_TABLES_CHECK = "expectations_on_other_tables_are_met"
 
 
-class GreatExpectations(dg.ConfigurableResource):
-    """Great Expectations, which the suites' checks run on. The first check that runs imports it
-    (about 3 s of CPU). Importing it in a background thread as the run began, as earlier, cost
-    more CPU and more time than it saved on two cores: the import holds Python's lock against
-    the steps loading the extracts (docs/performance.md)."""
-
-
 def parameters(previous_rows: int | None) -> dict:
     """Gives the run-time values the suites refer to as GX parameters: the fewest rows a table
     may have without warning, against the last run."""
@@ -132,8 +125,9 @@ def _suite_check(suite: Suite, name: str, step: str) -> dg.AssetChecksDefinition
         name=f"{'__'.join(suite.asset_key)}__{step}",
         description=f"Great Expectations suite {suite.source} on {suite.table}.",
     )
-    def suite_check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse,
-                    great_expectations: GreatExpectations):  # fmt: skip
+    def suite_check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
+        # The first check of a run imports Great Expectations (about 3 s of CPU); importing it in a
+        # background thread from the start cost more than it saved on two cores (docs/performance.md).
         yield check_result(suite, name, check_suite(suite, warehouse, context.run.run_id))
 
     return suite_check
