@@ -69,6 +69,8 @@ MIN_ESTABLISHMENTS = 10
 # Below this many expected exits, a month's ratio is noise (event study only).
 MIN_EXPECTED_EXITS = 5.0
 
+# The cell-months with someone in post or a budget: the rest say nothing of either outcome.
+HAS_DATA = (pl.col("headcount") > 0) | (pl.col("budgeted_fte") > 0)
 # The panel columns the estimate reads (marts.segur_panel has also segur_group and vacant_fte).
 PANEL_COLUMNS = (
     "month", "establishment_id", "job_family", "cover_month", "covered", "rel_month", "headcount",
@@ -98,7 +100,7 @@ class SegurEstimates:
 def why_no_estimate(panel: pl.DataFrame) -> str | None:
     """Gives, in words for a director, why the panel cannot support any estimate; None when it can."""
     # Counts only, never a filtered copy of the panel (at national scale it is 1 GB).
-    rows = panel.lazy().filter((pl.col("headcount") > 0) | (pl.col("budgeted_fte") > 0))
+    rows = panel.lazy().filter(HAS_DATA)
     counts = rows.select(
         n=pl.len(), ever=pl.col("cover_month").is_not_null().sum(), covered=pl.col("covered").sum(),
         never=pl.col("cover_month").is_null().sum(),
@@ -136,7 +138,7 @@ def estimate_segur_effect(
     if note is not None:
         return SegurEstimates(_empty_effect(note), _empty_events(note), note)
     if large is None:
-        with_data = panel.lazy().filter((pl.col("headcount") > 0) | (pl.col("budgeted_fte") > 0))
+        with_data = panel.lazy().filter(HAS_DATA)
         establishments = with_data.select(pl.col("establishment_id").n_unique()).collect().item()
         large = establishments >= LARGE_PANEL_ESTABLISHMENTS
     effects, events = [], []

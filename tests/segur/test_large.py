@@ -45,12 +45,17 @@ def regression_data() -> pd.DataFrame:
     return frame
 
 
+def fit_on(df, outcome: str, category: str, n_categories: int, **kwargs):
+    """`fit_two_way` on the columns of `regression_data`: cell and month effects, clustered by establishment."""
+    return fit_two_way(df[outcome].to_numpy(), df["cell"].to_numpy(), df["month"].to_numpy(), df["est"].to_numpy(),
+                       category=df[category].to_numpy(), n_categories=n_categories, **kwargs)  # fmt: skip
+
+
 def test_poisson_fit_with_cluster_robust_errors_matches_pyfixest(regression_data):
     import pyfixest as pf
 
     df = regression_data
-    ours = fit_two_way(df["y"].to_numpy(), df["cell"].to_numpy(), df["month"].to_numpy(), df["est"].to_numpy(),
-                       poisson=True, exposure=df["h"].to_numpy(), category=df["d"].to_numpy(), n_categories=1)  # fmt: skip
+    ours = fit_on(df, "y", "d", 1, poisson=True, exposure=df["h"].to_numpy())
     theirs = pf.fepois("y ~ d | cell + month", data=df, offset="log_h", vcov={"CRV1": "est"})
     assert ours.coef[0] == pytest.approx(theirs.coef()["d"], rel=1e-8)
     # Same CRV1; the small-sample factor (N - 1) / (N - k) differs in how k counts the months.
@@ -61,8 +66,7 @@ def test_lead_coefficients_on_uncovered_months_match_pyfixest(regression_data):
     import pyfixest as pf
 
     df = regression_data[regression_data["d"] == 0]
-    ours = fit_two_way(df["y"].to_numpy(), df["cell"].to_numpy(), df["month"].to_numpy(), df["est"].to_numpy(),
-                       poisson=True, exposure=df["h"].to_numpy(), category=df["lead"].to_numpy(), n_categories=3)  # fmt: skip
+    ours = fit_on(df, "y", "lead", 3, poisson=True, exposure=df["h"].to_numpy())
     theirs = pf.fepois("y ~ l1 + l2 + l3 | cell + month", data=df, offset="log_h", vcov={"CRV1": "est"})
     assert ours.coef == pytest.approx(theirs.coef().to_numpy(), rel=1e-7)
     assert np.sqrt(np.diag(ours.vcov)) == pytest.approx(theirs.se().to_numpy(), rel=1e-3)
@@ -72,8 +76,7 @@ def test_weighted_least_squares_fit_matches_pyfixest(regression_data):
     import pyfixest as pf
 
     df = regression_data
-    ours = fit_two_way(df["yl"].to_numpy(), df["cell"].to_numpy(), df["month"].to_numpy(), df["est"].to_numpy(),
-                       poisson=False, weights=df["h"].to_numpy(), category=df["d"].to_numpy(), n_categories=1)  # fmt: skip
+    ours = fit_on(df, "yl", "d", 1, poisson=False, weights=df["h"].to_numpy())
     theirs = pf.feols("yl ~ d | cell + month", data=df, weights="h", vcov={"CRV1": "est"})
     assert ours.coef[0] == pytest.approx(theirs.coef()["d"], rel=1e-8)
     assert np.sqrt(ours.vcov[0, 0]) == pytest.approx(theirs.se()["d"], rel=1e-3)
