@@ -5,63 +5,18 @@ Outcomes, one per case: the extract's files fail with a message (`file_error`), 
 go to quarantine under a rule (`rules`), rows are exact duplicates (`duplicates`), an
 expectation of the staging suite fails (`check`), or everything loads (none of those).
 Whatever the outcome, nothing is lost: rows read = loaded + quarantined + duplicates.
-docs/bad-inputs.md is this list as a table.
+The kinds found by trying Vivier as a hostile or careless user would (issue 13) are in
+`tests/quality/cases/`, one module per class of fault. docs/bad-inputs.md is this list
+as a table.
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable
-from dataclasses import dataclass
-
 import polars as pl
 
+from tests.quality.case import C5, HEADER, ROWS, STAFF, Case, staff_frame, staff_rows, xlsx
+from tests.quality.cases import files, report, runs, values
 from tests.quality.landing import EXTRACTS, edit
-
-STAFF = EXTRACTS["staff.csv"]
-HEADER, *ROWS = STAFF.splitlines()
-C5 = ROWS[-1]
-
-
-@dataclass(frozen=True)
-class Case:
-    id: str
-    kind: str  # what the HR extract contains
-    extract: str
-    changes: dict[str, str | bytes | None]
-    file_error: str | None = None  # the message the extract's files fail with
-    rules: tuple[str, ...] = ()  # quarantine rules of the rows quarantined, sorted
-    duplicates: int = 0
-    check: tuple[str, str] | None = None  # (expectation, severity) of the extract's suite that fails
-    before: dict[str, str | bytes | None] | None = None  # the landing folder of the run before, if it matters
-    loaded: Callable[[pl.DataFrame], bool] | None = None  # what the loaded rows must show
-    also: str = ""  # where else it is tested
-
-
-def staff_rows(*rows: str, header: str = HEADER) -> str:
-    return "\n".join([header, *rows]) + "\n"
-
-
-def xlsx(frame: pl.DataFrame, title: str | None = None) -> bytes:
-    """Gives a spreadsheet of `frame`, numbers as numbers (as a spreadsheet holds them), under an
-    optional title row."""
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    with xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": True}) as book:
-        sheet = book.add_worksheet()
-        top = 2 if title else 0
-        if title:
-            sheet.write(0, 0, title)
-        sheet.write_row(top, 0, frame.columns)
-        for i, row in enumerate(frame.iter_rows(), start=top + 1):
-            sheet.write_row(i, 0, row)
-    return buffer.getvalue()
-
-
-def staff_frame() -> pl.DataFrame:
-    return pl.read_csv(io.StringIO(STAFF), separator=";", infer_schema=False)
-
 
 CATALOGUE = [
     # ------------------------------------------------------------------ files that cannot be read
@@ -231,3 +186,5 @@ CATALOGUE = [
          edit("budgeted_posts.csv", "E1;EDUCATEUR_SPECIALISE;2019-01-01;;2", "E1;EDUCATEUR_SPECIALISE;2019-01-01;;250"),
          check=("budgeted_fte_is_plausible", "warning")),
 ]  # fmt: skip
+
+CATALOGUE += files.CASES + values.CASES + runs.CASES + report.CASES
