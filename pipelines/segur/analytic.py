@@ -52,7 +52,8 @@ class Fit:
     omega: np.ndarray
     hessian: np.ndarray
 
-    def first_stage_influence(self, cell_derivative: np.ndarray, month_derivative: np.ndarray) -> np.ndarray:
+    def first_stage_influence(self, cell_derivative: np.ndarray, month_derivative: np.ndarray,
+                              n_clusters: int | None = None) -> np.ndarray:  # fmt: skip
         """Gives, per cluster, how much its data move a sum S of fitted values of other rows (the
         covered cell-months the first stage imputes), to first order: u' s_g, where s_g is the
         cluster's score and u solves H u = dS/dtheta, both concentrated over the cell levels.
@@ -60,7 +61,11 @@ class Fit:
         `cell_derivative` (per cell code) and `month_derivative` (per month code) are the derivatives
         of S with respect to the cell and month levels, on the log scale for Poisson (the sum of the
         fitted values of that cell or month) and the additive scale for least squares (the sum of the
-        weights). For a model without categories; 2-d arguments give one column per target."""
+        weights). For a model without categories; 2-d arguments give one column per target.
+
+        `n_clusters` is the number of cluster codes of the caller's arrays: clusters with no row in
+        the fit (no uncovered month, or no exit in them) move nothing and get 0, and the codes that
+        sort last are among them, so the fit's own codes cannot tell how many rows to return."""
         n_free = len(self.free_months)
         if self.hessian.shape[0] != n_free:
             raise ValueError("first_stage_influence is for a first stage without categories")
@@ -80,7 +85,7 @@ class Fit:
         # A cluster's score on the cell levels is zero at the fit (its cells lie inside it), so only
         # the month part of u counts; the reference month reads the zero row at the end.
         u = np.vstack([u, np.zeros((1, u.shape[1]))])
-        n_clusters = int(self.cluster.max()) + 1
+        n_clusters = int(self.cluster.max()) + 1 if n_clusters is None else n_clusters
         out = np.stack([np.bincount(self.cluster, self.score * u[self.month_column, j], n_clusters)
                         for j in range(u.shape[1])], axis=1)  # fmt: skip
         return out[:, 0] if one else out

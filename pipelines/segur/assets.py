@@ -80,7 +80,8 @@ def segur_effect(context: dg.AssetExecutionContext, warehouse: Warehouse):
         if note != result.note:
             context.log.warning(note)
     chosen = result.effect.filter(pl.col("estimator").str.starts_with("imputation"))
-    summary = chosen.select("outcome", "relative_estimate", "relative_ci_low", "relative_ci_high", "pre_trend_p_value")
+    summary = chosen.select("outcome", "relative_estimate", "relative_ci_low", "relative_ci_high",
+                            "relative_minimum_detectable_effect", "pre_trend_p_value")
     yield dg.MaterializeResult(
         asset_key=EFFECT,
         metadata={

@@ -33,7 +33,21 @@ counted, and the estimate is the average effect over the cell-months kept.
 The pre-trend test asks whether covered cells already drifted away from the
 others in the 24 months before coverage: on uncovered cell-months only, six
 four-month lead indicators are added to the model, and the p-value is the Wald
-test (clustered by establishment) that all six are zero.
+test (clustered by establishment) that all six are zero, read against an F
+distribution with G - 1 denominator degrees of freedom (G establishments): the
+chi-squared reading rejects far too often with a few dozen establishments
+(docs/segur.md, section 10). The leads are compared with each cell's uncovered
+months *older* than the 24 months; when no covered cell has any (the data start
+less than 24 months before every wave), the leads are collinear with the cell
+levels, and there is no test and no lead month, with a note saying why.
+
+Every row also gives `relative_minimum_detectable_effect`: the smallest fall, relative to the
+level expected without the measure, that a 5 % two-sided test of this estimate would detect
+with 80 % power given its standard error (docs/segur.md, section 3).
+
+The pure function takes any panel with `month`, `establishment_id`, `job_family` and
+`cover_month`, and the columns of one outcome or both; `covered` and `rel_month` are derived
+from `cover_month`, or checked against it when given.
 
 pyfixest is imported inside the functions: it takes seconds to import and
 `import pipelines.definitions` must stay fast.
@@ -58,6 +72,8 @@ ESTIMATORS = {
 WINDOW = 24  # event-study months on each side of coverage
 LEAD_BIN = 4  # months per lead indicator of the pre-trend test
 Z = 1.959963984540054
+# A 5 % two-sided test has 80 % power against an effect (Z + Z_POWER) standard errors from zero.
+Z_POWER = 0.8416212335729143
 BOOTSTRAP_REPS = 499
 # From this many establishments on, intervals come from the influence function and the fits from
 # `analytic` (pipelines/segur/large.py) instead of the bootstrap and pyfixest: pyfixest's did2s
@@ -66,11 +82,20 @@ BOOTSTRAP_REPS = 499
 LARGE_PANEL_ESTABLISHMENTS = 100
 # Fewer establishments than this make cluster-robust intervals unreliable (said in the note).
 MIN_ESTABLISHMENTS = 10
+# Below this many establishments, the pre-trend test's size is off by more than a point or two
+# (docs/segur.md, section 10): the note says so.
+PRE_TREND_RELIABLE_ESTABLISHMENTS = 100
 # Below this many expected exits, a month's ratio is noise (event study only).
 MIN_EXPECTED_EXITS = 5.0
 
 # The cell-months with someone in post or a budget: the rest say nothing of either outcome.
 HAS_DATA = (pl.col("headcount") > 0) | (pl.col("budgeted_fte") > 0)
+# What a panel must have, and each outcome's columns: a panel may have one outcome only.
+KEY_COLUMNS = ("month", "establishment_id", "job_family", "cover_month")
+OUTCOME_COLUMNS = {
+    "voluntary_exit_rate": ("headcount", "voluntary_exits"),
+    "vacancy_rate": ("budgeted_fte", "vacancy_rate"),
+}
 # The panel columns the estimate reads (marts.segur_panel has also segur_group and vacant_fte).
 PANEL_COLUMNS = (
     "month", "establishment_id", "job_family", "cover_month", "covered", "rel_month", "headcount",
@@ -80,8 +105,9 @@ EFFECT_SCHEMA = {
     "outcome": pl.String, "estimator": pl.String, "estimate": pl.Float64, "ci_low": pl.Float64,
     "ci_high": pl.Float64, "relative_estimate": pl.Float64, "relative_ci_low": pl.Float64,
     "relative_ci_high": pl.Float64, "n_units": pl.Int64, "pre_trend_p_value": pl.Float64,
-    "counterfactual_level": pl.Float64, "n_establishments": pl.Int64, "n_covered_cell_months": pl.Int64,
-    "n_covered_cell_months_left_out": pl.Int64, "first_month": pl.Date, "last_month": pl.Date, "note": pl.String,
+    "counterfactual_level": pl.Float64, "relative_minimum_detectable_effect": pl.Float64,
+    "n_establishments": pl.Int64, "n_covered_cell_months": pl.Int64, "n_covered_cell_months_left_out": pl.Int64,
+    "first_month": pl.Date, "last_month": pl.Date, "note": pl.String,
 }  # fmt: skip
 EVENT_SCHEMA = {
     "outcome": pl.String, "estimator": pl.String, "rel_month": pl.Int32, "estimate": pl.Float64,
@@ -95,6 +121,59 @@ class SegurEstimates:
     effect: pl.DataFrame  # marts.segur_effect
     event_study: pl.DataFrame  # marts.segur_event_study
     note: str | None  # why no estimate could be made at all, if so
+
+
+def prepare_panel(panel: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str]]:
+    """Gives the panel with `covered` and `rel_month` derived from `cover_month` (checked against
+    them when the panel has them), missing outcome columns added empty, and per outcome whose
+    columns are missing the note that says so.
+
+    Months and coverage dates count by calendar month: a cell is covered from the first day of
+    its `cover_month`'s month, and `rel_month` is 0 in that month, -1 the month before."""
+    missing = [c for c in KEY_COLUMNS if c not in panel.columns]
+    if missing:
+        raise ValueError(f"The Ségur panel has no column {', '.join(missing)}: it needs one row per establishment "
+                         f"(establishment_id), job family (job_family) and month (month, a date), with the first "
+                         f"covered month of the family (cover_month, a date; empty if never covered).")  # fmt: skip
+    month, cover = pl.col("month").dt.truncate("1mo"), pl.col("cover_month").dt.truncate("1mo")
+    derived = panel.with_columns(
+        _covered=(month >= cover).fill_null(False),
+        _rel_month=((month.dt.year() - cover.dt.year()) * 12 + month.dt.month().cast(pl.Int32)
+                    - cover.dt.month().cast(pl.Int32)).cast(pl.Int32),
+    )  # fmt: skip
+    for column, rule in (("covered", "true from the month of cover_month on, false before it and when cover_month "
+                                     "is empty"),
+                         ("rel_month", "the months since cover_month: 0 in its month, -1 the month before, empty "
+                                       "when cover_month is empty")):  # fmt: skip
+        if column not in panel.columns:
+            continue
+        wrong = derived.with_row_index("_row").filter(pl.col(column).ne_missing(pl.col(f"_{column}"))).head(1)
+        if wrong.height:
+            r = wrong.row(0, named=True)
+            raise ValueError(
+                f"The Ségur panel, row {r['_row'] + 1} (establishment {r['establishment_id']}, job family "
+                f"{r['job_family']}, month {r['month']}): {column} is {r[column]}, but cover_month is "
+                f"{r['cover_month']}, so it should be {r[f'_{column}']} ({column} is {rule})."
+            )
+    derived = derived.drop([c for c in ("covered", "rel_month") if c in panel.columns]).rename(
+        {"_covered": "covered", "_rel_month": "rel_month"}
+    )
+    notes, fill = {}, []
+    for outcome, columns in OUTCOME_COLUMNS.items():
+        absent = [c for c in columns if c not in panel.columns]
+        if absent:
+            notes[outcome] = (f"No estimate: the panel has no column {', '.join(absent)}, so this outcome is not "
+                              f"measured.")  # fmt: skip
+            # Empty outcome, zero weight: no cell-month has data for it, the other outcome goes on.
+            fill += [pl.lit(0.0).alias(columns[0]), pl.lit(None, pl.Float64).alias(columns[1])]
+    derived = derived.with_columns(fill)
+    if "voluntary_exit_rate" not in derived.columns:
+        derived = derived.with_columns(
+            voluntary_exit_rate=pl.when(pl.col("headcount") > 0).then(pl.col("voluntary_exits") / pl.col("headcount"))
+        )
+    if "vacancy_rate" in notes:  # a budget of zero is no data; the rate is null anyway
+        derived = derived.with_columns(pl.col("budgeted_fte").cast(pl.Float64))
+    return derived, notes
 
 
 def why_no_estimate(panel: pl.DataFrame) -> str | None:
@@ -134,6 +213,7 @@ def estimate_segur_effect(
 
     When no estimate can be made, the rows are there with null figures and a `note` saying why.
     `large` (default: from LARGE_PANEL_ESTABLISHMENTS establishments on) uses pipelines/segur/large.py."""
+    panel, missing = prepare_panel(panel)
     note = why_no_estimate(panel)
     if note is not None:
         return SegurEstimates(_empty_effect(note), _empty_events(note), note)
@@ -158,8 +238,8 @@ def estimate_segur_effect(
         )  # fmt: skip
     for name, make, run in steps:
         sample = None  # the previous outcome's, freed before the next is built
-        sample = make()
-        why = _why_not_outcome(sample)
+        sample = None if name in missing else make()
+        why = missing.get(name) or _why_not_outcome(sample)
         if why:
             effects.append(_empty_effect(why, outcomes=(name,)))
             events.append(_empty_events(why, outcomes=(name,)))
@@ -284,10 +364,11 @@ def _poisson_counterfactual(sample: pd.DataFrame, weights: np.ndarray | None = N
 def imputed_voluntary_exits(panel: pl.DataFrame) -> pl.DataFrame:
     """Gives every covered cell-month the voluntary-exit estimate uses, with its observed voluntary
     exits and those expected without the measure (`expected_without_measure`)."""
-    sample = _sample(panel, "voluntary_exit_rate")
+    sample = _sample(prepare_panel(panel)[0], "voluntary_exit_rate")
     treated = sample.loc[sample["imputable"].to_numpy()]
+    columns = ["month", "establishment_id", "job_family", "segur_group", "rel_month", "headcount", "y"]
     return pl.from_pandas(
-        treated[["month", "establishment_id", "job_family", "segur_group", "rel_month", "headcount", "y"]]
+        treated[[c for c in columns if c in treated.columns]]
         .rename(columns={"y": "voluntary_exits"})
         .assign(expected_without_measure=_poisson_counterfactual(sample))
     ).with_columns(pl.col("month").cast(pl.Date))
@@ -332,6 +413,7 @@ def _exits(sample: pd.DataFrame, reps: int, seed: int) -> tuple[list[dict], list
         draws.append((r, a, k))
     ratios = np.array([d[0] for d in draws])
     se_att = float(np.nanstd([d[1] for d in draws], ddof=1))
+    se_log = None
     if np.all(ratios > -1) and relative > -1:
         se_log = float(np.std(np.log1p(ratios), ddof=1))
         rel_low, rel_high = math.expm1(math.log1p(relative) - Z * se_log), math.expm1(math.log1p(relative) + Z * se_log)
@@ -345,15 +427,16 @@ def _exits(sample: pd.DataFrame, reps: int, seed: int) -> tuple[list[dict], list
         # Percentiles: a month's ratio has a small denominator, and a few draws make it explode.
         low_k, high_k = np.nanpercentile(np.array([d[2] for d in draws]), [2.5, 97.5], axis=0)
 
-    pre_p = _pre_trend_p(sample, poisson=True)
+    pre_p, no_test = _pre_trend_p(sample, poisson=True)
     rows = [
         {
             "outcome": "voluntary_exit_rate", "estimator": "imputation_poisson", "estimate": att,
             "ci_low": att - Z * se_att, "ci_high": att + Z * se_att, "relative_estimate": relative,
             "relative_ci_low": rel_low, "relative_ci_high": rel_high,
-            "pre_trend_p_value": pre_p, "counterfactual_level": level, **facts,
-            "note": f"Poisson imputation; 95 % intervals from {len(draws)} bootstrap draws of establishments."
-            + caution,
+            "pre_trend_p_value": pre_p, "counterfactual_level": level,
+            "relative_minimum_detectable_effect": detectable_fall_log(se_log), **facts,
+            "note": _sentences(f"Poisson imputation; 95 % intervals from {len(draws)} bootstrap draws of "
+                               f"establishments.{caution}", no_test, pre_trend_caution(pre_p, facts)),
         }  # fmt: skip
     ]
     # Naive: one "covered" coefficient on every cell-month, already-covered cells as comparisons.
@@ -369,9 +452,10 @@ def _exits(sample: pd.DataFrame, reps: int, seed: int) -> tuple[list[dict], list
         "ci_high": twfe_level * math.expm1(b + Z * se), "relative_estimate": math.expm1(b),
         "relative_ci_low": math.expm1(b - Z * se), "relative_ci_high": math.expm1(b + Z * se),
         "pre_trend_p_value": pre_p, "counterfactual_level": twfe_level,
+        "relative_minimum_detectable_effect": detectable_fall_log(se),
         **_frame_facts(sample.assign(imputable=sample["covered"])),
-        "note": "Naive two-way fixed effects (Poisson): already-covered cells serve as comparisons; biased when "
-                "effects differ between waves or grow over time.",
+        "note": _sentences("Naive two-way fixed effects (Poisson): already-covered cells serve as comparisons; "
+                           "biased when effects differ between waves or grow over time.", no_test),
     })  # fmt: skip
 
     events = _lead_events(sample, "voluntary_exit_rate", "imputation_poisson", poisson=True)
@@ -408,9 +492,10 @@ def _vacancy(sample: pd.DataFrame) -> tuple[list[dict], list[dict]]:
     b, se = _coef(fit, "d_post")
     cov = used[used["d"]]
     observed = float(np.average(cov["y"], weights=cov["w"]))
-    pre_p = _pre_trend_p(sample, poisson=False)
+    pre_p, no_test = _pre_trend_p(sample, poisson=False)
     rows.append(_linear_row("imputation_did2s", b, se, observed, pre_p, facts,
-                            "Linear imputation (Gardner's did2s), weights budgeted fte."))  # fmt: skip
+                            _sentences("Linear imputation (Gardner's did2s), weights budgeted fte.", no_test,
+                                       pre_trend_caution(pre_p, facts))))  # fmt: skip
     full = sample.assign(d=sample["covered"].astype(float))
     naive = pf.feols("y ~ d | cell + month_id", data=full, weights="w", vcov={"CRV1": "establishment_id"})
     b2, se2 = float(naive.coef()["d"]), float(naive.se()["d"])
@@ -418,7 +503,7 @@ def _vacancy(sample: pd.DataFrame) -> tuple[list[dict], list[dict]]:
     rows.append(_linear_row(
         "twfe_ols", b2, se2, float(np.average(cov2["y"], weights=cov2["w"])), pre_p,
         _frame_facts(sample.assign(imputable=sample["covered"])),
-        "Naive two-way fixed effects (weighted OLS): already-covered cells serve as comparisons.",
+        _sentences("Naive two-way fixed effects (weighted OLS): already-covered cells serve as comparisons.", no_test),
     ))  # fmt: skip
 
     events = _lead_events(sample, "vacancy_rate", "imputation_did2s", poisson=False)
@@ -445,7 +530,7 @@ def _linear_row(estimator: str, b: float, se: float, observed: float, pre_p: flo
         "outcome": "vacancy_rate", "estimator": estimator, "estimate": b, "ci_low": lo, "ci_high": hi,
         "relative_estimate": _safe_div(b, observed - b), "relative_ci_low": _safe_div(lo, observed - lo),
         "relative_ci_high": _safe_div(hi, observed - hi), "pre_trend_p_value": pre_p, "counterfactual_level": base,
-        **facts, "note": note,
+        "relative_minimum_detectable_effect": _safe_div(-(Z + Z_POWER) * se, base), **facts, "note": note,
     }  # fmt: skip
 
 
@@ -482,24 +567,84 @@ def _lead_model(sample: pd.DataFrame, columns: list[str], poisson: bool):
         return None, []
 
 
-def _pre_trend_p(sample: pd.DataFrame, poisson: bool) -> float | None:
-    """Gives the p-value of the Wald test that covered cells did not drift in the 24 months before coverage."""
+def count_lead_references(cell: np.ndarray, covered: np.ndarray, rel_month: np.ndarray,
+                          y: np.ndarray | None = None) -> int:  # fmt: skip
+    """Gives the number of uncovered cell-months older than the lead window (more than 24 months
+    before coverage) in cells that also have lead months: what the leads are compared with.
+
+    Without any, each covered cell's uncovered months are all leads, the leads add up to the cell
+    levels, and their coefficients (and the pre-trend test) are not identified: pyfixest then
+    returns arbitrary values, the linear-algebra fit others. `rel_month` is NaN for cells never
+    covered. With `y` (Poisson), only cells with an exit in their uncovered months count: the
+    others leave the fit."""
+    rel = np.asarray(rel_month, dtype=float)
+    uncovered = ~np.asarray(covered, dtype=bool) & np.isfinite(rel)
+    lead = uncovered & (rel >= -WINDOW) & (rel <= -1)
+    older = uncovered & (rel < -WINDOW)
+    n_cells = int(cell.max()) + 1 if len(cell) else 0
+    has_leads = np.bincount(cell[lead], minlength=n_cells) > 0
+    if y is not None:
+        has_leads &= np.bincount(cell[uncovered], y[uncovered], minlength=n_cells) > 0
+    return int(has_leads[cell[older]].sum())
+
+
+def pre_trend_p_value(b: np.ndarray, vcov: np.ndarray, n_clusters: int) -> float:
+    """Gives the p-value of the cluster-robust Wald test that the lead coefficients `b` are all zero,
+    read as W / q against F(q, G - 1) (G clusters) rather than chi-squared(q).
+
+    With a few dozen clusters the chi-squared reading rejects far too often when nothing drifted
+    (25 % at 20 establishments, 13 % at 40 for a nominal 5 %; docs/segur.md, section 10); the F
+    reading, a common small-cluster correction (Cameron & Miller 2015), removes part of it."""
     from scipy import stats
 
+    q = len(b)
+    stat = float(b @ np.linalg.pinv(vcov) @ b)
+    return float(stats.f.sf(stat / q, q, max(n_clusters - 1, 1)))
+
+
+NO_LEAD_REFERENCE = (
+    "no covered cell has an uncovered month older than the 24 months before its coverage (the data start "
+    "less than 24 months before every wave), so the months before coverage have nothing to be compared with"
+)
+NO_LEAD_MODEL = "the model of the months before coverage could not be fitted (too few exits)"
+
+
+def _lead_reference(sample: pd.DataFrame, poisson: bool) -> int:
+    return count_lead_references(sample["cell_code"].to_numpy(), sample["covered"].to_numpy(bool),
+                                 sample["rel_month"].to_numpy(float, na_value=np.nan),
+                                 sample["y"].to_numpy(float) if poisson else None)  # fmt: skip
+
+
+def _pre_trend_p(sample: pd.DataFrame, poisson: bool) -> tuple[float | None, str | None]:
+    """Gives the p-value of the test that covered cells did not drift in the 24 months before
+    coverage, or None and why there is no test."""
+    if not _lead_reference(sample, poisson):
+        return None, f"No pre-trend test: {NO_LEAD_REFERENCE}."
     bins = range(1, WINDOW // LEAD_BIN + 1)
     leads = sample.assign(**{f"lead_{j}": (sample["lead_bin"] == j).astype(float) for j in bins})
     fit, present = _lead_model(leads, [f"lead_{j}" for j in bins], poisson)
     if fit is None:
-        return None
+        any_lead = bool(((sample["lead_bin"] > 0) & ~sample["covered"]).any())
+        return None, (f"No pre-trend test: {NO_LEAD_MODEL}." if any_lead else None)
     # A lead collinear with the levels (every cell at that distance also alone in its month...) is dropped by pyfixest.
     coefs = fit.coef()
     kept = [coefs.index.get_loc(c) for c in present if c in coefs.index]
     if not kept:
-        return None
+        return None, None
     b = coefs.iloc[kept].to_numpy()
     v = np.asarray(fit._vcov)[np.ix_(kept, kept)]
-    stat = float(b @ np.linalg.pinv(v) @ b)
-    return float(stats.chi2.sf(stat, len(kept)))
+    return pre_trend_p_value(b, v, _fitted_clusters(sample, poisson)), None
+
+
+def _fitted_clusters(sample: pd.DataFrame, poisson: bool) -> int:
+    """Gives the number of establishments in the model of the uncovered months (Poisson: those with a
+    cell and a month that have exits; the others leave the fit)."""
+    untreated = sample.loc[~sample["covered"].to_numpy()]
+    if poisson:
+        y = untreated["y"]
+        untreated = untreated[(y.groupby(untreated["cell"]).transform("sum") > 0)
+                              & (y.groupby(untreated["month_id"]).transform("sum") > 0)]  # fmt: skip
+    return int(untreated["establishment_id"].nunique())
 
 
 def _lead_events(sample: pd.DataFrame, outcome: str, estimator: str, poisson: bool) -> list[dict]:
@@ -507,10 +652,11 @@ def _lead_events(sample: pd.DataFrame, outcome: str, estimator: str, poisson: bo
     ks = range(-WINDOW, 0)
     rel = sample["rel_month"].fillna(0).astype(int)
     cols = {f"lead_m{-k}": ((~sample["covered"]) & sample["rel_month"].notna() & (rel == k)).astype(float) for k in ks}
+    if any(cols[c].any() for c in cols) and not _lead_reference(sample, poisson):
+        return _no_leads(outcome, estimator, [int(cols[f"lead_m{-k}"].sum()) for k in ks], NO_LEAD_REFERENCE)
     fit, present = _lead_model(sample.assign(**cols), list(cols), poisson)
     if fit is None and any(cols[c].any() for c in cols):
-        why = "No estimate: the model of the months before coverage could not be fitted (too few exits)."
-        return [{**_no_event(outcome, estimator, k, int(cols[f"lead_m{-k}"].sum())), "note": why} for k in ks]
+        return _no_leads(outcome, estimator, [int(cols[f"lead_m{-k}"].sum()) for k in ks], NO_LEAD_MODEL)
     coefs = fit.coef() if fit is not None else {}
     ses = fit.se() if fit is not None else {}
     out = []
@@ -524,17 +670,26 @@ def _lead_events(sample: pd.DataFrame, outcome: str, estimator: str, poisson: bo
     return out
 
 
+def _no_leads(outcome: str, estimator: str, counts: list[int], why: str) -> list[dict]:
+    """Gives the empty event-study rows -24 ... -1 (counts: cell-months at each), with why in words."""
+    return [{**_no_event(outcome, estimator, k, n), "note": f"No estimate: {why}."}
+            for k, n in zip(range(-WINDOW, 0), counts, strict=True)]  # fmt: skip
+
+
 def _lead_row(outcome: str, estimator: str, k: int, n: int, b: float, se: float, poisson: bool, y_sum: float,
               headcount: float, y_average: float | None) -> dict:  # fmt: skip
     """Gives the event-study row of lead month k (k < 0) from its coefficient: a log ratio (Poisson) or
     points (linear); empty when the coefficient is missing or compares with next to no expected exits."""
     if not np.isfinite(b):
         return _no_event(outcome, estimator, k, n)
-    if poisson and y_sum / math.exp(min(b, 700.0)) < MIN_EXPECTED_EXITS:
+    if poisson and (y_sum <= 0 or math.log(y_sum) - b < math.log(MIN_EXPECTED_EXITS)):
         # As after coverage: the ratio to so few expected exits is noise. Cells with no exit in their
         # other uncovered months expect next to none, and their lead alone gives ratios in the millions.
         return _no_event(outcome, estimator, k, n, few=True)
     b, se = float(b), float(se)
+    if not np.isfinite(se) or (poisson and abs(b) + Z * se > 700):
+        # A lead all but collinear with the levels: no interval a reader could use (and exp overflows).
+        return {**_no_event(outcome, estimator, k, n), "note": f"No estimate: {NO_LEAD_MODEL}."}
     if poisson:
         lvl = (y_sum / headcount) / math.exp(b)
         return {
@@ -548,6 +703,30 @@ def _lead_row(outcome: str, estimator: str, k: int, n: int, b: float, se: float,
 
 
 # ---------------------------------------------------------------------------------------------- helpers
+
+
+def detectable_fall_log(se_log: float | None) -> float | None:
+    """Gives the smallest relative fall a 5 % two-sided test detects with 80 % power, for an estimate
+    made on the log scale with standard error `se_log`: exp(-(1.96 + 0.84) x se) - 1 (-0.34: only a
+    fall of 34 % or more would be seen four times in five)."""
+    if se_log is None or not np.isfinite(se_log):
+        return None
+    return math.expm1(-(Z + Z_POWER) * se_log)
+
+
+def pre_trend_caution(p_value: float | None, facts: dict) -> str | None:
+    """Gives what the pre-trend test can tell with this many establishments, when it is not many."""
+    g = facts["n_establishments"]
+    if p_value is None or g >= PRE_TREND_RELIABLE_ESTABLISHMENTS:
+        return None
+    return (f"With {g} establishments the pre-trend test rejects more often than 5 % when nothing drifted, and "
+            f"misses small drifts: read its p-value as a reason to look at the months before coverage, not as a "
+            f"verdict (docs/segur.md, section 10).")  # fmt: skip
+
+
+def _sentences(*parts: str | None) -> str:
+    return " ".join(p for p in parts if p)
+
 
 
 def _coef(fit, name: str) -> tuple[float, float]:

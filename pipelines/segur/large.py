@@ -32,12 +32,19 @@ from pipelines.segur.estimate import (
     LEAD_BIN,
     MIN_ESTABLISHMENTS,
     MIN_EXPECTED_EXITS,
+    NO_LEAD_REFERENCE,
     WINDOW,
     Z,
     _lead_row,
     _linear_event,
     _linear_row,
     _no_event,
+    _no_leads,
+    _sentences,
+    count_lead_references,
+    detectable_fall_log,
+    pre_trend_caution,
+    pre_trend_p_value,
 )
 
 KS = np.arange(0, WINDOW + 1)  # event-study months after coverage
@@ -183,27 +190,34 @@ def _lead_codes(a: dict) -> tuple[np.ndarray, np.ndarray]:
             np.where(lead, -rel, 0).astype(np.int8))  # fmt: skip
 
 
-def _pre_trend_p(a: dict, poisson: bool) -> float | None:
-    from scipy import stats
+def _has_reference(a: dict, poisson: bool) -> bool:
+    """Whether the leads have uncovered months older than the window to be compared with
+    (`estimate.count_lead_references`)."""
+    rel = np.where(a["rel_month"] == -9999, np.nan, a["rel_month"].astype(float))
+    return count_lead_references(a["cell"], a["covered"], rel, a["y"] if poisson else None) > 0
 
+
+def _pre_trend_p(a: dict, poisson: bool) -> tuple[float | None, str | None]:
     bins, _ = _lead_codes(a)
     untreated = np.flatnonzero(~a["covered"])
     if not bins[untreated].any():
-        return None
+        return None, None
+    if not _has_reference(a, poisson):
+        return None, f"No pre-trend test: {NO_LEAD_REFERENCE}."
     fit = _fit(a, untreated, poisson, bins, WINDOW // LEAD_BIN)
     kept = np.flatnonzero(np.isfinite(fit.coef))
     if not kept.size:
-        return None
-    b = fit.coef[kept]
-    stat = float(b @ np.linalg.pinv(fit.vcov[np.ix_(kept, kept)]) @ b)
-    return float(stats.chi2.sf(stat, kept.size))
+        return None, None
+    return pre_trend_p_value(fit.coef[kept], fit.vcov[np.ix_(kept, kept)], fit.n_clusters), None
 
 
 def _lead_events(a: dict, outcome: str, estimator: str, poisson: bool) -> list[dict]:
     _, leads = _lead_codes(a)
     untreated = np.flatnonzero(~a["covered"])
-    fit = _fit(a, untreated, poisson, leads, WINDOW) if leads[untreated].any() else None
     counts = np.bincount(leads, minlength=WINDOW + 1)
+    if leads[untreated].any() and not _has_reference(a, poisson):
+        return _no_leads(outcome, estimator, [int(counts[-k]) for k in range(-WINDOW, 0)], NO_LEAD_REFERENCE)
+    fit = _fit(a, untreated, poisson, leads, WINDOW) if leads[untreated].any() else None
     y_sum = np.bincount(leads, a["y"], WINDOW + 1)
     h_sum = np.bincount(leads, a["headcount"], WINDOW + 1)
     wy = np.bincount(leads, a["w"] * a["y"], WINDOW + 1)
@@ -236,7 +250,7 @@ def exits(a: dict) -> tuple[list[dict], list[dict]]:
     y_g, mu_g, h_g = (_by_k(a, treated, v, n_clusters) for v in (y, mu, h))
     y_t, mu_t, h_t = y_g.sum(axis=0), mu_g.sum(axis=0), h_g.sum(axis=0)
     # How each cluster's uncovered months move the expected exits, through the first stage.
-    moved = first.first_stage_influence(*_derivatives(a, treated, mu))
+    moved = first.first_stage_influence(*_derivatives(a, treated, mu), n_clusters=n_clusters)
     del first  # its per-row arrays, before the next fits
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = y_t / mu_t
@@ -252,16 +266,19 @@ def exits(a: dict) -> tuple[list[dict], list[dict]]:
         rel_low, rel_high = relative - Z * se_ratio[0], relative + Z * se_ratio[0]
     caution = (f" Only {facts['n_establishments']} establishments: too few for a reliable interval."
                if facts["n_establishments"] < MIN_ESTABLISHMENTS else "")  # fmt: skip
-    pre_p = _pre_trend_p(a, poisson=True)
+    pre_p, no_test = _pre_trend_p(a, poisson=True)
     rows = [{
         "outcome": "voluntary_exit_rate", "estimator": "imputation_poisson", "estimate": float(att[0]),
         "ci_low": float(att[0] - Z * se_att[0]), "ci_high": float(att[0] + Z * se_att[0]),
         "relative_estimate": float(relative), "relative_ci_low": rel_low, "relative_ci_high": rel_high,
-        "pre_trend_p_value": pre_p, "counterfactual_level": float(mu_t[0] / h_t[0]), **facts,
-        "note": f"Poisson imputation; 95 % intervals clustered by establishment ({facts['n_establishments']}), "
-                "from the estimator's influence function (no bootstrap at this size)." + caution,
+        "pre_trend_p_value": pre_p, "counterfactual_level": float(mu_t[0] / h_t[0]),
+        "relative_minimum_detectable_effect": detectable_fall_log(float(se_log[0])) if ratio[0] > 0 else None,
+        **facts,
+        "note": _sentences(f"Poisson imputation; 95 % intervals clustered by establishment "
+                           f"({facts['n_establishments']}), from the estimator's influence function (no bootstrap "
+                           f"at this size).{caution}", no_test, pre_trend_caution(pre_p, facts)),
     }]  # fmt: skip
-    rows.append(_naive_poisson(a, pre_p))
+    rows.append(_naive_poisson(a, pre_p, no_test))
 
     events = _lead_events(a, "voluntary_exit_rate", "imputation_poisson", poisson=True)
     for k in KS:
@@ -281,7 +298,7 @@ def exits(a: dict) -> tuple[list[dict], list[dict]]:
     return rows, events
 
 
-def _naive_poisson(a: dict, pre_p: float | None) -> dict:
+def _naive_poisson(a: dict, pre_p: float | None, no_test: str | None) -> dict:
     fit = _fit(a, None, poisson=True, category=a["covered"].view(np.int8), k=1)
     b, se = float(fit.coef[0]), math.sqrt(fit.vcov[0, 0])
     cov = a["covered"]
@@ -291,9 +308,10 @@ def _naive_poisson(a: dict, pre_p: float | None) -> dict:
         "estimate": twfe_level * math.expm1(b), "ci_low": twfe_level * math.expm1(b - Z * se),
         "ci_high": twfe_level * math.expm1(b + Z * se), "relative_estimate": math.expm1(b),
         "relative_ci_low": math.expm1(b - Z * se), "relative_ci_high": math.expm1(b + Z * se),
-        "pre_trend_p_value": pre_p, "counterfactual_level": twfe_level, **_facts(a, a["covered"]),
-        "note": "Naive two-way fixed effects (Poisson): already-covered cells serve as comparisons; biased when "
-                "effects differ between waves or grow over time.",
+        "pre_trend_p_value": pre_p, "counterfactual_level": twfe_level,
+        "relative_minimum_detectable_effect": detectable_fall_log(se), **_facts(a, a["covered"]),
+        "note": _sentences("Naive two-way fixed effects (Poisson): already-covered cells serve as comparisons; "
+                           "biased when effects differ between waves or grow over time.", no_test),
     }  # fmt: skip
 
 
@@ -313,22 +331,23 @@ def vacancy(a: dict) -> tuple[list[dict], list[dict]]:
     y = a["y"][treated]
     wr_g, w_g, wy_g = (_by_k(a, treated, v, n_clusters) for v in (w * (y - fitted), w, w * y))
     wr_t, w_t, wy_t = wr_g.sum(axis=0), w_g.sum(axis=0), wy_g.sum(axis=0)
-    moved = first.first_stage_influence(*_derivatives(a, treated, w))
+    moved = first.first_stage_influence(*_derivatives(a, treated, w), n_clusters=n_clusters)
     del first
     with np.errstate(divide="ignore", invalid="ignore"):
         effect = wr_t / w_t
         se = np.sqrt(_variance((wr_g - effect * w_g - moved) / w_t))
         observed = wy_t / w_t
-    pre_p = _pre_trend_p(a, poisson=False)
+    pre_p, no_test = _pre_trend_p(a, poisson=False)
     rows = [_linear_row("imputation_did2s", float(effect[0]), float(se[0]), float(observed[0]), pre_p, facts,
-                        "Linear imputation (Gardner's two-stage estimator), weights budgeted fte; 95 % intervals "
-                        "clustered by establishment, from the estimator's influence function.")]  # fmt: skip
+                        _sentences("Linear imputation (Gardner's two-stage estimator), weights budgeted fte; 95 % "
+                                   "intervals clustered by establishment, from the estimator's influence function.",
+                                   no_test, pre_trend_caution(pre_p, facts)))]  # fmt: skip
     naive = _fit(a, None, poisson=False, category=a["covered"].view(np.int8), k=1)
     cov = a["covered"]
     rows.append(_linear_row(
         "twfe_ols", float(naive.coef[0]), math.sqrt(naive.vcov[0, 0]),
         float(np.average(a["y"][cov], weights=a["w"][cov])), pre_p, _facts(a, a["covered"]),
-        "Naive two-way fixed effects (weighted OLS): already-covered cells serve as comparisons.",
+        _sentences("Naive two-way fixed effects (weighted OLS): already-covered cells serve as comparisons.", no_test),
     ))  # fmt: skip
 
     events = _lead_events(a, "vacancy_rate", "imputation_did2s", poisson=False)

@@ -60,8 +60,8 @@ def test_the_pre_trend_test_finds_a_drift_before_coverage_and_none_when_there_is
     # Exits already falling in the year before coverage (anticipation): 25 % lower.
     drifting = _sample(known_panel(WAVES, before=lambda k: -0.25 if k >= -12 else 0.0, noise_seed=1),
                        "voluntary_exit_rate")  # fmt: skip
-    assert _pre_trend_p(calm, poisson=True) > 0.05
-    assert _pre_trend_p(drifting, poisson=True) < 0.001
+    assert _pre_trend_p(calm, poisson=True)[0] > 0.05
+    assert _pre_trend_p(drifting, poisson=True)[0] < 0.001
 
 
 def test_event_study_has_every_month_from_minus_24_to_plus_24(constant):
