@@ -12,7 +12,7 @@ SELECT
     shown_count(count(*) FILTER (WHERE s.risk_band = 'HIGH')) AS high_risk_carers,
     shown_count(count(*) FILTER (WHERE s.risk_band = 'MEDIUM')) AS medium_risk_carers,
     shown_rate(sum(s.places_at_risk), count(*)) AS places_at_risk,
-    shown_count(sum(s.approved_places)) AS approved_places
+    shown_beside(shown_count(sum(s.approved_places)), count(*)) AS approved_places
 FROM ml.carer_attrition_scores AS s
 LEFT JOIN staging.territories AS t USING (territory_id)
 GROUP BY GROUPING SETS ((s.territory_id), ())

@@ -1,9 +1,11 @@
 -- Each establishment month by month: headcount, budget and vacancy, hires, exits and
--- 12-month turnover. Counts of 1 to 4 and rates over fewer than 5 people or fte are not shown.
+-- 12-month turnover. Counts of 1 to 4 and rates over fewer than 5 people or fte are not shown;
+-- nor, beside a hidden headcount, the fte of those people and the vacancy it gives.
 WITH cells AS (
     SELECT
         month,
         establishment_id,
+        sum(headcount) AS headcount,
         sum(budgeted_fte) AS budgeted_fte,
         sum(fte) AS fte,
         sum(vacant_fte) AS vacant_fte,
@@ -11,20 +13,26 @@ WITH cells AS (
         sum(exits) AS exits
     FROM marts.workforce_monthly
     GROUP BY month, establishment_id
+),
+counted AS (
+    -- distinct people when turnover knows the month (a person with two contracts counts once)
+    SELECT c.*, coalesce(u.headcount, c.headcount) AS people, u.turnover_rate, u.voluntary_turnover_rate,
+        u.exits_12m, u.voluntary_exits_12m, u.avg_headcount
+    FROM cells AS c
+    LEFT JOIN marts.turnover_12m AS u
+        ON u.scope = 'ESTABLISHMENT' AND u.scope_id = c.establishment_id AND u.month = c.month
 )
 SELECT
-    c.month,
-    c.establishment_id,
-    shown_count(u.headcount) AS headcount,
-    c.budgeted_fte,
-    c.fte,
-    c.vacant_fte,
-    shown_rate(c.vacant_fte / nullif(c.budgeted_fte, 0), c.budgeted_fte) AS vacancy_rate,
-    shown_count(c.hires) AS hires,
-    shown_count(c.exits) AS exits,
-    shown_share(u.turnover_rate, u.exits_12m, u.avg_headcount) AS turnover_rate,
-    shown_share(u.voluntary_turnover_rate, u.voluntary_exits_12m, u.avg_headcount) AS voluntary_turnover_rate
-FROM cells AS c
-LEFT JOIN marts.turnover_12m AS u
-    ON u.scope = 'ESTABLISHMENT' AND u.scope_id = c.establishment_id AND u.month = c.month
-ORDER BY c.establishment_id, c.month
+    month,
+    establishment_id,
+    shown_count(people) AS headcount,
+    budgeted_fte,
+    shown_beside(fte, people) AS fte,
+    shown_beside(vacant_fte, people) AS vacant_fte,
+    shown_beside(shown_rate(vacant_fte / nullif(budgeted_fte, 0), budgeted_fte), people) AS vacancy_rate,
+    shown_count(hires) AS hires,
+    shown_count(exits) AS exits,
+    shown_share(turnover_rate, exits_12m, avg_headcount) AS turnover_rate,
+    shown_share(voluntary_turnover_rate, voluntary_exits_12m, avg_headcount) AS voluntary_turnover_rate
+FROM counted
+ORDER BY establishment_id, month

@@ -16,7 +16,7 @@ staff AS (
     GROUP BY month
 ),
 budget AS (
-    SELECT month, sum(budgeted_fte) AS budgeted_fte, sum(vacant_fte) AS vacant_fte
+    SELECT month, sum(headcount) AS headcount, sum(budgeted_fte) AS budgeted_fte, sum(vacant_fte) AS vacant_fte
     FROM marts.workforce_monthly
     GROUP BY month
 ),
@@ -31,22 +31,27 @@ SELECT
     p.year_before,
     shown_count(s.headcount) AS headcount,
     shown_count(s0.headcount) AS headcount_year_before,
-    shown_rate(b.vacant_fte / nullif(b.budgeted_fte, 0), b.budgeted_fte) AS vacancy_rate,
-    shown_rate(b0.vacant_fte / nullif(b0.budgeted_fte, 0), b0.budgeted_fte) AS vacancy_rate_year_before,
-    b.vacant_fte,
+    -- beside a hidden headcount, the vacancy (budget minus the fte of those few) is hidden too
+    shown_beside(shown_rate(b.vacant_fte / nullif(b.budgeted_fte, 0), b.budgeted_fte), coalesce(s.headcount, b.headcount))
+        AS vacancy_rate,
+    shown_beside(shown_rate(b0.vacant_fte / nullif(b0.budgeted_fte, 0), b0.budgeted_fte), coalesce(s0.headcount, b0.headcount))
+        AS vacancy_rate_year_before,
+    shown_beside(b.vacant_fte, coalesce(s.headcount, b.headcount)) AS vacant_fte,
     shown_share(s.turnover_rate, s.exits_12m, s.avg_headcount) AS turnover_rate,
     shown_share(s0.turnover_rate, s0.exits_12m, s0.avg_headcount) AS turnover_rate_year_before,
     shown_share(s.voluntary_turnover_rate, s.voluntary_exits_12m, s.avg_headcount) AS voluntary_turnover_rate,
     shown_share(s0.voluntary_turnover_rate, s0.voluntary_exits_12m, s0.avg_headcount) AS voluntary_turnover_rate_year_before,
     shown_count(c.active_carers) AS active_carers,
     shown_count(c0.active_carers) AS active_carers_year_before,
-    shown_count(c.approved_places) AS approved_places,
-    shown_count(c0.approved_places) AS approved_places_year_before,
-    shown_share(c.occupied_places / nullif(c.approved_places, 0), c.occupied_places, c.approved_places) AS occupancy_rate,
+    shown_beside(shown_count(c.approved_places), c.active_carers) AS approved_places,
+    shown_beside(shown_count(c0.approved_places), c0.active_carers) AS approved_places_year_before,
+    shown_beside(shown_share(c.occupied_places / nullif(c.approved_places, 0), c.occupied_places, c.approved_places),
+                 c.active_carers) AS occupancy_rate,
     -- changes over the year, for the home page's figures (NULL when either figure is hidden)
     shown_count(s.headcount) - shown_count(s0.headcount) AS headcount_change,
-    shown_rate(b.vacant_fte / nullif(b.budgeted_fte, 0), b.budgeted_fte)
-        - shown_rate(b0.vacant_fte / nullif(b0.budgeted_fte, 0), b0.budgeted_fte) AS vacancy_rate_change,
+    shown_beside(shown_rate(b.vacant_fte / nullif(b.budgeted_fte, 0), b.budgeted_fte), coalesce(s.headcount, b.headcount))
+        - shown_beside(shown_rate(b0.vacant_fte / nullif(b0.budgeted_fte, 0), b0.budgeted_fte), coalesce(s0.headcount, b0.headcount))
+        AS vacancy_rate_change,
     shown_share(s.turnover_rate, s.exits_12m, s.avg_headcount)
         - shown_share(s0.turnover_rate, s0.exits_12m, s0.avg_headcount) AS turnover_rate_change,
     shown_count(c.active_carers) - shown_count(c0.active_carers) AS active_carers_change

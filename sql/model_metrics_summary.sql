@@ -1,5 +1,6 @@
 -- The foster-carer attrition model against its baselines, on the training and test
--- periods: ROC AUC, PR AUC, Brier score, carers scored and leavers.
+-- periods: ROC AUC, PR AUC, Brier score, carers scored and leavers. With 1 to 4 leavers, the
+-- figures computed from them (leave rate, recall, AUCs) would give their number back: hidden.
 SELECT
     model,
     CASE model
@@ -9,12 +10,12 @@ SELECT
         ELSE model
     END AS model_label,
     split,
-    roc_auc,
-    pr_auc,
-    brier,
-    top_decile_recall,
-    mean_risk,
-    leave_rate,
+    shown_beside(shown_rate(roc_auc, n), leavers) AS roc_auc,
+    shown_beside(shown_rate(pr_auc, n), leavers) AS pr_auc,
+    shown_rate(brier, n) AS brier,
+    shown_rate(top_decile_recall, leavers) AS top_decile_recall,
+    shown_rate(mean_risk, n) AS mean_risk,
+    shown_share(leave_rate, leavers, n) AS leave_rate,
     shown_count(n) AS n,
     shown_count(leavers) AS leavers,
     as_of_from,

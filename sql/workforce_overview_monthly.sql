@@ -1,9 +1,11 @@
 -- The whole workforce month by month: headcount and turnover of everyone (scope ALL)
 -- next to the budget and its vacancy. Disclosure control: counts of 1 to 4 people and rates
--- over fewer than 5 are NULL (macros of pipelines/report/disclosure.py).
+-- over fewer than 5 are NULL (macros of pipelines/report/disclosure.py), and so are the fte of
+-- a hidden headcount and the vacancy it gives.
 WITH vacancy AS (
     SELECT
         month,
+        sum(headcount) AS headcount,
         sum(budgeted_fte) AS budgeted_fte,
         sum(fte) AS fte,
         sum(vacant_fte) AS vacant_fte
@@ -19,9 +21,10 @@ SELECT
     shown_share(u.voluntary_turnover_rate, u.voluntary_exits_12m, u.avg_headcount) AS voluntary_turnover_rate,
     shown_share(u.rotation_rate, u.hires_12m + u.exits_12m, u.headcount_12m_ago) AS rotation_rate,
     v.budgeted_fte,
-    v.fte,
-    v.vacant_fte,
-    shown_rate(v.vacant_fte / nullif(v.budgeted_fte, 0), v.budgeted_fte) AS vacancy_rate
+    shown_beside(v.fte, coalesce(u.headcount, v.headcount)) AS fte,
+    shown_beside(v.vacant_fte, coalesce(u.headcount, v.headcount)) AS vacant_fte,
+    shown_beside(shown_rate(v.vacant_fte / nullif(v.budgeted_fte, 0), v.budgeted_fte), coalesce(u.headcount, v.headcount))
+        AS vacancy_rate
 FROM (SELECT * FROM marts.turnover_12m WHERE scope = 'ALL') AS u
 FULL JOIN vacancy AS v ON v.month = u.month
 ORDER BY month

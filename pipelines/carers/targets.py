@@ -3,12 +3,20 @@
 The warehouse holds pseudonyms only. Whoever holds VIVIER_PSEUDONYM_KEY and
 the foster-carer extract can recompute each carer's pseudonym and so find who
 is behind a score: this command does that, and writes the list to a file of
-the officer's choosing, outside the landing folder and the warehouse's
-folder. Nothing re-identified is written to the warehouse.
+the officer's choosing, readable by its owner only, outside the landing
+folder, the warehouse's folder and the report (its folder is a served site,
+and the Evidence project's files end up in it). Nothing re-identified is
+written to the warehouse.
+
+The ids and territory codes come from HR extracts: a cell beginning with `=`,
+`+`, `-`, `@`, a tab or a carriage return would be run as a formula by a
+spreadsheet opening the list, so it is written after a single quote, as the
+OWASP advice on CSV injection says.
 """
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
@@ -25,16 +33,36 @@ COLUMNS = ("carer_id", "territory_id", "risk_12m", "risk_band", "places_at_risk"
 def extract_ids(path: Path, key: str) -> pl.DataFrame:
     """Gives the distinct carer ids of a foster-carer extract file and their pseudonyms."""
     from pipelines.ingest.contract import EXTRACTS
-    from pipelines.ingest.files import read_text_table
-    from pipelines.ingest.headers import load_aliases, map_headers
+    from pipelines.ingest.files import read_text_tables
+    from pipelines.ingest.headers import extract_tables, load_aliases, map_headers
     from pipelines.ingest.pseudonym import pseudonym
 
-    table = read_text_table(path)
-    header = next(h for h, c in map_headers(path.name, table.headers, EXTRACTS["foster_carers"],
-                                            load_aliases()).columns.items() if c == "carer_id")  # fmt: skip
-    ids = table.rows.get_column(header).str.strip_chars().drop_nulls().unique().sort()
+    extract, aliases = EXTRACTS["foster_carers"], load_aliases()
+    columns = []
+    for table in extract_tables(read_text_tables(path), extract, aliases):  # every sheet ingest reads
+        mapped = map_headers(path.name, table.headers, extract, aliases, table.header_row)
+        header = next(h for h, c in mapped.columns.items() if c == "carer_id")
+        columns.append(table.rows.get_column(header))
+    ids = pl.concat(columns).str.strip_chars().drop_nulls().unique().sort()
     ids = ids.filter(ids != "")
-    return pl.DataFrame({"carer_id": ids, "pseudonym": [pseudonym(i, key) for i in ids]})
+    # Two spellings of one id (" af001", "AF001"; "0014" and "14") share a pseudonym once ingest
+    # normalises ids: one line per carer, under the first spelling.
+    return (pl.DataFrame({"carer_id": ids, "pseudonym": [pseudonym(i, key) for i in ids]})
+            .unique(subset="pseudonym", keep="first", maintain_order=True))  # fmt: skip
+
+
+# What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(table: pl.DataFrame) -> pl.DataFrame:
+    """Gives the table with every text cell that a spreadsheet would run as a formula prefixed with
+    a single quote (OWASP's advice for CSV files): written as text, shown as typed after the quote."""
+    return table.with_columns(
+        pl.when(pl.any_horizontal(pl.col(c).str.starts_with(s) for s in FORMULA_START))
+        .then(pl.concat_str(pl.lit("'"), pl.col(c))).otherwise(pl.col(c)).alias(c)
+        for c, dtype in table.schema.items() if dtype == pl.String
+    )  # fmt: skip
 
 
 def carers_to_contact(scores: pl.DataFrame, ids: pl.DataFrame, lowest_band: str) -> pl.DataFrame:
@@ -53,11 +81,37 @@ def _inside(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
 
+def forbidden_folders(settings) -> list[tuple[Path, str]]:
+    """Gives the folders a re-identified list must not be written in, each with what it is."""
+    from pipelines.report.evidence import PROJECT
+
+    return [(settings.landing_dir, "landing folder"), (settings.warehouse.parent, "warehouse's folder"),
+            (settings.report_dir, "report folder, a site others read"),
+            (PROJECT, "report's Evidence project, whose files are published")]  # fmt: skip
+
+
+def file_bytes(table: pl.DataFrame, suffix: str) -> bytes:
+    """Gives the list as the bytes of a .xlsx file, or else of a CSV file (`;`, ISO dates)."""
+    buffer = io.BytesIO()
+    if suffix.lower() == ".xlsx":
+        table.write_excel(buffer)
+    else:
+        table.write_csv(buffer, separator=";", date_format="%Y-%m-%d", float_precision=3)
+    return buffer.getvalue()
+
+
+def write_private(path: Path, content: bytes) -> None:
+    """Writes `content` to `path`, readable and writable by its owner only from the first byte."""
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
+        os.fchmod(handle.fileno(), 0o600)  # an existing file keeps its mode through O_CREAT
+        handle.write(content)
+
+
 @click.command("targets")
 @click.option("--extract", "extract", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The foster-carer extract (foster_carers*.csv / .xlsx / .parquet) whose real ids to use.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write (.csv, or .xlsx); outside the landing folder and the warehouse's folder.")
+              help="File to write (.csv, or .xlsx); outside the landing folder, the warehouse's folder and the report.")
 @click.option("--band", type=click.Choice(BAND_ORDER), default=BAND_ORDER[1], show_default=True,
               help="Lowest risk band listed.")
 def targets(extract: Path, out: Path, band: str) -> None:
@@ -71,13 +125,17 @@ def targets(extract: Path, out: Path, band: str) -> None:
     """
     from pipelines.ingest.files import ExtractFileError
     from pipelines.settings import load_settings
+    from pipelines.text import printable
     from pipelines.warehouse import Warehouse
 
+    # Paths are printed with their control characters escaped: a name can hold terminal codes.
+    shown, source = printable(str(out)), printable(str(extract))
     settings = load_settings()
-    for folder, what in ((settings.landing_dir, "landing folder"), (settings.warehouse.parent, "warehouse's folder")):
+    for folder, what in forbidden_folders(settings):
         if _inside(out, folder):
-            raise click.ClickException(f"{out} is inside the {what} ({folder}): re-identified lists must not sit "
-                                       "next to the data. Choose a file elsewhere, in your own folder.")  # fmt: skip
+            raise click.ClickException(f"{shown} is inside the {what} ({printable(str(folder))}): re-identified "
+                                       "lists must not sit next to the data. Choose a file elsewhere, in your own "
+                                       "folder.")  # fmt: skip
     if settings.uses_demo_key:
         click.echo("Warning: VIVIER_PSEUDONYM_KEY is not set; using the public demo key. Real extracts are "
                    "pseudonymised with your own key, which this command needs too.", err=True)  # fmt: skip
@@ -87,16 +145,12 @@ def targets(extract: Path, out: Path, band: str) -> None:
     try:
         ids = extract_ids(extract, settings.pseudonym_key)
     except (ExtractFileError, StopIteration) as error:
-        raise click.ClickException(f"{extract}: not a foster-carer extract with a carer_id column ({error}).")
+        raise click.ClickException(f"{source}: not a foster-carer extract with a carer_id column ({error}).")
     table = carers_to_contact(scores, ids, band)
     unmatched = scores.join(ids, left_on="carer_id", right_on="pseudonym", how="anti").height
     out.parent.mkdir(parents=True, exist_ok=True)
-    if out.suffix.lower() == ".xlsx":
-        table.write_excel(out)
-    else:
-        table.write_csv(out, separator=";", date_format="%Y-%m-%d", float_precision=3)
-    os.chmod(out, 0o600)
-    click.echo(f"Wrote {table.height} carer(s) in band {band} or above to {out} (readable by you only).")
+    write_private(out, file_bytes(neutralised(table), out.suffix))
+    click.echo(f"Wrote {table.height} carer(s) in band {band} or above to {shown} (readable by you only).")
     if unmatched:
-        click.echo(f"Warning: {unmatched} scored carer(s) are not in {extract.name}: is it the extract the "
+        click.echo(f"Warning: {unmatched} scored carer(s) are not in {printable(extract.name)}: is it the extract the "
                    "warehouse was loaded from, and the key the same?", err=True)  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import stat
+import zipfile
 
 import polars as pl
 from click.testing import CliRunner
@@ -69,3 +70,82 @@ def test_targets_never_writes_next_to_the_data(tmp_path):
     # The warehouse holds no real id.
     stored = Warehouse(path=str(warehouse)).read("ml.carer_attrition_scores")["carer_id"].to_list()
     assert not {"AF001", "AF002", "AF003"} & set(stored)
+
+
+def test_targets_never_writes_into_the_report(tmp_path, monkeypatch):
+    from pipelines.report import evidence
+
+    landing, warehouse = setup(tmp_path)
+    project = tmp_path / "reports"
+    monkeypatch.setattr(evidence, "PROJECT", project)  # the Evidence project: its static/ folder is published
+    site = tmp_path / "site"
+    for inside in (site / "targets.csv", project / "static" / "targets.csv"):
+        with vivier_env(VIVIER_REPORT_DIR=str(site)):
+            result = run(landing, warehouse, "--out", str(inside))
+        assert result.exit_code != 0 and "must not sit next to the data" in result.output
+        assert "report" in result.output
+        assert not inside.exists()
+
+
+def test_cells_a_spreadsheet_would_run_as_formulas_are_written_as_text(tmp_path):
+    # OWASP, CSV injection: a cell beginning with =, +, -, @, a tab or a carriage return is prefixed
+    # with a single quote. Ids and territory codes come from extracts anyone may have typed in.
+    landing, warehouse = setup(tmp_path)
+    with (landing / "foster_carers.csv").open("a", encoding="utf-8") as extract:
+        extract.write('"=HYPERLINK(""http://x.test"";""AF"")";1970-01-01;T1;DEPARTMENT;2000-01-01;2;2000-02-01\n')
+        extract.write("-2+3;1971-01-01;T1;DEPARTMENT;2000-01-01;2;2000-02-01\n")
+    scores = Warehouse(path=str(warehouse)).read("ml.carer_attrition_scores")
+    extra = scores.head(2).with_columns(
+        carer_id=pl.Series([pseudonym('=HYPERLINK("http://x.test";"AF")', KEY), pseudonym("-2+3", KEY)]),
+        territory_id=pl.Series(["@T1", "+T2"]), risk_12m=pl.Series([0.95, 0.94]),
+        risk_band=pl.Series(["HIGH", "HIGH"]), suggested_measure=pl.Series(["\tfoo", "\rbar"]))  # fmt: skip
+    Warehouse(path=str(warehouse)).replace("ml.carer_attrition_scores", pl.concat([scores, extra]))
+    out = tmp_path / "hr" / "to_contact.csv"
+    assert run(landing, warehouse, "--out", str(out)).exit_code == 0
+    rows = pl.read_csv(out, separator=";").head(2).select("carer_id", "territory_id", "suggested_measure").rows()
+    assert rows == [("'=HYPERLINK(\"http://x.test\";\"AF\")", "'@T1", "'\tfoo"), ("'-2+3", "'+T2", "'\rbar")]
+    assert pl.read_csv(out, separator=";")["risk_12m"].to_list()[:2] == [0.95, 0.94]  # numbers stay numbers
+
+    xlsx = tmp_path / "hr" / "to_contact.xlsx"
+    assert run(landing, warehouse, "--out", str(xlsx)).exit_code == 0
+    assert pl.read_excel(xlsx)["carer_id"].to_list()[:2] == ["'=HYPERLINK(\"http://x.test\";\"AF\")", "'-2+3"]
+    with zipfile.ZipFile(xlsx) as book:
+        assert "<f>" not in book.read("xl/worksheets/sheet1.xml").decode()  # no cell is a formula
+
+
+def test_two_spellings_of_one_id_give_one_line(tmp_path):
+    # Ingest normalises ids before pseudonymising them (contract section 2): "af002" and "AF002" are
+    # one carer, listed once.
+    landing, warehouse = setup(tmp_path)
+    with (landing / "foster_carers.csv").open("a", encoding="utf-8") as extract:
+        extract.write("af002;1980-01-01;T1;DEPARTMENT;2010-01-01;1;2010-02-01\n")
+    out = tmp_path / "hr" / "to_contact.csv"
+    assert run(landing, warehouse, "--out", str(out)).exit_code == 0
+    assert pl.read_csv(out, separator=";")["carer_id"].to_list() == ["AF001", "AF002"]
+
+
+def test_an_existing_list_is_rewritten_readable_by_its_owner_only(tmp_path):
+    landing, warehouse = setup(tmp_path)
+    out = tmp_path / "to_contact.csv"
+    out.write_text("old list")
+    out.chmod(0o644)
+    assert run(landing, warehouse, "--out", str(out)).exit_code == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600 and "old list" not in out.read_text()
+
+
+def test_a_workbook_of_carers_over_two_sheets_is_read_whole(tmp_path):
+    # Ingest reads every sheet whose header is the extract's (issue 13): so does the list.
+    import xlsxwriter
+
+    landing, warehouse = setup(tmp_path)
+    header, *rows = [line.split(";") for line in (landing / "foster_carers.csv").read_text().splitlines()]
+    book_path = tmp_path / "foster_carers_2025.xlsx"
+    with xlsxwriter.Workbook(book_path) as book:
+        for name, part in (("2000-2010", rows[:1]), ("2011-2026", rows[1:])):
+            sheet = book.add_worksheet(name)
+            for r, row in enumerate([header, *part]):
+                sheet.write_row(r, 0, row)
+    with vivier_env(VIVIER_LANDING_DIR=str(landing), VIVIER_WAREHOUSE=str(warehouse), VIVIER_PSEUDONYM_KEY=KEY):
+        result = CliRunner().invoke(targets, ["--extract", str(book_path), "--out", str(tmp_path / "hr" / "list.csv")])
+    assert result.exit_code == 0, result.output
+    assert pl.read_csv(tmp_path / "hr" / "list.csv", separator=";")["carer_id"].to_list() == ["AF001", "AF002"]

@@ -1,6 +1,8 @@
 // Opens each page of a built report in headless Debian Chromium (playwright-core, no browser
 // download) and prints, per page, what a reader would see: error messages, charts drawn,
-// table rows, French percentages, requests that left localhost. Used by test_site.py.
+// table rows, French percentages, requests that left localhost; then moves the mouse over each
+// chart as a director would, and records the tooltips shown and any dialog a script opened
+// (names are data: one that ran as markup would open one). Used by test_site.py.
 //
 //   node browse_pages.cjs BASE_URL SCREENSHOT_DIR PATH...
 const { chromium } = require('playwright-core');
@@ -12,6 +14,11 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
 async function inspect(page, url) {
 	const consoleErrors = [];
 	const offsite = [];
+	const dialogs = [];
+	page.on('dialog', (d) => {
+		dialogs.push(d.message());
+		d.dismiss().catch(() => {});
+	});
 	page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
 	page.on('pageerror', (e) => consoleErrors.push(String(e)));
 	await page.route('**/*', (route) => {
@@ -34,20 +41,56 @@ async function inspect(page, url) {
 		last = now;
 	}
 	await page.waitForTimeout(1000);
+	const tooltips = await hoverCharts(page);
 	return await page.evaluate(() => {
 		const text = document.body.innerText;
 		const charts = [...document.querySelectorAll('[_echarts_instance_]')];
 		return {
 			title: document.title,
 			text_sample: text.slice(0, 300),
-			errors: text.split('\n').filter((l) => /error|erreur|dataset is empty|no results/i.test(l)).slice(0, 10),
+			// whole words: a name holding "onerror" is data, not an error message
+			errors: text.split('\n').filter((l) => /\berror\b|\berreur\b|dataset is empty|no results/i.test(l)).slice(0, 10),
+			h1: document.querySelector('h1')?.innerText ?? null,
+			// elements a name would have made had it been read as markup
+			injected: document.querySelectorAll('img[src="x"], [onerror], [onload]').length,
 			charts: charts.length,
 			charts_drawn: charts.filter((c) => c.querySelector('canvas, svg')).length,
 			table_rows: [...document.querySelectorAll('table tr')].filter((tr) => tr.querySelector('td') && tr.innerText.trim()).length,
 			french_percent: (text.match(/\d+,\d\u00a0%/g) || []).slice(0, 3),
-			english_percent: (text.match(/\d+\.\d%/g) || []).slice(0, 3)
+			english_percent: (text.match(/\d+\.\d%/g) || []).slice(0, 3),
+			// the Ségur page's sentence on the smallest effect the data could have shown
+			visible_effect: text.split('\n').filter((l) => l.includes('aurait été visible'))
 		};
-	}).then((found) => ({ ...found, status: response ? response.status() : 0, console_errors: consoleErrors, offsite }));
+	}).then((found) => ({ ...found, status: response ? response.status() : 0, console_errors: consoleErrors, offsite,
+		dialogs, tooltips }));
+}
+
+// Moves the mouse along each chart's diagonal (twelve points: every category of a chart of up to
+// twelve bars, upright or lying, and a line's months); gives the distinct tooltip texts shown. ECharts
+// puts its tooltip, as HTML, inside the chart's element (the canvas holds no text): an observer
+// records each one as it is set, so the mouse moves without a round trip to read it.
+async function hoverCharts(page) {
+	await page.evaluate(() => {
+		window.__tooltips = new Set();
+		new MutationObserver(() => {
+			for (const chart of document.querySelectorAll('[_echarts_instance_]')) {
+				const text = chart.innerText.trim();
+				if (text) window.__tooltips.add(text);
+			}
+		}).observe(document.body, { subtree: true, childList: true, characterData: true });
+	});
+	for (const chart of await page.$$('[_echarts_instance_]')) {
+		await chart.scrollIntoViewIfNeeded().catch(() => {});
+		const box = await chart.boundingBox();
+		if (!box) continue;
+		for (let i = 0; i < 12; i++) {
+			const along = (i + 0.5) / 12;
+			await page.mouse.move(box.x + box.width * (0.06 + 0.9 * along), box.y + box.height * (0.12 + 0.8 * along));
+		}
+	}
+	await page.mouse.move(0, 0);
+	await page.waitForTimeout(100);
+	return await page.evaluate(() => [...window.__tooltips]);
 }
 
 (async () => {

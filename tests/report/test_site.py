@@ -1,6 +1,11 @@
 """The report as a director opens it: `vivier report`'s build at département scale, from messy
 extracts (names, NIR and addresses in the files), served by a plain static server on localhost
-and read page by page in headless Debian Chromium. Screenshots go to tests/report/artifacts/.
+and read page by page in headless Debian Chromium, the mouse moved over every chart.
+Screenshots go to tests/report/artifacts/.
+
+One territory and one establishment of the extracts have hostile ids and names (`hostile.py`:
+markup, quotes, apostrophes, backticks): their pages are built, their names shown as typed, and
+no script of theirs runs (issue 13).
 
 The build is made once for the module (a few minutes): every test below reads it."""
 
@@ -26,6 +31,7 @@ from pipelines.report.build import Report, build_report
 from pipelines.report.evidence import PROJECT
 from pipelines.warehouse import Warehouse
 from tests.conftest import query, run_pipeline
+from tests.report import hostile
 
 pytestmark = pytest.mark.slow
 
@@ -54,6 +60,7 @@ def site(tmp_path_factory) -> Site:
     root = tmp_path_factory.mktemp("report")
     landing = root / "landing"
     generate_demo(landing, scale="departement", seed=5, messy=True)
+    hostile.make_hostile(landing, territory="T03", establishment="990001001")
     warehouse = root / "vivier.duckdb"
     outcome = run_pipeline(landing, warehouse)
     assert outcome.success, outcome.failures
@@ -107,6 +114,16 @@ def test_every_page_opens_without_error(pages):
     assert problems == {}, "see the screenshots in tests/report/artifacts/"
 
 
+def test_hostile_names_are_shown_as_typed_and_run_nothing(pages):
+    territory, establishment = (f"/territoires/{hostile.TERRITORY_ID}", f"/etablissements/{hostile.ESTABLISHMENT_ID}")
+    assert pages[territory]["h1"] == hostile.TERRITORY_NAME
+    assert pages[establishment]["h1"] == hostile.ESTABLISHMENT_NAME
+    assert {url: (page.get("dialogs"), page.get("injected")) for url, page in pages.items()
+            if page.get("dialogs") or page.get("injected")} == {}  # fmt: skip
+    # The tooltip of the territory's bar, hovered, holds its name as text.
+    assert [tip for tip in pages["/fidelisation"]["tooltips"] if hostile.TERRITORY_NAME in tip] != []
+
+
 def test_nothing_is_fetched_from_outside_localhost(pages):
     assert {url: page["offsite"] for url, page in pages.items() if page.get("offsite")} == {}
 
@@ -119,6 +136,14 @@ def test_every_chart_is_drawn_and_pages_show_data(pages):
         assert pages[url]["table_rows"] > 0, f"{url}: its tables have no rows"
     for url in ("/", "/postes-vacants", "/departs", "/segur", "/assistants-familiaux", "/fidelisation"):
         assert pages[url]["charts_drawn"] > 0, f"{url}: no chart drawn"
+
+
+def test_the_segur_page_says_the_smallest_effect_the_data_could_have_shown(site, pages):
+    (detectable,) = query(site.warehouse, """SELECT relative_minimum_detectable_effect FROM marts.segur_effect
+        WHERE outcome = 'voluntary_exit_rate' AND estimator LIKE 'imputation%'""")[0]  # fmt: skip
+    assert detectable is not None and -1 < detectable < 0
+    [sentence] = pages["/segur"]["visible_effect"]
+    assert f"d'au moins {round(-100 * detectable)}\u00a0%" in sentence.replace(" %", "\u00a0%")
 
 
 def test_numbers_are_in_french(pages):

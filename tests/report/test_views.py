@@ -4,6 +4,7 @@ shows no count of 1 to 4, and lands in a report database Evidence's Node DuckDB 
 import json
 import subprocess
 
+import duckdb
 import polars as pl
 import pytest
 
@@ -59,6 +60,31 @@ def test_no_view_shows_a_count_of_1_to_4_people(results):
             if dtype.is_integer() and column not in NOT_PEOPLE and frame[column].is_between(1, 4).any():
                 small.setdefault(name, []).append(column)
     assert small == {}, "counts of 1 to 4 people must go through shown_count() in the view"
+
+
+# A count of people, and the figures about the same people that would give it back if shown
+# beside it hidden (issue 13: an fte of "1,0" beside a hidden head count).
+BESIDE = {
+    "headcount": ("fte", "vacant_fte", "vacancy_rate"),
+    "active_carers": ("approved_places", "occupied_places", "occupancy_rate"),
+    "carers": ("approved_places", "children_placed"),
+    "leavers": ("leave_rate", "top_decile_recall", "roc_auc", "pr_auc"),
+}
+
+
+def test_no_figure_is_shown_beside_a_hidden_count(small_warehouse, results):
+    with duckdb.connect(str(small_warehouse), read_only=True) as con:
+        # the small run has cells of 1 to 4 people with an fte: the test has something to find
+        assert con.sql("SELECT count(*) FROM marts.workforce_monthly WHERE headcount BETWEEN 1 AND 4 AND fte > 0").fetchall()[0][0] > 0
+    shown = {}
+    for name, frame in results.items():
+        for count, figures in BESIDE.items():
+            if count not in frame.columns:
+                continue
+            for figure in set(figures) & set(frame.columns):
+                if frame.filter(pl.col(count).is_null() & pl.col(figure).is_not_null()).height:
+                    shown.setdefault(name, []).append(f"{figure} beside a hidden {count}")
+    assert shown == {}
 
 
 def test_the_report_database_opens_in_evidence_node_duckdb(results, tmp_path):
