@@ -4,8 +4,11 @@ import polars as pl
 import pytest
 
 from pipelines.ingest.contract import EXTRACTS
-from pipelines.ingest.files import ExtractFileError, extract_of, find_files, read_text_table
+from pipelines.ingest.files import ExtractFileError, decode, extract_of, find_files, read_text_table
 from pipelines.ingest.headers import load_aliases, map_headers, normalise_header
+from pipelines.ingest.raw import excel_serial_to_date
+from pipelines.text import printable
+from tests.quality.cases.files import workbook
 
 TERRITORIES = "territory_id;name\nT1;Hérault Ouest\nT2;Cœur d'Hérault\n"
 
@@ -80,7 +83,7 @@ def test_parquet_reads_as_text(tmp_path):
         ("staff.xlsx", b"this is not a spreadsheet", "staff.xlsx: cannot be read as a XLSX table"),
         ("staff.parquet", b"PAR1 broken", "staff.parquet: cannot be read as a PARQUET table"),
         ("staff.csv", b"\n\nx", "staff.csv: the first line is empty"),
-        ("staff.csv", b"a,a\n1,2\n", "staff.csv: a column name appears twice in the header: a"),
+        ("staff.csv", b"a,a\n1,2\n", "staff.csv: columns 1 and 2 of the header"),
         ("staff.csv", b"a,b\n1,2,3\n", "staff.csv: cannot be read as a CSV table"),
     ],
 )
@@ -116,3 +119,174 @@ def test_a_missing_required_column_names_it_and_the_fix():
 def test_a_file_of_another_table_is_refused():
     with pytest.raises(ExtractFileError, match="no column matches the staff extract"):
         map_headers("staff.csv", ["foo", "bar"], EXTRACTS["staff"], {})
+
+
+# ------------------------------------------------------------------ issue 13: files read whole
+
+
+def test_file_names_are_printed_with_control_characters_escaped(tmp_path):
+    assert printable("staff_\x1b[2J\rRun succeeded.csv") == "staff_\\x1b[2J\\rRun succeeded.csv"
+    assert printable("Établissement\u202egpj.csv") == "Établissement\\u202egpj.csv"
+    assert printable("Cœur d'Hérault\u00a0Ouest.xlsx") == "Cœur d'Hérault\u00a0Ouest.xlsx"
+    path = tmp_path / "staff_\x1b[2J.csv"
+    path.write_bytes(b"")
+    with pytest.raises(ExtractFileError) as error:
+        read_text_table(path)
+    assert str(error.value).startswith("staff_\\x1b[2J.csv: the file is empty")
+
+
+def test_a_utf8_file_with_one_windows_1252_line_keeps_every_accent(tmp_path):
+    data = "territory_id;name\nT1;Hérault Ouest\n".encode() + "T2;Cœur d'Hérault\n".encode("cp1252")
+    assert decode(data) == ("territory_id;name\nT1;Hérault Ouest\nT2;Cœur d'Hérault\n", "utf-8+cp1252", [3])
+    path = tmp_path / "territories.csv"
+    path.write_bytes(data)
+    table = read_text_table(path)
+    assert table.rows["name"].to_list() == ["Hérault Ouest", "Cœur d'Hérault"]
+    assert table.encoding == "utf-8+cp1252"
+    assert table.notes == (
+        "territories.csv: 1 line(s) are Windows-1252 in a file otherwise UTF-8 (line 3); they were read as "
+        "Windows-1252. Check their accents, and export the file again in one encoding.",
+    )
+
+
+def test_a_byte_that_neither_encoding_reads_names_its_line_not_its_text(tmp_path):
+    path = tmp_path / "territories.csv"
+    path.write_bytes("territory_id;name\nT1;Hérault\n".encode() + b"T2;Dupont \x81\n")
+    with pytest.raises(ExtractFileError) as error:
+        read_text_table(path)
+    assert str(error.value) == (
+        "territories.csv: the text is neither UTF-8 nor Windows-1252 (line 3 holds the byte 0x81, which neither "
+        "uses): it is probably not a text file. Export the extract again as CSV."
+    )
+
+
+def test_a_quoted_value_over_several_lines_in_the_last_row(tmp_path):
+    path = tmp_path / "territories.csv"
+    path.write_text('territory_id;name;comment\nT1;Nord;"ok"\nT2;Sud;"Démission,\nvoir ""M. X"";\nfin"')
+    table = read_text_table(path)
+    assert table.rows["comment"].to_list() == ["ok", 'Démission,\nvoir "M. X";\nfin']
+    assert table.rows["source_row"].to_list() == [2, 3]
+    # Cut short after such a value, the last row still shows it.
+    path.write_text('territory_id;name;comment\nT1;"Nord\nEst";"x"\nT2;"Sud\nOuest"')
+    with pytest.raises(ExtractFileError, match=r"the last row \(row 3\) stops after 2 of 3 columns"):
+        read_text_table(path)
+
+
+def test_a_header_cell_over_two_lines(tmp_path):
+    path = tmp_path / "staff.csv"
+    path.write_text('Effectifs au 30/06/2025\nMatricule;"Date\nd\'entrée";ETP\nA1;2024-01-31;1\n')
+    table = read_text_table(path)
+    assert table.headers == ["Matricule", "Date\nd'entrée", "ETP"]
+    assert table.rows.row(0, named=True) == {"source_row": 3, "Matricule": "A1", "Date\nd'entrée": "2024-01-31",
+                                             "ETP": "1"}  # fmt: skip
+    assert table.notes == ("staff.csv: 1 row(s) above the header (a title, blank lines) were skipped.",)
+    assert normalise_header(table.headers[1]) == normalise_header("Date d'entrée")  # an alias of start_date
+
+
+def test_lines_ended_by_a_carriage_return_alone(tmp_path):
+    path = tmp_path / "territories.csv"
+    path.write_bytes(TERRITORIES.replace("\n", "\r").encode("cp1252"))
+    table = read_text_table(path)
+    assert table.rows.to_dicts() == [{"source_row": 2, "territory_id": "T1", "name": "Hérault Ouest"},
+                                     {"source_row": 3, "territory_id": "T2", "name": "Cœur d'Hérault"}]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "content", ["territory_id;name;;;\nT1;Nord;;;\nT2;Sud;;;\n", "territory_id;name\nT1;Nord;;\nT2;Sud;\n"]
+)
+def test_empty_columns_with_no_header_are_left_out(tmp_path, content):
+    path = tmp_path / "territories.csv"
+    path.write_text(content)
+    table = read_text_table(path)
+    assert table.headers == ["territory_id", "name"]
+    assert table.rows.to_dicts() == [{"source_row": 2, "territory_id": "T1", "name": "Nord"},
+                                     {"source_row": 3, "territory_id": "T2", "name": "Sud"}]  # fmt: skip
+
+
+def test_a_column_with_values_and_no_header_is_dropped_by_name(tmp_path):
+    path = tmp_path / "territories.csv"
+    path.write_text("territory_id;name;\nT1;Nord;appelle Mme Durand\nT2;Sud;\n")
+    table = read_text_table(path)
+    assert table.headers == ["territory_id", "name", "(no header, column 3)"]
+    assert map_headers(table.name, table.headers, EXTRACTS["territories"], {}).dropped == ["(no header, column 3)"]
+
+
+def test_a_field_over_128_kb_is_read(tmp_path):
+    path = tmp_path / "territories.csv"
+    path.write_text(f"territory_id;name;comment\nT1;Nord;{'note ' * 40_000}\nT2;Sud;\n")
+    table = read_text_table(path)
+    assert table.rows["comment"].str.len_chars().to_list() == [200_000, None]
+
+
+def test_a_row_wider_than_the_header_is_named_not_quoted(tmp_path):
+    path = tmp_path / "staff.csv"
+    path.write_text("Matricule;Nom\nA1;Durand\n\nA2;Dupont; Marie\n")
+    with pytest.raises(ExtractFileError) as error:
+        read_text_table(path)
+    assert str(error.value) == (
+        "staff.csv: cannot be read as a CSV table: row 4 has 3 cells and the header 2. A value probably holds "
+        "the separator ';' without quotes around it: put that value in quotes, or export the file again."
+    )
+
+
+def test_the_separator_is_the_one_of_the_header_not_of_a_title(tmp_path):
+    path = tmp_path / "territories.csv"
+    path.write_text("Extraction; RH\nterritory_id,name\nT1,Nord\nT2,Sud\n")
+    table = read_text_table(path)
+    assert (table.separator, table.headers, table.rows["source_row"].to_list()) == (",", ["territory_id", "name"],
+                                                                                    [3, 4])  # fmt: skip
+
+
+def test_a_row_of_data_taken_as_the_header_is_not_quoted():
+    with pytest.raises(ExtractFileError) as error:
+        map_headers("foster_carers.csv", ["F1", "1970-04-04", "F", "T1", "Dupont", "Marie"],
+                    EXTRACTS["foster_carers"], load_aliases())  # fmt: skip
+    assert str(error.value) == (
+        "foster_carers.csv: no column matches the foster_carers extract: none of the 6 cells of row 1, taken as "
+        "the header, is one of its column names. Expected headers such as carer_id, birth_date, sex, territory_id, "
+        "employer_kind, approval_date, approved_places, employment_start_date, end_date, end_reason, "
+        "initial_training_done_date, distance_to_service_km. If the header row is missing, add it; if the headers "
+        "are another software's names, add them under 'foster_carers:' in config/column_aliases.yaml."
+    )
+
+
+def test_a_missing_required_column_lists_only_the_headers_that_matched():
+    with pytest.raises(ExtractFileError) as error:
+        map_headers("territories.csv", ["Code territoire", "T1", "Dupont"], EXTRACTS["territories"],
+                    {"territories": {"territory_id": ["Code territoire"]}}, header_row=3)  # fmt: skip
+    assert str(error.value) == (
+        "territories.csv: required column(s) missing: name. The header (row 3) has 'Code territoire' "
+        "(territory_id), and 2 other column(s). Rename the header, or add its name under 'territories:' in "
+        "config/column_aliases.yaml."
+    )
+
+
+def test_a_library_error_is_not_quoted(tmp_path):
+    path = tmp_path / "staff.parquet"
+    path.write_bytes(b"PAR1 Dupont Marie")
+    with pytest.raises(ExtractFileError) as error:
+        read_text_table(path)
+    assert str(error.value) == (
+        "staff.parquet: cannot be read as a PARQUET table (ComputeError): the file is damaged or is not a PARQUET "
+        "file. Open it in the program that made it and save it again as .parquet."
+    )
+    assert error.value.__cause__ is None and error.value.__suppress_context__
+
+
+def test_xlsx_text_in_a_date_cell_is_not_an_excel_serial(tmp_path):
+    path = tmp_path / "staff.xlsx"
+    path.write_bytes(workbook({"Feuil1": [
+        ["employee_id", "start_date", "monthly_gross_pay"],
+        ["A1", 45291, 2300],  # a date cell shown as a number: its serial
+        ["A2", "2019", 2300.5],  # text: a year typed, not a date
+        ["A3", "45291", 2400],  # text that looks like a serial: as in a CSV, no date
+        ["A4", dt.datetime(2024, 1, 31), 2500],  # a date cell
+        ["A5", 45291.5, 2600],  # a serial with a time of day
+    ]}))  # fmt: skip
+    table = read_text_table(path)
+    present = {"employee_id": "employee_id", "start_date": "start_date", "monthly_gross_pay": "monthly_gross_pay"}
+    rows = table.rows.rename(present).with_columns(
+        excel_serial_to_date("start_date", table.excel_dates["start_date"])
+    )
+    assert rows["start_date"].to_list() == ["2023-12-31", "2019", "45291", "2024-01-31", "2023-12-31"]
+    assert rows["monthly_gross_pay"].to_list() == ["2300", "2300.5", "2400", "2500", "2600"]
