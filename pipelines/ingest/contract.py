@@ -37,7 +37,8 @@ class Column:
     low: float | None = None
     high: float | None = None
     low_open: bool = False
-    # Replaced at ingest by an HMAC pseudonym (employee_id, carer_id, child_id).
+    # Replaced at ingest by an HMAC pseudonym: every identifier but establishment_id and territory_id,
+    # since a contract or placement number is often built from a matricule or a child's number.
     pseudonymised: bool = False
     # "extract.column" whose loaded values this column must be found among.
     references: str | None = None
@@ -84,12 +85,16 @@ JOB_FAMILIES = (
 SEX = ("F", "M")
 EMPLOYER_KINDS = ("DEPARTMENT", "ASSOCIATION")
 
+# Identifiers of the organisation, not of people: kept as they are (contract section 2).
+ORGANISATION_IDS = ("establishment_id", "territory_id")
+
 FTE = dict(low=0.0, high=1.0, low_open=True)
 NON_NEGATIVE = dict(low=0.0)
 
 
 def _id(name: str, required: bool = True, **kw) -> Column:
-    return Column(name, "id", required=required, **kw)
+    """An identifier: pseudonymised, unless it names an establishment or a territory (organisation data)."""
+    return Column(name, "id", required=required, pseudonymised=name not in ORGANISATION_IDS, **kw)
 
 
 def _date(name: str, required: bool = False) -> Column:
@@ -149,7 +154,7 @@ EXTRACTS: dict[str, Extract] = {
         Extract(
             "staff",
             (
-                _id("employee_id", pseudonymised=True),
+                _id("employee_id"),
                 _id("contract_id"),
                 _date("birth_date", required=True),
                 _code("sex", SEX),
@@ -214,7 +219,7 @@ EXTRACTS: dict[str, Extract] = {
         Extract(
             "foster_carers",
             (
-                _id("carer_id", pseudonymised=True),
+                _id("carer_id"),
                 _date("birth_date", required=True),
                 _code("sex", SEX),
                 _id("territory_id", **TERRITORY),
@@ -237,8 +242,8 @@ EXTRACTS: dict[str, Extract] = {
             "placements",
             (
                 _id("placement_id"),
-                _id("carer_id", pseudonymised=True, **CARER),
-                _id("child_id", pseudonymised=True),
+                _id("carer_id", **CARER),
+                _id("child_id"),
                 _date("child_birth_date", required=True),
                 _date("start_date", required=True),
                 _date("end_date"),
@@ -253,7 +258,7 @@ EXTRACTS: dict[str, Extract] = {
         Extract(
             "carer_events",
             (
-                _id("carer_id", pseudonymised=True, **CARER),
+                _id("carer_id", **CARER),
                 _date("event_date", required=True),
                 _code("event_type", ("SUPPORT_VISIT", "TRAINING_DAY", "RESPITE_DAY", "PEER_GROUP",
                                      "ALLEGATION", "COMPLAINT"), required=True),
@@ -272,7 +277,7 @@ EXTRACTS: dict[str, Extract] = {
                 _date("application_date"),
                 _date("decision_date"),
                 _code("decision", ("APPROVED", "REFUSED", "WITHDRAWN")),
-                _id("carer_id", required=False, pseudonymised=True),
+                _id("carer_id", required=False),
             ),
             key=("enquiry_id",),
             date_order=(("enquiry_date", "application_date"), ("enquiry_date", "decision_date")),

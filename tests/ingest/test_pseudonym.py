@@ -1,6 +1,7 @@
 import polars as pl
+import pytest
 
-from pipelines.ingest.pseudonym import pseudonym, pseudonymise
+from pipelines.ingest.pseudonym import normalise_identifier, pseudonym, pseudonymise
 
 # Vectors computed independently: printf '12345' | openssl dgst -sha256 -hmac 'test-key'
 VECTORS = [
@@ -18,8 +19,33 @@ def test_surrounding_spaces_do_not_change_the_pseudonym():
     assert pseudonym("  12345 ", "test-key") == "b78388f83744bd1e"
 
 
+@pytest.mark.parametrize(
+    ("typed", "normalised"),
+    [
+        (" m0014 ", "M0014"),  # the contract's examples (section 2)
+        ("0000014", "14"),
+        ("14", "14"),
+        ("000", "0"),
+        ("M0000001-1", "M0000001-1"),  # only plain digits lose their zeros
+        ("0014-2", "0014-2"),
+        ("14.0", "14.0"),  # not digits only: a spreadsheet's number cell is read as "14" already
+        ("ab-001", "AB-001"),
+        ("\u0660\u0661", "\u0660\u0661"),  # Arabic-Indic digits are not the digits 0-9
+    ],
+)  # fmt: skip
+def test_identifiers_are_normalised_before_pseudonymisation(typed, normalised):
+    assert normalise_identifier(typed) == normalised
+    assert pseudonym(typed, "test-key") == pseudonym(normalised, "test-key")
+
+
+def test_one_person_spelled_two_ways_gets_one_pseudonym():
+    # printf 'AB-001' | openssl dgst -sha256 -hmac 'clé secrète': the vector above, from its lower-case spelling
+    assert pseudonym(" ab-001", "clé secrète") == "499c13d1b9866991"
+    assert pseudonym("0000014", "test-key") == pseudonym("14", "test-key") != pseudonym("140", "test-key")
+
+
 def test_pseudonymise_replaces_every_value_and_keeps_empty_ones_empty():
-    frame = pl.DataFrame({"employee_id": ["12345", None, "12345"], "other": ["a", "b", "c"]})
+    frame = pl.DataFrame({"employee_id": ["12345", None, "0012345"], "other": ["a", "b", "c"]})
     out = pseudonymise(frame, ["employee_id"], "test-key")
     assert out["employee_id"].to_list() == ["b78388f83744bd1e", None, "b78388f83744bd1e"]
     assert out["other"].to_list() == ["a", "b", "c"]

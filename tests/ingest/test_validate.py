@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from pipelines.ingest.contract import EXTRACTS
-from pipelines.ingest.validate import count_by_file, validate
+from pipelines.ingest.validate import count_by_file, describe, describe_invalid_values, validate
 
 STAFF = EXTRACTS["staff"]
 GOOD = dict(
@@ -38,24 +38,30 @@ def test_french_formats_are_read_not_quarantined():
     assert (row["sex"], row["job_family"]) == ("F", "EDUCATEUR_SPECIALISE")
 
 
+# A value that breaks its column's rule may be free text about a person: the detail gives its
+# length and kinds of characters, never the value. Valid values (dates out of order) are shown.
 @pytest.mark.parametrize(
     ("change", "rule", "detail"),
     [
         ({"birth_date": None}, "required", "birth_date: is required but empty"),
-        ({"start_date": "31/02/2023"}, "invalid_date", "start_date: '31/02/2023' is not a date"),
-        ({"start_date": "2023-13-01"}, "invalid_date", "start_date: '2023-13-01' is not a date"),
-        ({"start_date": "20230101"}, "invalid_date", "start_date: '20230101' is not a date"),
-        ({"fte": "un"}, "invalid_number", "fte: 'un' is not a number"),
-        ({"sex": "X"}, "unknown_code", "sex: 'X' is not one of F, M"),
-        ({"contract_type": "STAGE"}, "unknown_code", "contract_type: 'STAGE' is not one of CDI"),
-        ({"fte": "1,5"}, "out_of_range", "fte: '1,5' is outside 0 < fte <= 1"),
-        ({"fte": "0"}, "out_of_range", "fte: '0' is outside 0 < fte <= 1"),
-        ({"monthly_gross_pay": "-10"}, "out_of_range", "monthly_gross_pay: '-10' is outside 0 <= monthly_gross_pay"),
+        ({"start_date": "31/02/2023"}, "invalid_date",
+         "start_date: the value (10 characters: digits, other characters) is not a date (write YYYY-MM-DD or DD/MM/YYYY)"),
+        ({"start_date": "2023-13-01"}, "invalid_date", "start_date: the value (10 characters: digits, other characters)"),
+        ({"start_date": "20230101"}, "invalid_date", "start_date: the value (8 characters: digits) is not a date"),
+        ({"fte": "un"}, "invalid_number", "fte: the value (2 characters: letters) is not a number (write 0.8 or 0,8)"),
+        ({"sex": "X"}, "unknown_code", "sex: the value (1 character: letters) is not one of F, M"),
+        ({"contract_type": "STAGE"}, "unknown_code", "contract_type: the value (5 characters: letters) is not one of CDI"),
+        ({"fte": "1,5"}, "out_of_range", "fte: the value (3 characters: digits, other characters) is outside 0 < fte <= 1"),
+        ({"fte": "0"}, "out_of_range", "fte: the value (1 character: digits) is outside 0 < fte <= 1"),
+        ({"monthly_gross_pay": "-10"}, "out_of_range",
+         "monthly_gross_pay: the value (3 characters: digits, other characters) is outside 0 <= monthly_gross_pay"),
         ({"end_date": "2019-12-31", "exit_reason": "RESIGNATION"}, "date_order",
          "end_date: '2019-12-31' is before start_date ('2020-01-01')"),
         ({"end_date": "2020-06-30"}, "reason_required", "exit_reason: is required when end_date is set"),
-        ({"establishment_id": "E9"}, "unknown_reference", "establishment_id: 'E9' is not found in establishments"),
-        ({"job_family": "EDUCATEUR"}, "unknown_reference", "job_family: 'EDUCATEUR' is not found in job_families"),
+        ({"establishment_id": "E9"}, "unknown_reference",
+         "establishment_id: the value (2 characters: letters, digits) is not found in establishments.establishment_id"),
+        ({"job_family": "EDUCATEUR"}, "unknown_reference",
+         "job_family: the value (9 characters: letters) is not found in job_families"),
     ],
 )  # fmt: skip
 def test_a_row_that_breaks_a_rule_goes_to_quarantine_with_it(change, rule, detail):
@@ -74,9 +80,11 @@ def test_a_row_breaking_several_rules_is_quarantined_once_under_the_first():
     assert bad["detail"].count(";") == 2  # all three are listed
 
 
-def test_the_quarantined_record_keeps_the_row_as_it_was_read():
+def test_the_quarantined_record_keeps_the_row_with_its_bad_value_described():
     checked = validate(STAFF, raw_staff({"fte": "1,5"}), REFERENCES)
-    assert '"fte":"1,5"' in checked.quarantined["record"][0]
+    record = checked.quarantined["record"][0]
+    assert '"fte":"3 characters: digits, other characters"' in record
+    assert '"start_date":"2020-01-01"' in record and '"contract_id":"c0"' in record
 
 
 def test_exact_duplicates_are_counted_once_and_not_quarantined():
@@ -151,3 +159,84 @@ def test_file_counts_add_up_to_rows_read():
                           "dropped_columns": [""]})  # fmt: skip
     report = count_by_file(files, checked).row(0, named=True)
     assert (report["rows_loaded"], report["rows_quarantined"], report["exact_duplicates"]) == (1, 1, 1)
+
+
+def test_rows_equal_once_typed_are_exact_duplicates():
+    # One contract in two exports: ISO dates and "0.8" in one, dd/mm/yyyy, "0,8" and lower-case codes in the other.
+    iso = {"fte": "0.8", "start_date": "2020-01-01", "monthly_gross_pay": "2100.5"}
+    french = {"fte": "0,8", "start_date": "01/01/2020", "monthly_gross_pay": "2 100,50", "contract_type": "cdi"}
+    checked = validate(STAFF, raw_staff(iso, french).with_columns(contract_id=pl.lit("c0")), REFERENCES)
+    assert checked.quarantined.height == 0
+    assert checked.loaded.select("source_row", "fte", "contract_type").rows() == [(2, 0.8, "CDI")]
+    assert checked.duplicates["source_row"].to_list() == [3]
+
+
+def test_rows_that_differ_once_typed_are_not_duplicates():
+    checked = validate(STAFF, raw_staff({"fte": "0,8"}, {"fte": "0.5"}).with_columns(contract_id=pl.lit("c0")),
+                       REFERENCES)  # fmt: skip
+    assert checked.duplicates.height == 0
+    assert checked.quarantined["rule"].to_list() == ["duplicate_key", "duplicate_key"]
+
+
+def test_carer_events_in_two_date_formats_are_counted_once():
+    events = EXTRACTS["carer_events"]
+    raw = pl.DataFrame(
+        {"carer_id": ["f1", "f1", "f1"], "event_date": ["2025-05-15", "15/05/2025", "16/05/2025"],
+         "event_type": ["SUPPORT_VISIT", "support_visit", "SUPPORT_VISIT"], "days": ["0,5", "0.5", "0.5"]}
+    ).with_columns(source_file=pl.Series(["carer_events.csv", "carer_events_2.csv", "carer_events_2.csv"]),
+                   source_row=pl.Series([2, 2, 3], dtype=pl.Int64))  # fmt: skip
+    checked = validate(events, raw, {"foster_carers.carer_id": pl.Series(["f1"])})
+    assert checked.loaded["event_date"].to_list() == [dt.date(2025, 5, 15), dt.date(2025, 5, 16)]
+    assert checked.duplicates.rows() == [("carer_events_2.csv", 2)]
+
+
+def test_a_row_with_a_bad_value_is_never_counted_as_a_duplicate():
+    # Its bad value is kept only as a description, so two copies cannot be told equal: both are quarantined.
+    raw = raw_staff({"fte": "n/a"}, {"fte": "n/a"}).with_columns(contract_id=pl.lit("c0"))
+    checked = validate(STAFF, raw, REFERENCES)
+    assert checked.duplicates.height == 0
+    assert checked.quarantined.select("source_row", "rule").rows() == [(2, "invalid_number"), (3, "invalid_number")]
+
+
+@pytest.mark.parametrize(
+    ("value", "description"),
+    [
+        ("Démission - conflit avec M. Dupont, tél 06 12 34 56 78",
+         "54 characters: letters, digits, spaces, other characters"),
+        ("2800175123456", "13 characters: digits"),
+        ("X", "1 character: letters"),
+        ("31/02/2024", "10 characters: digits, other characters"),
+    ],
+)  # fmt: skip
+def test_a_value_is_described_by_its_length_and_kinds_of_characters(value, description):
+    assert pl.select(describe(pl.lit(value))).item() == description
+
+
+def test_free_text_in_a_column_with_a_rule_is_in_neither_record_nor_detail():
+    comment = "Démission - conflit avec M. Dupont, tél 06 12 34 56 78"
+    checked = validate(STAFF, raw_staff({"end_date": "2024-01-31", "exit_reason": comment, "sex": "2800175123456",
+                                         "birth_date": "voir Mme Martin", "establishment_id": "chez Durand"}),
+                       REFERENCES)  # fmt: skip
+    bad = checked.quarantined.row(0, named=True)
+    assert bad["rule"] == "invalid_date"
+    for text in ("Dupont", "06 12", "2800175123456", "Martin", "Durand"):
+        assert text not in bad["detail"] and text not in bad["record"]
+    assert "exit_reason: the value (54 characters: letters, digits, spaces, other characters) is not one of" in (
+        bad["detail"])
+    assert '"establishment_id":"11 characters: letters, spaces"' in bad["record"]
+    assert '"end_date":"2024-01-31"' in bad["record"]  # a valid value stays
+
+
+def test_the_raw_layer_keeps_a_bad_value_only_as_its_description_and_rule():
+    raw = describe_invalid_values(STAFF, raw_staff({"fte": "1,5", "start_date": "bientôt", "sex": "f"}))
+    row = raw.row(0, named=True)
+    assert (row["fte"], row["start_date"]) == ("3 characters: digits, other characters", "7 characters: letters")
+    assert row["sex"] == "f"  # a valid code stays as read
+    assert row["invalid_values"] == "fte: out_of_range; start_date: invalid_date"
+    # and validate reads the rules from there, not from the description
+    checked = validate(STAFF, raw, REFERENCES)
+    assert checked.quarantined.select("rule", "detail").row(0) == (
+        "invalid_date",
+        "start_date: the value (7 characters: letters) is not a date (write YYYY-MM-DD or DD/MM/YYYY); "
+        "fte: the value (3 characters: digits, other characters) is outside 0 < fte <= 1",
+    )
