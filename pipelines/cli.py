@@ -9,9 +9,19 @@ from pathlib import Path
 
 import click
 
-from pipelines.settings import load_settings
+from pipelines.settings import Settings, load_settings, warehouse_path_problem
+from pipelines.text import printable
 
 log = logging.getLogger("vivier")
+
+
+def usable_settings() -> Settings:
+    """Gives the settings in force; a setting that cannot be used ends the command with one line
+    that says why (no traceback)."""
+    try:
+        return load_settings()
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -65,11 +75,11 @@ def demo_data(scale: str, seed: int, messy: bool, out: Path | None, overwrite: b
     from pipelines.demo import generate_demo
     from pipelines.ingest.files import extract_of, landing_files
 
-    out = out or load_settings().landing_dir
+    out = out or usable_settings().landing_dir
     existing = [p.name for p in landing_files(out) if extract_of(p.name)]
     if existing and not overwrite:
         raise click.ClickException(
-            f"{out} already holds extract files ({', '.join(existing[:3])}...). "
+            f"{printable(str(out))} already holds extract files ({printable(', '.join(existing[:3]))}...). "
             "Choose another --out, or add --overwrite."
         )
     summary = generate_demo(out, scale=scale, seed=seed, messy=messy)
@@ -85,20 +95,23 @@ def run() -> None:
     loaded, quarantined, exact duplicates and columns dropped. Exits with
     status 1 if any asset fails; the others still run.
     """
-    settings = load_settings()
+    settings = usable_settings()
     if not settings.landing_dir.is_dir():
         raise click.ClickException(
-            f"The landing folder {settings.landing_dir} does not exist. Put the extracts there, "
+            f"The landing folder {printable(str(settings.landing_dir))} does not exist. Put the extracts there, "
             "set VIVIER_LANDING_DIR, or write demo extracts with `vivier demo-data`."
         )
+    problem = warehouse_path_problem(settings.warehouse)
+    if problem:
+        raise click.ClickException(problem)
     warnings = landing_warnings(settings.landing_dir)
     if settings.uses_demo_key:
         warnings.insert(0, "VIVIER_PSEUDONYM_KEY is not set: pseudonyms use the public demo key and can be "
                            "reversed. Set a secret key before loading real extracts.")  # fmt: skip
     for warning in warnings:
-        log.warning(f"Warning: {warning}")
+        log.warning(f"Warning: {printable(warning)}")
 
-    click.echo(f"Loading {settings.landing_dir} into {settings.warehouse}")
+    click.echo(f"Loading {printable(str(settings.landing_dir))} into {printable(str(settings.warehouse))}")
     started = time.monotonic()
     outcome = execute_nightly_refresh()
     click.echo(f"\nFinished in {time.monotonic() - started:.1f} s.\n")
@@ -111,11 +124,29 @@ def run() -> None:
 
 
 def landing_warnings(landing_dir: Path) -> list[str]:
-    """Gives a warning for each landing file that matches no extract (it is not read)."""
+    """Gives what the run must say of the landing folder before it starts: each file that matches no
+    extract (it is not read), each reference list a landing file replaces, each extract removed on purpose."""
+    from pipelines.ingest.assets import REMOVED, source_files
+    from pipelines.ingest.contract import EXTRACTS
     from pipelines.ingest.files import extract_of, landing_files
 
-    return [f"{p.name} matches no extract and is not read (names start with staff, placements, ...)."
-            for p in landing_files(landing_dir) if extract_of(p.name) is None]  # fmt: skip
+    warnings = []
+    for path in landing_files(landing_dir):
+        name, extract = printable(path.name), extract_of(path.name)
+        near = [e for e, x in EXTRACTS.items() if x.reference_data and path.name.lower().startswith(e)]
+        if extract is None and near:
+            warnings.append(f"{name} matches no extract and is not read: only a file named exactly {near[0]} "
+                            f"(.csv, .xlsx or .parquet) replaces the shipped {near[0]} list.")  # fmt: skip
+        elif extract is None:
+            warnings.append(f"{name} matches no extract and is not read (names start with staff, placements, ...).")
+        elif path.suffix.lower() == REMOVED and not EXTRACTS[extract].reference_data:
+            warnings.append(f"{name}: the {extract} extract is removed on purpose; its tables are emptied.")
+    for extract in (x for x in EXTRACTS.values() if x.reference_data):
+        files = [p for p in source_files(extract, landing_dir) if p.parent == landing_dir]
+        if files:
+            warnings.append(f"{', '.join(printable(p.name) for p in files)} in the landing folder replaces the "
+                            f"shipped {extract.name} list.")  # fmt: skip
+    return warnings
 
 
 def execute_nightly_refresh(instance=None):
@@ -167,9 +198,12 @@ def report() -> None:
     from pipelines.report.evidence import ReportBuildError
     from pipelines.warehouse import Warehouse
 
-    settings = load_settings()
+    settings = usable_settings()
+    problem = warehouse_path_problem(settings.warehouse)
+    if problem:
+        raise click.ClickException(problem)
     if not settings.warehouse.exists():
-        raise click.ClickException(f"No warehouse at {settings.warehouse}: run `vivier run` first, "
+        raise click.ClickException(f"No warehouse at {printable(str(settings.warehouse))}: run `vivier run` first, "
                                    "or set VIVIER_WAREHOUSE.")  # fmt: skip
     click.echo(f"Building the report from {settings.warehouse} into {settings.report_dir}")
     try:

@@ -11,10 +11,18 @@ from dataclasses import dataclass, field
 import click
 import dagster as dg
 from dagster._core.definitions.dependency import NodeHandle
+from dagster._utils.error import SerializableErrorInfo
+
+from pipelines.text import printable
 
 PROGRESS_LOGGER = "vivier_progress"
 # Dagster logs a step it skips (because an upstream step failed) as a plain message.
 SKIPPED = re.compile(r"Dependencies for step (\S+) (?:were not executed|failed)")
+# Errors Dagster wraps around the one that says what went wrong ("Error occurred while executing op").
+WRAPPERS = ("DagsterExecutionStepExecutionError", "DagsterResourceFunctionError", "DagsterUserCodeExecutionError",
+            "DagsterExecutionInterruptedError", "DagsterUserCodeProcessError")  # fmt: skip
+# Errors whose message is a sentence for the user: their class name is left out.
+USER_ERRORS = ("ValueError", "WarehousePathError", "ExtractFileError", "Failure")
 
 
 def asset_name(step_key: str | None) -> str:
@@ -36,9 +44,10 @@ class _ProgressHandler(logging.Handler):
             skipped = SKIPPED.search(message)
             if skipped:
                 self.done += 1
-                click.echo(f"  [{self.done:>3}] skip {asset_name(skipped.group(1)):<40} (an upstream asset failed)")
+                click.echo(f"  [{self.done:>3}] skip {printable(asset_name(skipped.group(1))):<40} "
+                           "(an upstream asset failed)")  # fmt: skip
             elif record.levelno >= logging.WARNING:
-                click.echo(f"    ! {message}", err=True)
+                click.echo(f"    ! {printable(message)}", err=True)
             return
         name, kind = asset_name(event.step_key), event.event_type_value
         if kind == "STEP_START":
@@ -72,6 +81,11 @@ class RunOutcome:
     def from_result(cls, result) -> RunOutcome:
         failures, started, warnings = {}, set(), []
         for event in result.all_events:
+            if event.event_type_value in ("RESOURCE_INIT_FAILURE", "RUN_FAILURE") and not failures:
+                # The run failed before any step, e.g. the warehouse could not be opened.
+                error = getattr(event.event_specific_data, "error", None)
+                if error is not None:
+                    failures["run"] = reason(error)
             if event.is_step_start:
                 started.add(event.step_key)
             if event.event_type_value == "ASSET_CHECK_EVALUATION":
@@ -90,10 +104,22 @@ class RunOutcome:
                 # A failed blocking check fails its step with a generic error: its own message is kept instead.
                 if data.error and data.error.cls_name == "DagsterAssetCheckFailedError":
                     continue
-                failures[asset_name(event.step_key)] = user.description if user else data.error.message.strip()
+                failures[asset_name(event.step_key)] = user.description if user else reason(data.error)
         steps = [node.name for node in result.job_def.nodes_in_topological_order]
         skipped = [name for s in steps if s not in started for name in assets_of_step(result.job_def, s)]
         return cls(result.success, failures, skipped, warnings)
+
+
+def reason(error: SerializableErrorInfo) -> str:
+    """Gives the message of the error that says what went wrong, not Dagster's wrapper around it
+    ("Error occurred while executing op ..."): a ValueError's own sentence, else the error's class and message."""
+    while error.cls_name in WRAPPERS and error.cause is not None:
+        error = error.cause
+    message = error.message.strip()
+    # The message starts with the class, as Python prints it: "pipelines.warehouse.WarehousePathError: ...".
+    if error.cls_name in USER_ERRORS and ": " in message:
+        message = message.split(": ", 1)[1]
+    return message
 
 
 def assets_of_step(job_def: dg.JobDefinition, step: str) -> list[str]:

@@ -26,8 +26,14 @@ import duckdb
 import polars as pl
 from pydantic import PrivateAttr
 
+from pipelines.settings import warehouse_path_problem
+
 SCHEMAS = ("raw", "staging", "marts", "ml", "quality")
 WORK_SUFFIX = ".run-"
+
+
+class WarehousePathError(ValueError):
+    """VIVIER_WAREHOUSE names no file a warehouse can be written to; the message says why."""
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -41,6 +47,9 @@ class Warehouse(dg.ConfigurableResource):
     @contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[Warehouse]:
         log = context.log or dg.get_dagster_logger()
+        problem = warehouse_path_problem(Path(self.path))
+        if problem:
+            raise WarehousePathError(problem)
         run_id = context.dagster_run.run_id if context.dagster_run else uuid.uuid4().hex
         with writer_lock(Path(self.path), run_id, log), work_copy(Path(self.path), run_id, log) as work:
             self._run_connection = _open(str(work), read_only=False)

@@ -3,6 +3,7 @@
 reporting period that every mart is computed for."""
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import dagster as dg
@@ -10,22 +11,83 @@ import polars as pl
 
 from pipelines.ingest import period
 from pipelines.ingest.contract import EXTRACTS, LOAD_ORDER, Extract
-from pipelines.ingest.files import ExtractFileError, find_files, read_text_table
-from pipelines.ingest.headers import load_aliases
+from pipelines.ingest.files import ExtractFileError, extract_of, find_files, read_text_tables
+from pipelines.ingest.headers import extract_tables, load_aliases
 from pipelines.ingest.raw import RAW_REPORT_SCHEMA, empty_raw, to_raw
-from pipelines.ingest.validate import count_by_file, validate
+from pipelines.ingest.validate import count_by_file, raw_as_quarantined, validate
 from pipelines.resources import VivierSettings
+from pipelines.text import printable
 from pipelines.warehouse import Warehouse
 
 REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference"
+# `<extract>.removed` in the landing folder: the extract was removed on purpose (docs/operations.md).
+REMOVED = ".removed"
+# More than this share of an extract's rows not found in a reference list that a landing file
+# replaced: the file is the wrong list (a payroll export of its own codes), not the rows wrong.
+REPLACED_REFERENCE_MAX_UNKNOWN = 0.5
 
 
 def source_files(extract: Extract, landing_dir: Path) -> list[Path]:
-    """Gives the files to read for an extract: the landing files, else the shipped reference file."""
-    files = find_files(landing_dir, extract.name)
+    """Gives the files to read for an extract: the landing files (its `.removed` marker left out),
+    else, for reference data, the shipped file."""
+    files = [p for p in find_files(landing_dir, extract.name) if p.suffix.lower() != REMOVED]
     if not files and extract.reference_data:
         files = [REFERENCE_DIR / f"{extract.name}.csv"]
     return files
+
+
+def replaces_reference(extract: Extract, landing_dir: Path) -> bool:
+    """Tells whether a landing file replaces a reference extract's shipped file."""
+    return extract.reference_data and any(p.parent != REFERENCE_DIR for p in source_files(extract, landing_dir))
+
+
+def dangling_links(landing_dir: Path, extract: str) -> list[Path]:
+    """Gives the landing folder's links of an extract whose target cannot be reached (a share not
+    mounted, a file deleted): the folder's listing of files does not show them."""
+    if not landing_dir.is_dir():
+        return []
+    return sorted(p for p in landing_dir.iterdir()
+                  if p.is_symlink() and not p.exists() and extract_of(p.name) == extract)  # fmt: skip
+
+
+def landing_problem(extract: Extract, landing_dir: Path, files: list[Path], last_load: list[tuple[str, int]]):
+    """Gives (error, warning) about an extract's landing files before they are read.
+
+    An extract loaded before whose files are gone fails, naming what the last load read: an
+    empty folder or a share not mounted must not empty the warehouse. Removing an extract is
+    said with a file `<extract>.removed`; an extract never loaded and without file loads empty
+    (contract section 2)."""
+    name, shown = extract.name, printable(str(landing_dir))
+    links = dangling_links(landing_dir, name)
+    if links:
+        return " ".join(f"{printable(p.name)} is a link to {printable(os.readlink(p))}, which cannot be reached."
+                        for p in links) + (" Is the share mounted? Put the file back, or remove the link. "
+                                           f"The {name} tables are kept as they were."), None  # fmt: skip
+    marker = landing_dir / f"{name}{REMOVED}"
+    if extract.reference_data or not marker.exists():
+        marker = None
+    if marker and files:
+        return (f"{marker.name} says the {name} extract is removed, but {printable(files[0].name)} is in the landing "
+                "folder: delete one of them."), None  # fmt: skip
+    if files:
+        return None, None
+    if marker:
+        return None, f"{name}: removed on purpose ({marker.name} in the landing folder): its tables are emptied."
+    if last_load:
+        read = ", ".join(f"{printable(f)} ({n:,} rows)" for f, n in last_load)
+        return (f"No file for the {name} extract in {shown}: the last load read {read}. Its tables are kept as they "
+                "were. If the files are on a share, check that it is mounted; to remove the extract on purpose, "
+                f"put an empty file named {name}{REMOVED} in the landing folder."), None  # fmt: skip
+    return None, f"No file for the {name} extract in {shown}: it loads empty."
+
+
+def last_load(warehouse: Warehouse, extract: str) -> list[tuple[str, int]]:
+    """Gives the files (and their rows) the last load of an extract read, from the warehouse the run started from."""
+    if not warehouse.exists("quality.ingest_files"):
+        return []
+    files = warehouse.query(f"SELECT source_file, rows_read FROM quality.ingest_files WHERE extract = '{extract}' "
+                            "ORDER BY source_file")  # fmt: skip
+    return list(files.iter_rows())
 
 
 def build_raw_asset(extract: Extract) -> dg.AssetsDefinition:
@@ -36,18 +98,20 @@ def build_raw_asset(extract: Extract) -> dg.AssetsDefinition:
         description=f"{extract.description} As read from the landing files: contract columns only, ids pseudonymised.",
     )
     def raw_extract(context: dg.AssetExecutionContext, warehouse: Warehouse, settings: VivierSettings):
-        files = source_files(extract, Path(settings.landing_dir))
-        if not files:
-            context.log.warning(f"No file for the {extract.name} extract in {settings.landing_dir}: it loads empty.")
+        landing = Path(settings.landing_dir)
+        files = source_files(extract, landing)
+        error, warning = landing_problem(extract, landing, files, last_load(warehouse, extract.name))
+        if error:
+            raise dg.Failure(description=error)
+        if warning:
+            context.log.warning(warning)
         try:
-            tables = [read_text_table(p) for p in files]
+            tables = [t for p in files for t in extract_tables(read_text_tables(p), extract, load_aliases())]
             read = [to_raw(t, extract, load_aliases(), settings.pseudonym_key) for t in tables]
         except ExtractFileError as error:
             raise dg.Failure(description=str(error)) from error
-        for table in tables:
-            if table.lines_above_header:
-                context.log.warning(f"{table.path.name}: {table.lines_above_header} line(s) above the header "
-                                    "(a title, blank lines) were skipped.")  # fmt: skip
+        for note in (note for table in tables for note in table.notes):
+            context.log.warning(note)  # rows above the header, sheets not read, lines read as Windows-1252
         rows = pl.concat([empty_raw(extract)] + [frame for frame, _ in read], how="vertical")
         reports = pl.DataFrame([report for _, report in read], schema=RAW_REPORT_SCHEMA)
         warehouse.replace(f"raw.{extract.name}", rows)
@@ -65,25 +129,38 @@ def build_raw_asset(extract: Extract) -> dg.AssetsDefinition:
 
 def build_staging_asset(extract: Extract) -> dg.AssetsDefinition:
     upstream = [dg.AssetKey(["raw", extract.name])] + [dg.AssetKey(["staging", r]) for r in extract.references]
+    key = dg.AssetKey(["staging", extract.name])
+    event_date = period.EVENT_DATES.get(extract.name)
+    checks = [dg.AssetCheckSpec(FUTURE_EVENTS_CHECK, asset=key,
+                                description=f"No {event_date} after today: the latest event date sets the as-of date.")
+              ] if event_date else []  # fmt: skip
 
     @dg.asset(
-        key=["staging", extract.name],
+        key=key,
         deps=upstream,
+        check_specs=checks,
         group_name="ingest",
         kinds={"polars", "duckdb"},
         description=f"{extract.description} Typed and checked; rows that break a rule are in quality.quarantine.",
     )
-    def staging_extract(context: dg.AssetExecutionContext, warehouse: Warehouse):
+    def staging_extract(context: dg.AssetExecutionContext, warehouse: Warehouse, settings: VivierSettings):
         references = {
             c.references: warehouse.query("SELECT DISTINCT {1} FROM staging.{0}".format(*c.references.split(".")))
             .to_series()
             for c in extract.columns
             if c.references
         }
-        checked = validate(extract, warehouse.read(f"raw.{extract.name}"), references)
+        raw = warehouse.read(f"raw.{extract.name}")
+        checked = validate(extract, raw, references)
+        # Before any table is written: a failed extract keeps its staging tables as they were.
+        wrong_list = replaced_reference_problem(extract, checked, Path(settings.landing_dir))
+        if wrong_list:
+            raise dg.Failure(description=wrong_list)
         files = warehouse.query(f"SELECT * FROM quality.ingest_files WHERE extract = '{extract.name}'")
         report = count_by_file(files, checked)
-        warehouse.replace(f"staging.{extract.name}", checked.loaded)
+        masked_raw = raw_as_quarantined(extract, raw, checked.quarantined)
+        warehouse.replace_many({f"staging.{extract.name}": checked.loaded}
+                               | ({f"raw.{extract.name}": masked_raw} if masked_raw is not None else {}))  # fmt: skip
         warehouse.replace_part("quality.quarantine", "extract", extract.name, checked.quarantined)
         warehouse.replace_part("quality.ingest_report", "extract", extract.name, report)
         if checked.quarantined.height:
@@ -93,97 +170,168 @@ def build_staging_asset(extract: Extract) -> dg.AssetsDefinition:
                 + ", ".join(f"{r} {n}" for r, n in rules.iter_rows())
                 + "); see quality.quarantine."
             )
+        today = dt.date.today()
+        events = period.future_events(warehouse.query(period.latest_events_sql(extract.name, event_date, today)),
+                                      today, "") if event_date else []  # fmt: skip
         return dg.MaterializeResult(
             metadata={
                 "rows_loaded": checked.loaded.height,
                 "rows_quarantined": checked.quarantined.height,
                 "exact_duplicates": checked.duplicates.height,
                 "files": dg.MetadataValue.md(_markdown(report.drop("extract"))) if report.height else "no file",
-            }
+            },
+            check_results=[_future_events_check(e, today) for e in events],
         )
 
     return staging_extract
 
 
+def replaced_reference_problem(extract: Extract, checked, landing_dir: Path) -> str | None:
+    """Gives why an extract must not load when most of its rows are not found in a reference list
+    that a landing file replaced (the file is then the wrong list, and loading would empty the
+    marts), or None."""
+    rows = checked.loaded.height + checked.quarantined.height + checked.duplicates.height
+    for column in (c for c in extract.columns if c.references):
+        reference = EXTRACTS[column.references.split(".")[0]]
+        if not rows or not replaces_reference(reference, landing_dir):
+            continue
+        unknown = checked.quarantined.filter(
+            (pl.col("rule") == "unknown_reference") & pl.col("detail").str.contains(f"not found in {column.references}",
+                                                                                    literal=True)
+        ).height  # fmt: skip
+        if unknown > REPLACED_REFERENCE_MAX_UNKNOWN * rows:
+            replacement = ", ".join(printable(p.name) for p in source_files(reference, landing_dir))
+            return (
+                f"{unknown} of the {rows} {extract.name} rows ({unknown / rows:.0%}) have a {column.name} that is not "
+                f"in {replacement}, the landing file that replaces the shipped {reference.name} list: it is probably "
+                f"another list (the payroll software's own codes?). Correct {replacement} so that its {column.name} "
+                f"column holds the codes the extracts use, or remove it to use the shipped list. The {extract.name} "
+                "tables are kept as they were."
+            )
+    return None
+
+
 PERIOD = dg.AssetKey(["staging", "reporting_period"])
 FUTURE_EVENTS_CHECK = "event_dates_are_not_in_the_future"
 AS_OF_CHECK = "as_of_date_is_not_in_the_future"
+# Dagster runs a step only once every step it depends on has succeeded, so a period that
+# depended on the six event extracts would stop every mart whenever one of them failed (a bad
+# foster-carer file stopped the workforce marts). The period therefore declares no dependency:
+# it runs after every other step that is ready (the lowest priority; `vivier run` and the UI
+# run the job in one process, one step at a time, highest priority first), and reads each
+# event extract's staging table as it is then: loaded by this run, or, for an extract that
+# failed, as its last load left it (tests/ingest/test_failed_extracts.py).
+LAST_STEP = {"dagster/priority": "-1"}
 
 
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
             key=PERIOD,
-            deps=[dg.AssetKey(["staging", name]) for name in period.EVENT_DATES],
             group_name="ingest",
             kinds={"duckdb"},
-            description="The as-of date (last day reported) and the window of months every mart covers.",
+            description="The as-of date (last day reported) and the window of months every mart covers. Reads the "
+            "latest event date of " + ", ".join(f"staging.{n}" for n in period.EVENT_DATES) + " (run after them).",
         )
     ],
     check_specs=[
         dg.AssetCheckSpec(AS_OF_CHECK, asset=PERIOD, blocking=True,
-                          description="The as-of date is not after today: no month is reported before it is over."),
-    ]
-    # The as-of date reads only each extract's latest event date, so this asset checks those
-    # dates itself. An asset that checks its upstream assets is not held back by their
-    # blocking checks: when one fails, the marts that read that extract are stopped and the
-    # others still run, instead of every mart waiting on this period. (Dagster only lets an
-    # asset check another asset's key with `allow_arbitrary_check_specs`, a hidden option;
-    # tests/quality/test_blocking.py shows the behaviour this relies on.) These checks are not
-    # blocking: the one above stops the marts when a future date moves the as-of date.
-    + [
-        dg.AssetCheckSpec(FUTURE_EVENTS_CHECK, asset=dg.AssetKey(["staging", name]),
-                          description=f"No {column} after today: the latest event date sets the as-of date.")
-        for name, column in period.EVENT_DATES.items()
+                          description="The as-of date is not after today, nor in a month after the latest event of "
+                                      "the extracts: no month is reported before it is over, or from no data."),
     ],  # fmt: skip
-    allow_arbitrary_check_specs=True,
+    op_tags=LAST_STEP,
 )
 def reporting_period(context: dg.AssetExecutionContext, warehouse: Warehouse, settings: VivierSettings):
     today = dt.date.today()
-    latest = warehouse.query(
-        " UNION ALL ".join(
-            f"""SELECT '{t}' AS extract, '{c}' AS column, count(*) FILTER (WHERE {c} > DATE '{today}') AS future_rows,
-                       max({c}) AS latest_date, arg_max(source_file || ' row ' || source_row, {c}) AS latest_row
-                FROM staging.{t}"""
-            for t, c in period.EVENT_DATES.items()
-        )
+    present = [n for n in period.EVENT_DATES if warehouse.exists(f"staging.{n}")]
+    never_loaded = _never_loaded_outside_this_run(context, present, Path(settings.landing_dir))
+    if never_loaded:
+        # A run of part of the assets (a mart and its upstream assets, chosen in the UI) on a new
+        # warehouse: without these dates the as-of date could be a month early, silently.
+        one = len(never_loaded) == 1
+        raise dg.Failure(description=(
+            f"The as-of date is the latest event date of every extract, but {', '.join(never_loaded)} "
+            f"{'has' if one else 'have'} never been loaded and {'is' if one else 'are'} not part of this run, "
+            f"although the landing folder has {'its' if one else 'their'} files. Materialise "
+            + ", ".join(f"staging/{n}" for n in never_loaded)
+            + " too, or run every asset (`vivier run`, or the job nightly_refresh)."
+        ))  # fmt: skip
+    latest = warehouse.query(" UNION ALL ".join(period.latest_events_sql(n, period.EVENT_DATES[n], today)
+                                                for n in present)) if present else None  # fmt: skip
+    stale = _not_loaded_in_this_run(context)
+    table = period.reporting_period(
+        latest["latest_date"].max() if latest is not None else None,
+        settings.as_of_date(),
+        settings.history_months,
+        stale,
     )
-    table = period.reporting_period(latest["latest_date"].max(), settings.as_of_date(), settings.history_months)
     warehouse.replace("staging.reporting_period", table)
     row = table.row(0, named=True)
     context.log.info(f"As-of date {row['as_of_date']} ({row['as_of_source']}), months from {row['first_month']}.")
+    if stale:
+        context.log.warning(f"{', '.join(stale)} not loaded in this run: the as-of date uses the dates of their "
+                            "last load, if any.")  # fmt: skip
     yield dg.MaterializeResult(
         asset_key=PERIOD,
-        metadata={k: str(v) for k, v in row.items() if k in ("as_of_date", "first_month", "as_of_source")},
+        metadata={k: str(v) for k, v in row.items()
+                  if k in ("as_of_date", "first_month", "as_of_source", "extracts_not_loaded")},  # fmt: skip
     )
-    yield from _date_checks(period.future_events(latest, today, row["as_of_source"]), today, row)
+    events = period.future_events(latest, today, row["as_of_source"]) if latest is not None else []
+    yield _as_of_check(events, today, row)
 
 
-def _date_checks(events: list[dict], today: dt.date, period_row: dict):
-    """Gives the reporting period's checks: per event extract, no date after today (a warning);
-    and the as-of date not after today (blocking: every mart would be wrong)."""
-    for event in events:
-        yield dg.AssetCheckResult(
-            check_name=FUTURE_EVENTS_CHECK,
-            asset_key=dg.AssetKey(["staging", event["extract"]]),
-            passed=event["passed"],
-            severity=dg.AssetCheckSeverity.WARN,
-            description=None if event["passed"] else _future_events_message(event, today),
-            metadata={"rows_after_today": event["future_rows"], "latest": str(event["latest_date"]),
-                      "latest_row": event["latest_row"] or "", "today": str(today)},  # fmt: skip
-        )
+def _not_loaded_in_this_run(context: dg.AssetExecutionContext) -> list[str]:
+    """Gives the event extracts that this run was to load and did not (their files, or an extract
+    they refer to, failed): their staging tables are those of their last load."""
+    in_run = context.run.asset_selection or context.job_def.asset_layer.selected_asset_keys
+    keys = {name: dg.AssetKey(["staging", name]) for name in period.EVENT_DATES}
+    events = context.instance.get_latest_materialization_events([k for k in keys.values() if k in in_run])
+    return [name for name, key in keys.items()
+            if key in in_run and (events.get(key) is None or events[key].run_id != context.run_id)]  # fmt: skip
+
+
+def _never_loaded_outside_this_run(context: dg.AssetExecutionContext, present: list[str], landing: Path) -> list[str]:
+    """Gives the event extracts that have files in the landing folder but no staging table, and that
+    this run does not load: the period would be computed without their dates."""
+    in_run = context.run.asset_selection or context.job_def.asset_layer.selected_asset_keys
+    return [name for name in period.EVENT_DATES if name not in present
+            and dg.AssetKey(["staging", name]) not in in_run and find_files(landing, name)]  # fmt: skip
+
+
+def _future_events_check(event: dict, today: dt.date) -> dg.AssetCheckResult:
+    """Gives an event extract's check that none of its event dates is after today (a warning)."""
+    return dg.AssetCheckResult(
+        check_name=FUTURE_EVENTS_CHECK,
+        asset_key=dg.AssetKey(["staging", event["extract"]]),
+        passed=event["passed"],
+        severity=dg.AssetCheckSeverity.WARN,
+        description=None if event["passed"] else _future_events_message(event, today),
+        metadata={"rows_after_today": event["future_rows"], "latest": str(event["latest_date"]),
+                  "latest_row": event["latest_row"] or "", "today": str(today)},  # fmt: skip
+    )
+
+
+def _as_of_check(events: list[dict], today: dt.date, period_row: dict) -> dg.AssetCheckResult:
+    """Gives the period's blocking check: the as-of date is not after today (a future event date
+    moved it), nor, set by VIVIER_AS_OF, in a month after the latest event of the extracts."""
     culprits = [e for e in events if e["moves_as_of"]]
-    yield dg.AssetCheckResult(
-        check_name=AS_OF_CHECK,
-        asset_key=PERIOD,
-        passed=not culprits,
-        description=None if not culprits else (
+    beyond = period.as_of_after_the_events(period_row)
+    description = None
+    if culprits:
+        description = (
             f"The as-of date {period_row['as_of_date']} is after today ({today}): it is taken from the latest "
             "event date, so every mart would report a month before it is over. "
             + " ".join(_future_events_message(e, today) for e in culprits)
-        ),  # fmt: skip
+        )
+    elif beyond:
+        description = beyond
+    return dg.AssetCheckResult(
+        check_name=AS_OF_CHECK,
+        asset_key=PERIOD,
+        passed=description is None,
+        description=description,
         metadata={"as_of_date": str(period_row["as_of_date"]), "as_of_source": period_row["as_of_source"],
-                  "today": str(today)},  # fmt: skip
+                  "latest_event_date": str(period_row["latest_event_date"]), "today": str(today)},  # fmt: skip
     )
 
 

@@ -14,9 +14,14 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipelines.ingest.pseudonym import pseudonym
 from tests.quality.case import C5, HEADER, ROWS, STAFF, Case, staff_frame, staff_rows, xlsx
 from tests.quality.cases import files, report, runs, values
+from tests.quality.harness import KEY
 from tests.quality.landing import EXTRACTS, edit
+
+# Contract ids are pseudonymised at ingest (contract section 2): C5 as the loaded rows hold it.
+C5_ID = pseudonym("C5", KEY)
 
 CATALOGUE = [
     # ------------------------------------------------------------------ files that cannot be read
@@ -71,15 +76,15 @@ CATALOGUE = [
           "staff_2025.xlsx": xlsx(staff_frame().with_columns(pl.when(pl.col("contract_id") == "C5")
                                                             .then(pl.lit("45291")).otherwise(pl.col("start_date"))
                                                             .alias("start_date")))},
-         loaded=lambda f: str(f.filter(pl.col("contract_id") == "C5")["start_date"][0]) == "2023-12-31"),
+         loaded=lambda f: str(f.filter(pl.col("contract_id") == C5_ID)["start_date"][0]) == "2023-12-31"),
     Case("blank_lines", "Blank lines between the rows", "staff", {"staff.csv": STAFF.replace("\nA102", "\n\n;;\nA102")},
          loaded=lambda f: f.height == 5, also="tests/ingest/test_files.py"),
     Case("codes_in_lower_case", "Codes in lower case, with spaces around them", "staff",
          edit("staff.csv", ";CDI;1;2025-04-14", "; cdi ;1;2025-04-14"),
-         loaded=lambda f: f.filter(pl.col("contract_id") == "C5")["contract_type"][0] == "CDI"),
+         loaded=lambda f: f.filter(pl.col("contract_id") == C5_ID)["contract_type"][0] == "CDI"),
     Case("thousands_and_decimal_comma", "Pay as '2 400,50' (thousands space, decimal comma)", "staff",
          edit("staff.csv", ";2400\n", ";2 400,50\n"),
-         loaded=lambda f: f.filter(pl.col("contract_id") == "C5")["monthly_gross_pay"][0] == 2400.5),
+         loaded=lambda f: f.filter(pl.col("contract_id") == C5_ID)["monthly_gross_pay"][0] == 2400.5),
     Case("missing_extract", "An extract not exported at all (no placements file)", "placements",
          {"placements.csv": None}, check=("has_rows", "warning"), also="contract section 2: loads empty"),
     Case("header_only", "Only a header: the export found no row", "placements",

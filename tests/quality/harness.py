@@ -7,17 +7,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import dagster as dg
+import duckdb
 import polars as pl
+from dagster._serdes import serialize_value
 
-from pipelines.ingest.assets import source_files
+from pipelines.ingest.assets import ingest_assets, source_files
 from pipelines.ingest.contract import EXTRACTS, LOAD_ORDER
-from pipelines.ingest.files import ExtractFileError, read_text_table
-from pipelines.ingest.headers import load_aliases
+from pipelines.ingest.files import ExtractFileError, read_text_tables
+from pipelines.ingest.headers import extract_tables, load_aliases
 from pipelines.ingest.raw import RAW_REPORT_SCHEMA, empty_raw, to_raw
 from pipelines.ingest.validate import Validated, count_by_file, validate
 from pipelines.quality.checks import check_suite, split
 from pipelines.quality.gx import Outcome
 from pipelines.quality.suites import load_suites
+from pipelines.resources import VivierSettings
 from pipelines.warehouse import Warehouse
 
 KEY = "catalogue-test-key"
@@ -41,7 +45,9 @@ def ingest(landing: Path) -> dict[str, Loaded]:
     for name in LOAD_ORDER:
         extract = EXTRACTS[name]
         try:
-            read = [to_raw(read_text_table(p), extract, load_aliases(), KEY) for p in source_files(extract, landing)]
+            files = source_files(extract, landing)
+            tables = [t for p in files for t in extract_tables(read_text_tables(p), extract, load_aliases())]
+            read = [to_raw(t, extract, load_aliases(), KEY) for t in tables]
         except ExtractFileError as error:
             out[name] = Loaded(error=str(error))
             continue
@@ -82,3 +88,24 @@ def check_staging(warehouse: Warehouse, extract: str, run_id: str = "test-run") 
 def failed(outcomes: list[Outcome]) -> dict[str, str]:
     """Gives the failed expectations: name -> severity."""
     return {o.expectation.name: o.expectation.severity for o in outcomes if not o.success}
+
+
+def run_ingest(landing: Path, warehouse: Path) -> tuple[dict[str, str], str]:
+    """Runs Dagster's ingest assets (raw, staging, the reporting period) on a landing folder; gives
+    every table written, as the text of all its values ("schema.table" -> text), and every event
+    Dagster stored for the run, serialised as Dagster stores it."""
+    resources = {
+        "warehouse": Warehouse(path=str(warehouse)),
+        "settings": VivierSettings(landing_dir=str(landing), pseudonym_key=KEY, history_months=24, as_of=""),
+    }
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = dg.materialize(ingest_assets, resources=resources, raise_on_error=False, instance=instance)
+        event_log = "\n".join(serialize_value(entry) for entry in instance.all_logs(result.run_id))
+    tables = {}
+    if warehouse.exists():
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            names = con.execute("SELECT table_schema || '.' || table_name FROM information_schema.tables").fetchall()
+            for (name,) in names:
+                rows = con.execute(f"SELECT * FROM {name}").fetchall()
+                tables[name] = "\n".join(" | ".join(map(str, row)) for row in rows)
+    return tables, event_log

@@ -56,7 +56,7 @@ def test_a_future_event_date_that_moves_the_as_of_date_stops_every_mart(tmp_path
     landing = write_landing(tmp_path / "landing", edit("carer_events.csv", "2025-06-30", "2062-06-30"))
     resources = {
         "warehouse": Warehouse(path=str(tmp_path / "v.duckdb")),
-        "settings": VivierSettings(landing_dir=str(landing), pseudonym_key="k", history_months=12, as_of=""),
+        "settings": VivierSettings(landing_dir=str(landing), pseudonym_key="blocking-test-key-0123", history_months=12, as_of=""),
     }
     result = dg.materialize(ingest_assets, resources=resources, raise_on_error=False,
                             instance=dg.DagsterInstance.ephemeral())  # fmt: skip
@@ -76,7 +76,7 @@ def test_with_vivier_as_of_set_a_future_date_does_not_move_the_as_of_date(tmp_pa
     landing = write_landing(tmp_path / "landing", edit("carer_events.csv", "2025-06-30", "2062-06-30"))
     resources = {
         "warehouse": Warehouse(path=str(tmp_path / "v.duckdb")),
-        "settings": VivierSettings(landing_dir=str(landing), pseudonym_key="k", history_months=12, as_of="2025-05-31"),
+        "settings": VivierSettings(landing_dir=str(landing), pseudonym_key="blocking-test-key-0123", history_months=12, as_of="2025-05-31"),
     }
     result = dg.materialize(ingest_assets, resources=resources, raise_on_error=False,
                             instance=dg.DagsterInstance.ephemeral())  # fmt: skip
