@@ -16,12 +16,13 @@ import dataclasses
 import io
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
+from pipelines.ingest.aliases import known_headers, load_aliases, normalise_header
 from pipelines.ingest.contract import EXTRACTS
 from pipelines.text import printable
 
@@ -51,6 +52,15 @@ class ExtractFileError(Exception):
 
 
 @dataclass(frozen=True)
+class HeaderRow:
+    """Which of a file's first rows is its header, and why, as a message can say it."""
+
+    index: int  # among the rows searched, from 0: the rows above it are skipped
+    names: int  # columns of the extract it names
+    why: str  # "row 3 was taken as the header: ..."
+
+
+@dataclass(frozen=True)
 class TextTable:
     """One file (or one sheet of a workbook) read as text: its header as written, its rows,
     and how it was read."""
@@ -68,6 +78,10 @@ class TextTable:
     # it holds as a number or a date, null for a cell of text; aligned with `rows`.
     excel_dates: dict[str, pl.Series] = field(default_factory=dict)
     notes: tuple[str, ...] = ()  # warnings for the run's log: what was skipped or guessed
+    # The column of the file (from 1) of each header: a column with neither header nor value is
+    # left out of `headers`. Empty: the headers are the file's columns in order.
+    positions: tuple[int, ...] = ()
+    header_why: str = ""  # which row was taken as the header and why, for messages about the header
 
     @property
     def name(self) -> str:
@@ -115,15 +129,26 @@ def read_text_tables(path: Path) -> list[TextTable]:
         )
     if path.stat().st_size == 0:
         raise ExtractFileError(f"{name}: the file is empty (0 bytes). Export it again with its header row.")
+    extract = extract_of(path.name)
+    known = known_headers(EXTRACTS[extract], load_aliases()) if extract else {}
     try:
+        with path.open("rb"):  # a file Vivier may not read fails here, whichever library reads it next
+            pass
         if suffix == ".csv":
-            tables = [_read_csv(path)]
+            tables = [_read_csv(path, known, extract or "")]
         elif suffix == ".xlsx":
-            tables = _read_xlsx(path)
+            tables = _read_xlsx(path, known, extract or "")
         else:
             tables = [_read_parquet(path)]
     except ExtractFileError:
         raise
+    except PermissionError:
+        raise ExtractFileError(
+            f"{name}: the user running Vivier is not allowed to read this file (or another program holds it "
+            "locked). Give that user read access: make it the file's owner (chown), or put it in the file's "
+            "group and let the group read it (chmod g+r); not every user of the machine, as the file holds "
+            "personal data."
+        ) from None
     except Exception as error:  # polars, fastexcel and pyarrow each raise their own kinds
         # Their messages can quote the lines they failed on (a row of the file): only the kind is said.
         raise ExtractFileError(
@@ -182,18 +207,41 @@ def decode(data: bytes) -> tuple[str, str, list[int]]:
     return "\n".join(lines), f"{utf8}+cp1252", foreign
 
 
-def header_index(lines: list[list[str]]) -> int:
-    """Gives which of a file's first rows is the header: the first that fills at least half as
-    many cells as the fullest row (a title above it fills one or two); 0 when no row fills two."""
+def find_header(lines: list[list[str]], known: Mapping[str, str] | None = None, extract: str = "") -> HeaderRow:
+    """Gives which of a file's first rows is the header, and why.
+
+    The row that names the most columns of the extract (`known`: normalised header -> column)
+    is the header, the first of them on a tie: neither a group row above the header ("Agent;
+    Agent;...;Paie") nor a data row made wide by a comment full of separators names any. When
+    no row names one, the header is the first row that fills at least half as many cells as
+    the fullest (a title above it fills one or two); row 1 when no row fills two."""
+    known = known or {}
+    searched = len(lines)
+    names = [len({known[n] for cell in cells if cell and (n := normalise_header(cell)) in known}) for cells in lines]
+    best = max(names, default=0)
+    if best:
+        index = names.index(best)
+        why = f"it names the most columns of the {extract} extract among the first {searched} rows ({best})"
+        return HeaderRow(index, best, f"row {index + 1} was taken as the header: {why}")
     filled = [sum(1 for cell in cells if cell and cell.strip()) for cells in lines]
     most = max(filled, default=0)
-    return next((i for i, n in enumerate(filled) if n >= max(2, most / 2)), 0)
+    index = next((i for i, n in enumerate(filled) if n >= max(2, most / 2)), 0)
+    if most < 2:
+        why = f"none of the first {searched} rows fills two cells"
+    elif filled[index] == most:
+        why = f"it fills the most cells among the first {searched} rows ({most})"
+    else:
+        why = (f"it is the first of the first {searched} rows to fill at least half as many cells as the fullest "
+               f"(row {filled.index(most) + 1} fills {most})")  # fmt: skip
+    if extract:
+        why += f", and none names a column of the {extract} extract"
+    return HeaderRow(index, 0, f"row {index + 1} was taken as the header: {why}")
 
 
 # ------------------------------------------------------------------------------------------ CSV
 
 
-def _read_csv(path: Path) -> TextTable:
+def _read_csv(path: Path, known: Mapping[str, str], extract: str) -> TextTable:
     name = printable(path.name)
     data = path.read_bytes()
     if data.startswith(UTF16_BOMS) or (len(data) > 8 and data[1:200:2].count(0) > 0.9 * len(data[1:200:2])):
@@ -222,24 +270,26 @@ def _read_csv(path: Path) -> TextTable:
     if line_end == "\r":
         text = text.replace("\r", "\n")
 
-    separator, records, starts = _first_records(text)
-    skipped = header_index(records)
+    separator, records, starts, found = _first_records(text, known, extract)
+    skipped = found.index
     header = records[skipped] if records else []
     if not any(cell.strip() for cell in header):
         raise ExtractFileError(f"{name}: the first line is empty; it should hold the column names.")
     lines_above = starts[skipped]  # lines of text above the header: more than rows if a value spans lines
     body = text.split("\n", lines_above)[-1] if lines_above else text
     plain = encoding == "utf-8" and not lines_above and line_end == "\n"
-    rows = _parse_csv(path, body, separator, len(header), skipped, plain)
-    headers, rows = _name_columns(path, header, rows, skipped + 1)
+    rows = _parse_csv(path, body, separator, len(header), skipped, plain, found.why)
+    headers, positions, rows = _name_columns(path, header, rows, skipped + 1, found.why)
     _check_not_cut_short(path, body, separator, len(header), rows)
     if skipped:
         notes.insert(0, f"{name}: {skipped} row(s) above the header (a title, blank lines) were skipped.")
     return TextTable(path, headers, rows, "csv", encoding, _name(separator), lines_above_header=skipped,
-                     notes=tuple(notes))  # fmt: skip
+                     notes=tuple(notes), positions=positions, header_why=found.why)  # fmt: skip
 
 
-def _parse_csv(path: Path, body: str, separator: str, columns: int, skipped: int, plain: bool) -> pl.DataFrame:
+def _parse_csv(
+    path: Path, body: str, separator: str, columns: int, skipped: int, plain: bool, header_why: str
+) -> pl.DataFrame:
     """Gives the rows of a CSV body (its header first) as strings, numbered from the data row."""
 
     def read(truncate: bool = False) -> pl.DataFrame:
@@ -272,7 +322,7 @@ def _parse_csv(path: Path, body: str, separator: str, columns: int, skipped: int
         raise ExtractFileError(
             f"{name}: cannot be read as a CSV table: row {row} has {cells} cells and the header {columns}. "
             f"A value probably holds the separator '{_name(separator)}' without quotes around it: put that "
-            "value in quotes, or export the file again."
+            f"value in quotes, or export the file again. {_sentence(header_why)}"
         )
     raise ExtractFileError(
         f"{name}: cannot be read as a CSV table: the rows do not follow the header. Open it in a spreadsheet "
@@ -290,10 +340,13 @@ def _first_row_too_wide(body: str, separator: str, columns: int, skipped: int) -
     return None, 0
 
 
-def _first_records(text: str) -> tuple[str, list[list[str]], list[int]]:
-    """Gives the separator of a CSV text, its first records (a quoted value may span lines) and
-    the line each starts on (from 0). The separator is the one (`;`, `,` or tab) that splits the
-    header into the most cells, and between equals the most of the first rows into as many."""
+def _first_records(
+    text: str, known: Mapping[str, str], extract: str
+) -> tuple[str, list[list[str]], list[int], HeaderRow]:
+    """Gives the separator of a CSV text, its first records (a quoted value may span lines), the
+    line each starts on (from 0) and its header. The separator is the one (`;`, `,` or tab) whose
+    header names the most columns of the extract, then splits the header into the most cells,
+    then the most of the first rows into as many."""
     best = None
     for separator in SEPARATORS:
         records, starts = [], []
@@ -306,11 +359,12 @@ def _first_records(text: str) -> tuple[str, list[list[str]], list[int]]:
                     break
                 records.append(record)
                 starts.append(start)
-        width = len(records[header_index(records)]) if records else 0
-        score = (width, sum(1 for r in records if len(r) == width))
+        found = find_header(records, known, extract)
+        width = len(records[found.index]) if records else 0
+        score = (found.names, width, sum(1 for r in records if len(r) == width))
         if best is None or score > best[0]:
-            best = (score, separator, records, starts)
-    return best[1], best[2], best[3]
+            best = (score, separator, records, starts, found)
+    return best[1], best[2], best[3], best[4]
 
 
 def _lines(text: str) -> Iterator[str]:
@@ -364,7 +418,7 @@ def _last_record(text: str) -> str:
 # ------------------------------------------------------------------------------------------ XLSX
 
 
-def _read_xlsx(path: Path) -> list[TextTable]:
+def _read_xlsx(path: Path, known: Mapping[str, str], extract: str) -> list[TextTable]:
     import fastexcel
 
     reader = fastexcel.read_excel(path.read_bytes())
@@ -377,15 +431,18 @@ def _read_xlsx(path: Path) -> list[TextTable]:
             sheets.append((index, sheet_name, cells))
     if not sheets:
         raise ExtractFileError(f"{printable(path.name)}: no sheet of the workbook holds a cell. Export it again.")
-    return [_sheet_table(path, reader, index, name if len(sheets) > 1 else "", cells)
+    return [_sheet_table(path, reader, index, name if len(sheets) > 1 else "", cells, known, extract)
             for index, name, cells in sheets]  # fmt: skip
 
 
-def _sheet_table(path: Path, reader, index: int, sheet_name: str, cells: pl.DataFrame) -> TextTable:
+def _sheet_table(
+    path: Path, reader, index: int, sheet_name: str, cells: pl.DataFrame, known: Mapping[str, str], extract: str
+) -> TextTable:
     """Gives one sheet of cells as a table: the header found as in a CSV file, and for the
     columns holding numbers, the dates Excel holds (a date cell formatted as a number shows
     its serial, 45291; a cell of text, "2019", is not a date to Excel and stays text)."""
-    skipped = header_index([list(row) for row in cells.head(HEADER_SEARCH_LINES).iter_rows()])
+    found = find_header([list(row) for row in cells.head(HEADER_SEARCH_LINES).iter_rows()], known, extract)
+    skipped = found.index
     header = ["" if cell is None else cell for cell in cells.row(skipped)]
     body = cells.slice(skipped + 1)
     # Excel date cells come out as "2024-01-31 00:00:00": keep the date.
@@ -397,13 +454,14 @@ def _sheet_table(path: Path, reader, index: int, sheet_name: str, cells: pl.Data
         dates = {c: s.slice(skipped + 1) for c, s in zip(numbers, held.to_polars().get_columns(), strict=True)}
     rows = body.with_row_index(ROW, offset=FIRST_DATA_ROW + skipped)
     table_name = f"{path.name} [{sheet_name}]" if sheet_name else path.name
-    headers, rows = _name_columns(path, header, rows, skipped + 1, shown_name=table_name)
+    headers, positions, rows = _name_columns(path, header, rows, skipped + 1, found.why, shown_name=table_name)
     # Keyed by header, as the rows are (a column with no header and no value is gone).
     renamed = dict(zip(body.columns, header, strict=True))
     excel_dates = {renamed[c]: s for c, s in dates.items() if renamed[c] in rows.columns}
     notes = (f"{printable(table_name)}: {skipped} row(s) above the header (a title, blank lines) were skipped.",)
     return TextTable(path, headers, rows, "xlsx", lines_above_header=skipped, sheet=sheet_name,
-                     excel_dates=excel_dates, notes=notes if skipped else ())  # fmt: skip
+                     excel_dates=excel_dates, notes=notes if skipped else (), positions=positions,
+                     header_why=found.why)  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------------ Parquet
@@ -413,27 +471,44 @@ def _read_parquet(path: Path) -> TextTable:
     rows = pl.read_parquet(path, glob=False)
     rows = rows.with_columns(
         [pl.col(c).dt.strftime("%Y-%m-%d") for c, t in rows.schema.items() if t in (pl.Date, pl.Datetime)]
+        + [_whole_as_integer(c) for c, t in rows.schema.items() if t.is_float()]
     ).with_columns(pl.all().cast(pl.String)).with_row_index(ROW, offset=FIRST_DATA_ROW)
     return TextTable(path, list(rows.columns[1:]), rows, "parquet")
+
+
+def _whole_as_integer(column: str) -> pl.Expr:
+    """Gives a float column as text, a whole number written as an integer ("101", as a spreadsheet
+    shows a number cell), others as they are ("0.8"). pandas writes an integer column with a
+    missing value as floats: matricule 101 would be "101.0", another person than the "101" of a CSV."""
+    value = pl.col(column)
+    whole = value.is_finite() & (value == value.round(0)) & (value.abs() < 2.0**63)
+    return (
+        pl.when(whole)
+        .then(value.cast(pl.Int64, strict=False).cast(pl.String))
+        .otherwise(value.cast(pl.String))
+        .alias(column)
+    )
 
 
 # ------------------------------------------------------------------------------------------ all
 
 
 def _name_columns(
-    path: Path, header: list[str], rows: pl.DataFrame, header_row: int, shown_name: str | None = None
-) -> tuple[list[str], pl.DataFrame]:
-    """Gives the headers of a table as written and its rows with one column per header.
+    path: Path, header: list[str], rows: pl.DataFrame, header_row: int, header_why: str, shown_name: str | None = None
+) -> tuple[list[str], tuple[int, ...], pl.DataFrame]:
+    """Gives the headers of a table as written, the column of the file each is in, and its rows
+    with one column per header.
 
     A column with no header is an export's trailing separators when it holds no value: it is
     left out. One that holds values is kept as "(no header, column N)", so it is dropped and
     listed like any column the contract does not know. A repeated header is an error the
-    person must see; it names the columns, not the header, which could be a row of data."""
+    person must see; it names the columns, not the header, which could be a row of data, and
+    says why that row was taken as the header."""
     name = printable(shown_name or path.name)
     if rows.width - 1 != len(header):
         raise ExtractFileError(f"{name}: the header has {len(header)} columns but the rows have {rows.width - 1}.")
     cells = [c for c in rows.columns if c != ROW]
-    names, keep = [], [ROW]
+    names, positions, keep = [], [], [ROW]
     for i, (cell, column) in enumerate(zip(header, cells, strict=True), start=1):
         if cell.strip():
             names.append(cell)
@@ -441,16 +516,17 @@ def _name_columns(
             names.append(f"(no header, column {i})")
         else:
             continue
+        positions.append(i)
         keep.append(column)
     seen: dict[str, int] = {}
     for i, cell in enumerate(header, start=1):
         if cell.strip() and cell in seen:
             raise ExtractFileError(
                 f"{name}: columns {seen[cell]} and {i} of the header (row {header_row}) have the same name. "
-                "Rename or delete one of them."
+                f"{_sentence(header_why)} Rename or delete one of them."
             )
         seen.setdefault(cell, i)
-    return names, rows.select(keep).rename(dict(zip(keep[1:], names, strict=True)))
+    return names, tuple(positions), rows.select(keep).rename(dict(zip(keep[1:], names, strict=True)))
 
 
 def _drop_blank_rows(table: TextTable) -> TextTable:
@@ -466,6 +542,11 @@ def _drop_blank_rows(table: TextTable) -> TextTable:
         blank_rows=int((~keep).sum()),
         excel_dates={c: s.filter(keep) for c, s in table.excel_dates.items()},
     )
+
+
+def _sentence(text: str) -> str:
+    """Gives a clause as a sentence of a message: a capital, a full stop; nothing for nothing."""
+    return f"{text[:1].upper()}{text[1:]}." if text else ""
 
 
 def _name(separator: str) -> str:

@@ -4,19 +4,33 @@ the alias file `config/column_aliases.yaml`."""
 from __future__ import annotations
 
 import dataclasses
-import re
-import unicodedata
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
-import yaml
-
+from pipelines.ingest.aliases import ALIASES_FILE, known_headers, load_aliases, normalise_header
 from pipelines.ingest.contract import Extract
 from pipelines.ingest.files import ExtractFileError, TextTable
 from pipelines.text import printable
 
-ALIASES_FILE = Path(__file__).resolve().parents[2] / "config" / "column_aliases.yaml"
+__all__ = ["ALIASES_FILE", "HeaderMap", "dropped_as_listed", "extract_tables", "known_headers", "load_aliases",
+           "map_headers", "normalise_header"]  # fmt: skip
+
+# Headers that HR and payroll exports carry beside the contract's columns. A dropped header that
+# is one of them (once normalised, as aliases are) is a column's name and is listed as written in
+# the summary and the ingest report; any other may be a note about a person typed in the header
+# row ("Remplaçante de Mme ... 06 ..."), and is listed only by its position and length.
+DROPPED_HEADERS_SHOWN = frozenset(normalise_header(h) for h in (
+    "Nom", "Prénom", "Prénoms", "Nom de naissance", "Nom d'usage", "Nom de famille", "Nom marital", "Nom prénom",
+    "Prénom nom", "Civilité", "Sexe", "Âge", "Date de naissance", "Lieu de naissance", "Nationalité",
+    "NIR", "Clé NIR", "N° de sécurité sociale", "Numéro de sécurité sociale", "N° SS", "NSS", "Sécurité sociale",
+    "Adresse", "Adresse 1", "Adresse 2", "Complément d'adresse", "Code postal", "CP", "Ville", "Commune", "Pays",
+    "Téléphone", "Tél", "Portable", "Téléphone portable", "E-mail", "Email", "Mail", "Courriel", "Adresse e-mail",
+    "Situation familiale", "Nombre d'enfants", "Nom de l'enfant", "Prénom de l'enfant", "Date de naissance enfant",
+    "Personne à prévenir", "IBAN", "RIB", "BIC", "Mutuelle",
+    "Commentaire", "Commentaires", "Observation", "Observations", "Remarque", "Remarques", "Note", "Notes",
+    "Matricule", "Service", "Poste", "Libellé emploi", "Qualification", "Catégorie", "Statut", "Coefficient",
+    "Indice", "Échelon", "Ancienneté", "Date d'ancienneté", "Convention collective", "Temps de travail", "Horaire",
+    "Salaire", "Motif", "Référent", "Responsable",
+))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -27,34 +41,15 @@ class HeaderMap:
     dropped: list[str]
 
 
-def normalise_header(text: str) -> str:
-    """Gives a header reduced to lower-case letters and digits: no accents, spaces or punctuation."""
-    plain = unicodedata.normalize("NFKD", text.replace("\ufeff", ""))
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]", "", plain.lower())
-
-
-@cache
-def load_aliases(path: Path = ALIASES_FILE) -> dict[str, dict[str, list[str]]]:
-    """Gives the alias file as {extract: {column: [headers]}}."""
-    with open(path, encoding="utf-8") as f:
-        return yaml.safe_load(f) or {}
-
-
-def known_headers(extract: Extract, aliases: dict) -> dict[str, str]:
-    """Gives the headers that name a column of the extract, normalised -> contract column."""
-    known = {normalise_header(c): c for c in extract.column_names}
-    for column, names in (aliases.get(extract.name) or {}).items():
-        for name in names:
-            known.setdefault(normalise_header(name), column)
-    return known
-
-
-def map_headers(file_name: str, headers: list[str], extract: Extract, aliases: dict, header_row: int = 1) -> HeaderMap:
+def map_headers(
+    file_name: str, headers: list[str], extract: Extract, aliases: dict, header_row: int = 1, header_why: str = ""
+) -> HeaderMap:
     """Gives the header map of one file, or raises a file error that says how to fix the header.
 
     The header may be a row of data (a file exported without its header): the messages
-    quote only the headers that name a column of the contract, never the other cells."""
+    quote only the headers that name a column of the contract, never the other cells, and
+    say why that row was taken as the header (`header_why`, from `files.find_header`)."""
+    why = f" {header_why[:1].upper()}{header_why[1:]}." if header_why else ""
     known = known_headers(extract, aliases)
     file_name = printable(file_name)
     columns: dict[str, str] = {}
@@ -73,7 +68,7 @@ def map_headers(file_name: str, headers: list[str], extract: Extract, aliases: d
     if not columns:
         raise ExtractFileError(
             f"{file_name}: no column matches the {extract.name} extract: none of the {len(headers)} cells of row "
-            f"{header_row}, taken as the header, is one of its column names. Expected headers such as "
+            f"{header_row}, taken as the header, is one of its column names.{why} Expected headers such as "
             f"{', '.join(extract.column_names)}. If the header row is missing, add it; if the headers are "
             f"another software's names, add them under '{extract.name}:' in config/column_aliases.yaml."
         )
@@ -82,10 +77,26 @@ def map_headers(file_name: str, headers: list[str], extract: Extract, aliases: d
         found = ", ".join(f"'{printable(h)}' ({c})" for h, c in columns.items())
         raise ExtractFileError(
             f"{file_name}: required column(s) missing: {', '.join(missing)}. The header (row {header_row}) has "
-            f"{found}, and {len(headers) - len(columns)} other column(s). "
+            f"{found}, and {len(headers) - len(columns)} other column(s).{why} "
             f"Rename the header, or add its name under '{extract.name}:' in config/column_aliases.yaml."
         )
     return HeaderMap(columns, [h for h in headers if h not in columns])
+
+
+def dropped_as_listed(table: TextTable, dropped: list[str]) -> list[str]:
+    """Gives the dropped headers of a table as the summary and the ingest report list them: as
+    written when the header is one HR exports usually carry (Nom, NIR, Adresse, Commentaire...),
+    else as its column and length ("column 14 (42 characters)")."""
+    positions = dict(zip(table.headers, table.positions or range(1, len(table.headers) + 1), strict=True))
+    return [listed_header(h, positions[h]) for h in dropped]
+
+
+def listed_header(header: str, position: int) -> str:
+    """Gives one dropped header as it may be printed and stored: a header outside the usual ones
+    may be a note about a person, so only where it is and how long it is are said."""
+    if normalise_header(header) in DROPPED_HEADERS_SHOWN or header == f"(no header, column {position})":
+        return header
+    return f"column {position} ({len(header)} characters)"
 
 
 def extract_tables(tables: list[TextTable], extract: Extract, aliases: dict) -> list[TextTable]:

@@ -9,7 +9,7 @@ import polars as pl
 
 from pipelines.ingest.contract import Extract
 from pipelines.ingest.files import EXCEL_SERIAL, FILE, ROW, TextTable
-from pipelines.ingest.headers import map_headers
+from pipelines.ingest.headers import dropped_as_listed, map_headers
 from pipelines.ingest.pseudonym import pseudonymise
 from pipelines.ingest.validate import INVALID, describe_invalid_values
 
@@ -49,7 +49,7 @@ def excel_serial_to_date(column: str, held: pl.Series) -> pl.Expr:
 
 def to_raw(table: TextTable, extract: Extract, aliases: dict, key: str) -> tuple[pl.DataFrame, dict]:
     """Gives one file's rows in the raw layer's shape, and the file's line of the ingest report."""
-    header_map = map_headers(table.name, table.headers, extract, aliases, table.header_row)
+    header_map = map_headers(table.name, table.headers, extract, aliases, table.header_row, table.header_why)
     present = {column: header for header, column in header_map.columns.items()}
     text = pl.col(pl.String).str.strip_chars()
     rows = (
@@ -75,6 +75,6 @@ def to_raw(table: TextTable, extract: Extract, aliases: dict, key: str) -> tuple
         "separator": table.separator,
         "rows_read": rows.height,
         "blank_rows": table.blank_rows,
-        "dropped_columns": ", ".join(header_map.dropped),
+        "dropped_columns": ", ".join(dropped_as_listed(table, header_map.dropped)),
     }
     return rows, report

@@ -1,4 +1,5 @@
 import datetime as dt
+import pathlib
 
 import polars as pl
 import pytest
@@ -6,7 +7,8 @@ import pytest
 from pipelines.ingest.contract import EXTRACTS
 from pipelines.ingest.files import ExtractFileError, decode, extract_of, find_files, read_text_table
 from pipelines.ingest.headers import load_aliases, map_headers, normalise_header
-from pipelines.ingest.raw import excel_serial_to_date
+from pipelines.ingest.pseudonym import pseudonym
+from pipelines.ingest.raw import excel_serial_to_date, to_raw
 from pipelines.text import printable
 from tests.quality.cases.files import workbook
 
@@ -225,7 +227,8 @@ def test_a_row_wider_than_the_header_is_named_not_quoted(tmp_path):
         read_text_table(path)
     assert str(error.value) == (
         "staff.csv: cannot be read as a CSV table: row 4 has 3 cells and the header 2. A value probably holds "
-        "the separator ';' without quotes around it: put that value in quotes, or export the file again."
+        "the separator ';' without quotes around it: put that value in quotes, or export the file again. Row 1 "
+        "was taken as the header: it names the most columns of the staff extract among the first 4 rows (1)."
     )
 
 
@@ -290,3 +293,86 @@ def test_xlsx_text_in_a_date_cell_is_not_an_excel_serial(tmp_path):
     )
     assert rows["start_date"].to_list() == ["2023-12-31", "2019", "45291", "2024-01-31", "2023-12-31"]
     assert rows["monthly_gross_pay"].to_list() == ["2300", "2300.5", "2400", "2500", "2600"]
+
+
+def test_a_whole_number_in_a_parquet_float_column_is_written_as_an_integer(tmp_path):
+    # pandas writes an integer column with a missing value as floats: matricule 101 is 101.0.
+    path = tmp_path / "staff_2025.parquet"
+    pl.DataFrame({"employee_id": [101.0, None, 1e15], "fte": [1.0, 0.8, -0.0],
+                  "pay": [float("nan"), float("inf"), 2300.5]}).write_parquet(path)  # fmt: skip
+    rows = read_text_table(path).rows
+    assert rows["employee_id"].to_list() == ["101", None, "1000000000000000"]
+    assert rows["fte"].to_list() == ["1", "0.8", "0"]
+    assert rows["pay"].to_list() == ["NaN", "inf", "2300.5"]
+
+
+def test_one_id_as_a_parquet_float_and_as_csv_text_is_one_pseudonym(tmp_path):
+    (tmp_path / "staff.csv").write_text("employee_id;contract_id\n101;C3\n")
+    pl.DataFrame({"employee_id": [101.0, None], "contract_id": ["C3", "C9"]}).write_parquet(tmp_path / "staff.parquet")
+    ids = [read_text_table(tmp_path / name).rows["employee_id"][0] for name in ("staff.csv", "staff.parquet")]
+    assert len({pseudonym(i, "a-key-of-sixteen-characters") for i in ids}) == 1
+
+
+def test_a_dropped_header_is_named_only_when_it_is_a_usual_one(tmp_path):
+    path = tmp_path / "territories.csv"
+    path.write_text("territory_id;name;;NOM d'usage;Remplaçante de Mme Kowalczyk 0699887766;N.I.R.\n"
+                    "T1;Nord;x;Dupont;Marie;2800175123456\n")  # fmt: skip
+    table = read_text_table(path)
+    _, report = to_raw(table, EXTRACTS["territories"], {}, "a-key-of-sixteen-characters")
+    assert report["dropped_columns"] == (
+        "(no header, column 3), NOM d'usage, column 5 (39 characters), N.I.R."
+    )
+
+
+@pytest.mark.parametrize("name", ["staff.csv", "staff.xlsx", "staff.parquet"])
+def test_a_file_vivier_may_not_read_says_who_must_be_given_access(tmp_path, monkeypatch, name):
+    path = tmp_path / name
+    path.write_bytes(b"employee_id;contract_id\nA1;C1\n")
+    opened = pathlib.Path.open
+
+    def refused(self, *args, **kwargs):  # as for a file of mode 000 to a user other than root
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return opened(self, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "open", refused)
+    monkeypatch.setattr(pathlib.Path, "read_bytes", lambda self: refused(self).read())
+    with pytest.raises(ExtractFileError) as error:
+        read_text_table(path)
+    assert str(error.value).startswith(f"{name}: the user running Vivier is not allowed to read this file")
+    assert "chown" in str(error.value) and "damaged" not in str(error.value)
+
+
+def test_a_group_row_above_the_header_is_not_taken_as_the_header(tmp_path):
+    path = tmp_path / "staff.csv"
+    path.write_text("Agent;Agent;Contrat;Contrat;Paie\n"
+                    "Matricule;Date de naissance;N° contrat;ETP;Salaire brut mensuel\n"
+                    "A1;1980-03-02;C1;1;2300\nA2;1991-07-15;C2;0,8;2000\n")  # fmt: skip
+    table = read_text_table(path)
+    assert table.headers[0] == "Matricule" and table.rows["source_row"].to_list() == [3, 4]
+    assert table.header_why == ("row 2 was taken as the header: it names the most columns of the staff extract "
+                                "among the first 4 rows (5)")  # fmt: skip
+
+
+def test_a_row_made_wide_by_a_comment_is_named_not_taken_as_the_header(tmp_path):
+    path = tmp_path / "staff.csv"
+    comment = ";".join(f"absente le {day}/03 voir Mme Kowalczyk" for day in range(1, 23))
+    path.write_text(f"Matricule;N° contrat;ETP\nA1;C1;1\nA2;C2;0,8;{comment}\nA3;C3;1\n")
+    with pytest.raises(ExtractFileError) as error:
+        read_text_table(path)
+    assert str(error.value).startswith("staff.csv: cannot be read as a CSV table: row 3 has 25 cells and the header 3.")
+    assert str(error.value).endswith("Row 1 was taken as the header: it names the most columns of the staff extract "
+                                     "among the first 4 rows (3).")  # fmt: skip
+    assert "Kowalczyk" not in str(error.value)
+
+
+def test_a_repeated_header_says_which_row_was_taken_as_the_header_and_why(tmp_path):
+    path = tmp_path / "staff.csv"
+    path.write_text("Export RH\nA;B;B\n1;2;3\n")
+    with pytest.raises(ExtractFileError) as error:
+        read_text_table(path)
+    assert str(error.value) == (
+        "staff.csv: columns 2 and 3 of the header (row 2) have the same name. Row 2 was taken as the header: it "
+        "fills the most cells among the first 3 rows (3), and none names a column of the staff extract. Rename or "
+        "delete one of them."
+    )

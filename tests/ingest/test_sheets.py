@@ -80,3 +80,11 @@ def test_the_sheet_not_read_is_named_in_the_run_log(tmp_path):
     assert "staff_2025.xlsx: sheet 'Notes' was not read: none of the 1 cells of its row 1" in event_log
     assert "staff_2025.xlsx [2016-2020] | 2 | 2 | 0 | 0" in tables["quality.ingest_report"]
     assert "staff_2025.xlsx [2021-2026] | 3 | 3 | 0 | 0" in tables["quality.ingest_report"]
+
+
+def test_a_row_of_column_groups_above_the_header_is_not_taken_as_the_header(tmp_path):
+    groups = ["Agent"] * 4 + ["Contrat"] * 7 + ["Paie"]  # as many cells as the header, and repeated
+    (table,) = sheets(tmp_path, Feuil1=[groups, *staff_cells("C1", "C2")])
+    assert table.headers == staff_cells()[0]
+    assert table.rows["source_row"].to_list() == [3, 4]
+    assert table.header_why.startswith("row 2 was taken as the header: it names the most columns of the staff")

@@ -60,6 +60,24 @@ def at_row(frame: pl.DataFrame, row: int) -> dict:
 NOTES = [["Export du 30/06/2025"], ["Contact paie : Mme Martin, poste 4512"]]
 WITH_COMMENT = HEADER + ";Commentaire"
 
+
+def parquet_with_float_ids(*contracts: str) -> bytes:
+    """Gives the rows of `contracts` as pandas writes them to Parquet when an integer column has a
+    missing value: ids and numbers as floats (matricule 101 is 101.0), dates as dates."""
+    frame = pl.read_csv(io.StringIO(STAFF.replace("A101", "101")), separator=";", try_parse_dates=True)
+    buffer = io.BytesIO()
+    frame.filter(pl.col("contract_id").is_in(contracts)).with_columns(
+        pl.col("employee_id", "fte", "monthly_gross_pay").cast(pl.Float64)
+    ).write_parquet(buffer)
+    return buffer.getvalue()
+
+
+# A note typed in the header row, beside the contract's columns.
+HEADER_NOTE = "Remplaçante de Mme Kowalczyk 0699887766"
+# A comment typed without quotes in the row of C2, holding the separator 21 times.
+SEPARATED_COMMENT = "; ".join(["absente", "voir Mme Kowalczyk"] * 11)
+GROUP_ROW = "Agent;Agent;Agent;Agent;Contrat;Contrat;Contrat;Contrat;Contrat;Contrat;Contrat;Paie"
+
 CASES: list[Case] = [
     # ------------------------------------------------------------------ workbooks of several sheets
     Case("xlsx_rows_over_two_sheets", "A workbook whose contracts span two sheets ('2016-2020', '2021-2026') "
@@ -126,7 +144,27 @@ CASES: list[Case] = [
          {"staff.csv": staff_rows(ROWS[0] + ";" + "note " * 40_000, *(r + ";" for r in ROWS[1:]),
                                   header=WITH_COMMENT)},
          loaded=lambda f: f.height == 5, also="tests/ingest/test_files.py::test_a_field_over_128_kb_is_read"),
+    Case("group_row_above_the_header", "A row of column groups above the header ('Agent;Agent;...;Contrat;...;"
+         "Paie', as many cells)", "staff", {"staff.csv": GROUP_ROW + "\n" + STAFF},
+         loaded=lambda f: f["source_row"].to_list() == [3, 4, 5, 6, 7],
+         also="tests/ingest/test_files.py::test_a_group_row_above_the_header_is_not_taken_as_the_header"),
+    Case("id_as_parquet_float", "An id written as a decimal number in Parquet (pandas: matricule 101 as 101.0) "
+         "beside '101' in a CSV, two contracts in both files", "staff",
+         {"staff.csv": STAFF.replace("A101", "101"), "staff_2025.parquet": parquet_with_float_ids("C2", "C3")},
+         duplicates=2, loaded=lambda f: f.height == 5 and f["employee_id"].n_unique() == 4,
+         also="tests/ingest/test_files.py::test_a_whole_number_in_a_parquet_float_column_is_written_as_an_integer"),
     # ------------------------------------------------------------------ messages that quote no row
+    Case("header_naming_a_person", f"A column outside the contract whose header names a person ('{HEADER_NOTE}')",
+         "staff", {"staff.csv": staff_rows(*(r + ";Dupont;" for r in ROWS), header=HEADER + f";Nom;{HEADER_NOTE}")},
+         loaded=lambda f: f.height == 5, personal=("Kowalczyk", "0699887766", "Dupont"),
+         also="tests/ingest/test_files.py::test_a_dropped_header_is_named_only_when_it_is_a_usual_one"),
+    Case("comment_full_of_separators", "A comment typed without quotes holding the separator 21 times, in the "
+         "second row (wider than the header)", "staff",
+         {"staff.csv": staff_rows(*(r + (f";{SEPARATED_COMMENT}" if r.startswith("A101;C2") else ";") for r in ROWS),
+                                  header=WITH_COMMENT)},
+         file_error="staff.csv: cannot be read as a CSV table: row 3 has 34 cells and the header 13",
+         personal=("Kowalczyk",),
+         also="tests/ingest/test_files.py::test_a_row_made_wide_by_a_comment_is_named_not_taken_as_the_header"),
     Case("header_missing", "A carers file exported without its header row (names in it)", "foster_carers",
          {"foster_carers.csv": "".join(f"{r};Dupont;Marie\n" for r in CARER_ROWS)},
          file_error="foster_carers.csv: no column matches the foster_carers extract: none of the 14 cells of row 1",
