@@ -3,7 +3,7 @@
 Defaults follow contract section 1. `apply_defaults()` writes the default of
 every unset variable into the environment, so that Dagster resources declared
 with `EnvVar("VIVIER_...")` resolve the same values in `vivier run` and in
-`dagster dev`.
+`dagster dev`. An empty VIVIER_PSEUDONYM_KEY is not unset: it is refused as blank.
 """
 
 from __future__ import annotations
@@ -47,7 +47,10 @@ class Settings:
 def apply_defaults() -> None:
     """Sets every unset `VIVIER_*` variable to its default."""
     for name, value in DEFAULTS.items():
-        if not os.environ.get(name):
+        # A key set but empty is a secret lookup that failed (`$(cat /missing)`), not "no key":
+        # it is refused as blank rather than quietly replaced by the public demo key.
+        unset = name not in os.environ if name == "VIVIER_PSEUDONYM_KEY" else not os.environ.get(name)
+        if unset:
             os.environ[name] = value
 
 

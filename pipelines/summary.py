@@ -73,7 +73,8 @@ def run_summary(warehouse: Path, outcome: RunOutcome, warnings: list[str]) -> st
         t, status = totals.get(name), extract_status(name, outcome)
         if status:
             # The counts in the warehouse are those of the last load: not shown as this run's.
-            lines.append(f"{name:<18}{status:>12}  (its tables are those of its last load)")
+            kept = "its tables are those of its last load" if t is not None else "never loaded"
+            lines.append(f"{name:<18}{status:>12}  ({kept})")
             continue
         if t is None:
             lines.append(f"{name:<18}{'not loaded':>12}")

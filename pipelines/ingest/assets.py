@@ -81,6 +81,21 @@ def landing_problem(extract: Extract, landing_dir: Path, files: list[Path], last
     return None, f"No file for the {name} extract in {shown}: it loads empty."
 
 
+def emptied_problem(extract: Extract, files: list[Path], rows: int, last_load: list[tuple[str, int]]) -> str | None:
+    """Gives why an extract whose files hold no row must not replace a last load that had rows, or None.
+
+    A header alone is what an export that found nothing writes (a failed query, a wrong filter):
+    loading it would empty the extract's tables and every mart that reads them, as files gone
+    would; emptying an extract on purpose is said with `<extract>.removed`."""
+    if rows or not files or extract.reference_data or not sum(n for _, n in last_load):
+        return None
+    read = ", ".join(f"{printable(f)} ({n:,} rows)" for f, n in last_load)
+    return (f"{', '.join(printable(p.name) for p in files)} hold(s) no row, only a header: the last load of the "
+            f"{extract.name} extract read {read}. Its tables are kept as they were. Export the extract again; to "
+            f"empty it on purpose, delete its files and put an empty file named {extract.name}{REMOVED} in the "
+            "landing folder.")
+
+
 def last_load(warehouse: Warehouse, extract: str) -> list[tuple[str, int]]:
     """Gives the files (and their rows) the last load of an extract read, from the warehouse the run started from."""
     if not warehouse.exists("quality.ingest_files"):
@@ -100,7 +115,8 @@ def build_raw_asset(extract: Extract) -> dg.AssetsDefinition:
     def raw_extract(context: dg.AssetExecutionContext, warehouse: Warehouse, settings: VivierSettings):
         landing = Path(settings.landing_dir)
         files = source_files(extract, landing)
-        error, warning = landing_problem(extract, landing, files, last_load(warehouse, extract.name))
+        before = last_load(warehouse, extract.name)
+        error, warning = landing_problem(extract, landing, files, before)
         if error:
             raise dg.Failure(description=error)
         if warning:
@@ -113,6 +129,9 @@ def build_raw_asset(extract: Extract) -> dg.AssetsDefinition:
         for note in (note for table in tables for note in table.notes):
             context.log.warning(note)  # rows above the header, sheets not read, lines read as Windows-1252
         rows = pl.concat([empty_raw(extract)] + [frame for frame, _ in read], how="vertical")
+        emptied = emptied_problem(extract, files, rows.height, before)
+        if emptied:
+            raise dg.Failure(description=emptied)
         reports = pl.DataFrame([report for _, report in read], schema=RAW_REPORT_SCHEMA)
         warehouse.replace(f"raw.{extract.name}", rows)
         warehouse.replace_part("quality.ingest_files", "extract", extract.name, reports)

@@ -57,3 +57,14 @@ def test_vivier_run_refuses_a_key_that_is_not_utf8(tmp_path):
     assert result.exit_code == 1
     assert result.output.startswith("Error: VIVIER_PSEUDONYM_KEY is not valid UTF-8 text")
     assert "assez longue" not in result.output
+
+
+def test_a_key_set_but_empty_is_refused_not_replaced_by_the_demo_key(tmp_path):
+    # What a failed secret lookup gives (VIVIER_PSEUDONYM_KEY="$(cat /missing)").
+    (tmp_path / "landing").mkdir()
+    env = {"VIVIER_LANDING_DIR": str(tmp_path / "landing"), "VIVIER_WAREHOUSE": str(tmp_path / "v.duckdb"),
+           "VIVIER_PSEUDONYM_KEY": "", "DAGSTER_HOME": str(tmp_path / "dagster")}  # fmt: skip
+    result = CliRunner().invoke(main, ["run"], env=env)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: VIVIER_PSEUDONYM_KEY is blank")
+    assert not (tmp_path / "v.duckdb").exists()

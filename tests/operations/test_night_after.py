@@ -73,6 +73,23 @@ def test_a_file_gone_fails_its_extract_naming_the_last_load_and_the_warehouse_is
     assert query(warehouse, "SELECT count(*) FROM staging.staff") == [(5,)]
 
 
+def test_a_file_with_a_header_and_no_row_the_night_after_fails_and_keeps_the_tables(night, tmp_path):
+    # An export that found nothing (a failed query) writes its header alone: loaded, it would
+    # empty staff and every workforce mart, with "Run succeeded".
+    landing, warehouse, before = night
+    (landing / "staff.csv").write_text(EXTRACTS["staff.csv"].splitlines()[0] + "\n", encoding="utf-8")
+    result = vivier_run(landing, warehouse, tmp_path / "dagster")
+
+    assert result.exit_code == 1
+    assert failures(result.output) == [
+        "  - raw/staff: staff.csv hold(s) no row, only a header: the last load of the staff extract read staff.csv "
+        "(5 rows). Its tables are kept as they were. Export the extract again; to empty it on purpose, delete its "
+        "files and put an empty file named staff.removed in the landing folder."
+    ]
+    assert "Run FAILED" in result.output
+    assert_unchanged(warehouse, before, "staff")
+
+
 def test_an_empty_landing_folder_fails_every_extract_and_publishes_the_same_warehouse(night, tmp_path):
     landing, warehouse, before = night
     for path in landing.iterdir():

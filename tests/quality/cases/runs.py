@@ -19,6 +19,12 @@ CASES: list[Case] = [
          "empty landing folder)", "staff", {"staff.csv": None}, before={}, check=("row_count_is_stable", "warning"),
          also=f"{NIGHTS}: the run fails the extract naming what the last load read, and publishes its tables as "
               "they were (test_a_file_gone_..., test_an_empty_landing_folder_..., test_a_link_to_a_share_...)"),
+    Case("header_only_the_night_after", "The night after a good load, the extract's file holds its header and no "
+         "row (an export whose query found nothing)", "staff",
+         {"staff.csv": STAFF.splitlines()[0] + "\n"}, before={},
+         check=("row_count_is_stable", "warning"),
+         also=f"{NIGHTS}: the run fails the extract naming what the last load read, and keeps its tables "
+              "(test_a_file_with_a_header_and_no_row_...)"),
     Case("extract_removed_on_purpose", "An extract removed on purpose: its file deleted and an empty "
          "carer_events.removed put in the landing folder", "carer_events",
          {"carer_events.csv": None, "carer_events.removed": ""}, loaded=lambda f: f.height == 0,
