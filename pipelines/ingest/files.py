@@ -426,13 +426,48 @@ def _read_xlsx(path: Path, known: Mapping[str, str], extract: str) -> list[TextT
     for index, sheet_name in enumerate(reader.sheet_names):
         # Every cell as text, rows as the sheet numbers them (no header taken, no row skipped).
         sheet = reader.load_sheet(index, header_row=None, skip_rows=0, dtypes="string")
-        cells = sheet.to_polars()
+        # An error cell (#N/A, #DIV/0!) comes out empty: kept aside, it is not read as "no value".
+        batch, errors = sheet.to_arrow_with_errors()
+        cells = pl.from_arrow(batch)
         if cells.width and cells.select(pl.any_horizontal(pl.all().str.strip_chars() != "").any()).item():
-            sheets.append((index, sheet_name, cells))
+            sheets.append((index, sheet_name, cells, errors.errors if errors else []))
     if not sheets:
         raise ExtractFileError(f"{printable(path.name)}: no sheet of the workbook holds a cell. Export it again.")
-    return [_sheet_table(path, reader, index, name if len(sheets) > 1 else "", cells, known, extract)
-            for index, name, cells in sheets]  # fmt: skip
+    tables = [_sheet_table(path, reader, index, name if len(sheets) > 1 else "", cells, known, extract)
+              for index, name, cells, _ in sheets]  # fmt: skip
+    for table, (_, _, _, errors) in zip(tables, sheets, strict=True):
+        _refuse_error_cells(table, errors, known)
+    return tables
+
+
+# fastexcel's names of Excel's error values, and how Excel shows them.
+EXCEL_ERRORS = {"Div0": "#DIV/0!", "NA": "#N/A", "Value": "#VALUE!", "Ref": "#REF!", "Name": "#NAME?",
+                "Num": "#NUM!", "Null": "#NULL!", "GettingData": "#GETTING_DATA"}  # fmt: skip
+
+
+def _refuse_error_cells(table: TextTable, errors: list, known: Mapping[str, str]) -> None:
+    """Refuses a sheet of the extract whose data rows hold Excel error cells (#N/A, #DIV/0!):
+    such a cell reads as empty, so an optional value would be lost in silence and a required
+    one blamed as missing. A sheet that names no column of the extract (notes) is left alone."""
+    header_row = table.lines_above_header + 1  # as the sheet numbers rows
+    mine = {normalise_header(h) for h in table.headers} & set(known)
+    found = sorted((e.position[0] + 1, e.position[1], e.detail) for e in errors if e.position[0] + 1 > header_row)
+    if not found or not mine:
+        return
+    columns = table.positions or range(1, len(table.headers) + 1)
+    positions = {position: header for header, position in zip(table.headers, columns, strict=False)}
+    shown = []
+    for row, column, detail in found[:3]:
+        kind = next((display for name, display in EXCEL_ERRORS.items() if f"Error({name})" in detail), "an error")
+        header = positions.get(column + 1)
+        where = f"column '{printable(header)}'" if header and normalise_header(header) in known else f"column {column + 1}"
+        shown.append(f"row {row}, {where}: {kind}")
+    more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""
+    raise ExtractFileError(
+        f"{printable(table.name)}: {len(found)} cell(s) hold an Excel error instead of a value: {'; '.join(shown)}"
+        f"{more}. Such a cell would read as empty. Correct the formulas (or paste the values) and save the "
+        "workbook again."
+    )
 
 
 def _sheet_table(

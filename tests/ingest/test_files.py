@@ -5,7 +5,7 @@ import polars as pl
 import pytest
 
 from pipelines.ingest.contract import EXTRACTS
-from pipelines.ingest.files import ExtractFileError, decode, extract_of, find_files, read_text_table
+from pipelines.ingest.files import ExtractFileError, decode, extract_of, find_files, read_text_table, read_text_tables
 from pipelines.ingest.headers import load_aliases, map_headers, normalise_header
 from pipelines.ingest.pseudonym import pseudonym
 from pipelines.ingest.raw import excel_serial_to_date, to_raw
@@ -375,4 +375,21 @@ def test_a_repeated_header_says_which_row_was_taken_as_the_header_and_why(tmp_pa
         "staff.csv: columns 2 and 3 of the header (row 2) have the same name. Row 2 was taken as the header: it "
         "fills the most cells among the first 3 rows (3), and none names a column of the staff extract. Rename or "
         "delete one of them."
+    )
+
+
+def test_excel_error_cells_are_named_not_read_as_empty(tmp_path):
+    # fastexcel reads an error cell as empty: #N/A in the optional pay would load as "no pay",
+    # #DIV/0! in fte would be blamed as a missing value. The file is refused, naming each cell.
+    from tests.quality.cases.files import CASES
+
+    case = next(c for c in CASES if c.id == "xlsx_excel_error_cells")
+    path = tmp_path / "staff_2025.xlsx"
+    path.write_bytes(case.changes["staff_2025.xlsx"])
+    with pytest.raises(ExtractFileError) as error:
+        read_text_tables(path)
+    assert str(error.value) == (
+        "staff_2025.xlsx [Contrats]: 2 cell(s) hold an Excel error instead of a value: row 3, column "
+        "'monthly_gross_pay': #N/A; row 4, column 'fte': #DIV/0!. Such a cell would read as empty. Correct the "
+        "formulas (or paste the values) and save the workbook again."
     )

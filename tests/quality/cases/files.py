@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -15,9 +16,17 @@ CARERS_HEADER, *CARER_ROWS = CARERS.splitlines()
 COMMENT = "Démission - conflit avec M. Dupont,\ntél 06 12 34 56 78"
 
 
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell and the value Excel last computed for it (an error such as #N/A)."""
+
+    formula: str
+    result: str
+
+
 def workbook(sheets: dict[str, list[list]]) -> bytes:
     """Gives a workbook of one sheet per name, cells as given: text as text (a spreadsheet cell
-    typed "2019" is text), numbers as numbers, datetimes as date cells."""
+    typed "2019" is text), numbers as numbers, datetimes as date cells, `Formula` as formulas."""
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -27,7 +36,9 @@ def workbook(sheets: dict[str, list[list]]) -> bytes:
             sheet = book.add_worksheet(name)
             for r, row in enumerate(rows):
                 for c, value in enumerate(row):
-                    if isinstance(value, dt.datetime):
+                    if isinstance(value, Formula):
+                        sheet.write_formula(r, c, value.formula, None, value.result)
+                    elif isinstance(value, dt.datetime):
                         sheet.write_datetime(r, c, value, date)
                     elif isinstance(value, (int, float)):
                         sheet.write_number(r, c, value)
@@ -100,6 +111,15 @@ CASES: list[Case] = [
          file_error="staff_2025.xlsx: no sheet of the workbook has a header of the staff extract "
                     "(sheets 'Synthèse', 'Notes'", personal=("Martin",), also="tests/ingest/test_sheets.py"),
     # ------------------------------------------------------------------ spreadsheet cells typed as text
+    Case("xlsx_excel_error_cells", "Excel error cells (#N/A in an optional pay, #DIV/0! in fte) in the sheet of "
+         "the extract, and #N/A in a notes sheet", "staff",
+         {"staff.csv": None, "staff_2025.xlsx": workbook({
+             "Contrats": staff_cells(change={("C2", "monthly_gross_pay"): Formula("=NA()", "#N/A"),
+                                             ("C3", "fte"): Formula("=1/0", "#DIV/0!")}),
+             "Notes": [["Remarques"], [Formula("=NA()", "#N/A")]]})},
+         file_error="2 cell(s) hold an Excel error instead of a value: row 3, column 'monthly_gross_pay': #N/A; "
+                    "row 4, column 'fte': #DIV/0!",
+         also="tests/ingest/test_files.py::test_excel_error_cells_are_named_not_read_as_empty"),
     Case("xlsx_date_typed_as_text", "A spreadsheet date typed as text ('2019', and '45291' as text) beside a "
          "date held as a number", "staff",
          {"staff.csv": None, "staff_2025.xlsx": workbook({"Feuil1": staff_cells(change={
