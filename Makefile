@@ -7,7 +7,7 @@ LANDING := $(or $(VIVIER_LANDING_DIR),data/landing)
 SCALE ?= departement
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: help install run test serve bench lock clean
+.PHONY: help install run lint test serve bench lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -31,7 +31,10 @@ run: install  ## Write demo extracts if the landing folder is empty, then load a
 	$(BIN)/vivier report
 	@echo "Open the report: make report-serve, then http://127.0.0.1:8000"
 
-test: install  ## Run the test suite
+lint: $(BIN)/.installed  ## Check the import contracts (pyproject.toml, [tool.importlinter]): no cycles, models apart from pipelines, pure transforms without Dagster
+	$(BIN)/lint-imports
+
+test: install lint  ## Check the imports (make lint), then run the test suite
 	$(BIN)/pytest
 
 bench: install  ## National refresh against the goals (demo cached), then time demo-data, vivier run and the workforce marts against pandas (BENCH_SCALES="small departement national")

@@ -16,6 +16,9 @@ from pathlib import Path
 
 import polars as pl
 
+from models.candidates import PREDICTIONS_SCHEMA
+from models.evaluation import METRIC_SCHEMA
+
 MODEL_NAME = "carer_attrition"
 # What a model file may contain: scikit-learn estimators and the NumPy and SciPy types they hold.
 TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "collections.")
@@ -98,9 +101,6 @@ def updated_registry(previous: pl.DataFrame | None, new: pl.DataFrame | None) ->
 def model_tables(trained, path: Path | None, as_of: dt.date, previous: pl.DataFrame | None) -> dict[str, pl.DataFrame]:
     """Gives ml.model_metrics, ml.carer_test_predictions and ml.model_registry after training
     (`trained`, a training.TrainedModel saved at `path`), or after no model could be trained (None)."""
-    from models.evaluation import METRIC_SCHEMA
-    from models.training import PREDICTIONS_SCHEMA
-
     if trained is None:
         return {"ml.model_metrics": pl.DataFrame(schema=METRIC_SCHEMA),
                 "ml.carer_test_predictions": pl.DataFrame(schema=PREDICTIONS_SCHEMA),

@@ -19,14 +19,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
+from models.candidates import AGE_RULE, BOOSTING, CANDIDATES, LOGISTIC, MODELS, PREDICTIONS_SCHEMA
 from models.evaluation import METRIC_SCHEMA, score_metrics
 from models.features import FEATURES
 from models.labels import HORIZON_DAYS
+from models.registry import model_version
 
-AGE_RULE, LOGISTIC, BOOSTING = "age_rule", "logistic_regression", "gradient_boosting"
-MODELS = (AGE_RULE, LOGISTIC, BOOSTING)
-# The baselines are there to be beaten; only these are eligible to score carers.
-CANDIDATES = (LOGISTIC, BOOSTING)
 RANDOM_STATE = 0
 CALIBRATION_FOLDS = 3
 # Direction of each association, fixed by what the factor is: more support or respite never
@@ -47,8 +45,6 @@ BOOSTING_PARAMS = dict(learning_rate=0.1, max_iter=150, max_depth=2, min_samples
 # (all the rows of each): the fit is as good and four times faster.
 MAX_FIT_ROWS = 300_000
 MIN_EACH_CLASS = 10
-PREDICTIONS_SCHEMA = {"carer_id": pl.String, "as_of_date": pl.Date, "sex": pl.String, "age": pl.Float64,
-                      "left_12m": pl.Boolean, **{m: pl.Float64 for m in MODELS}}  # fmt: skip
 
 
 class NotEnoughHistory(ValueError):
@@ -242,8 +238,6 @@ def train_attrition_model(rows: pl.DataFrame, as_of: dt.date) -> TrainedModel:
     The rows are put in a fixed order first: the validation rows of early stopping and the
     calibration folds are drawn by position, so the same rows in another order (a warehouse read
     returns them in any order) would give another model under the same version."""
-    from models.registry import model_version
-
     rows = rows.sort("as_of_date", "carer_id")
     evaluation = evaluate(rows)
     model = fit(evaluation.chosen, rows)

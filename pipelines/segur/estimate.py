@@ -51,6 +51,9 @@ from `cover_month`, or checked against it when given.
 
 pyfixest is imported inside the functions: it takes seconds to import and
 `import pipelines.definitions` must stay fast.
+
+The constants, schemas and row builders both paths share are in `rows`: `large` imports them from
+there, never from here, so that this module alone chooses between the two paths.
 """
 
 from __future__ import annotations
@@ -64,29 +67,36 @@ import numpy as np
 import pandas as pd
 import polars as pl
 
-OUTCOMES = ("voluntary_exit_rate", "vacancy_rate")
-ESTIMATORS = {
-    "voluntary_exit_rate": ("imputation_poisson", "twfe_poisson"),
-    "vacancy_rate": ("imputation_did2s", "twfe_ols"),
-}
-WINDOW = 24  # event-study months on each side of coverage
-LEAD_BIN = 4  # months per lead indicator of the pre-trend test
-Z = 1.959963984540054
-# A 5 % two-sided test has 80 % power against an effect (Z + Z_POWER) standard errors from zero.
-Z_POWER = 0.8416212335729143
+from pipelines.segur.rows import (
+    EFFECT_SCHEMA,
+    EVENT_SCHEMA,
+    LEAD_BIN,
+    MIN_ESTABLISHMENTS,
+    MIN_EXPECTED_EXITS,
+    NO_LEAD_MODEL,
+    NO_LEAD_REFERENCE,
+    WINDOW,
+    Z,
+    count_lead_references,
+    detectable_fall_log,
+    empty_effect,
+    empty_events,
+    lead_row,
+    linear_event,
+    linear_row,
+    no_event,
+    no_leads,
+    pre_trend_caution,
+    pre_trend_p_value,
+    sentences,
+)
+
 BOOTSTRAP_REPS = 499
 # From this many establishments on, intervals come from the influence function and the fits from
 # `analytic` (pipelines/segur/large.py) instead of the bootstrap and pyfixest: pyfixest's did2s
 # alone needs 1.9 GB at 80 establishments, 5 GB at 160 and more than 7 GB at 200, and at national
 # scale (11,000) the bootstrap takes an hour; the two intervals agree (docs/segur.md, section 9).
 LARGE_PANEL_ESTABLISHMENTS = 100
-# Fewer establishments than this make cluster-robust intervals unreliable (said in the note).
-MIN_ESTABLISHMENTS = 10
-# Below this many establishments, the pre-trend test's size is off by more than a point or two
-# (docs/segur.md, section 10): the note says so.
-PRE_TREND_RELIABLE_ESTABLISHMENTS = 100
-# Below this many expected exits, a month's ratio is noise (event study only).
-MIN_EXPECTED_EXITS = 5.0
 
 # The cell-months with someone in post or a budget: the rest say nothing of either outcome.
 HAS_DATA = (pl.col("headcount") > 0) | (pl.col("budgeted_fte") > 0)
@@ -101,19 +111,6 @@ PANEL_COLUMNS = (
     "month", "establishment_id", "job_family", "cover_month", "covered", "rel_month", "headcount",
     "voluntary_exits", "voluntary_exit_rate", "budgeted_fte", "vacancy_rate",
 )  # fmt: skip
-EFFECT_SCHEMA = {
-    "outcome": pl.String, "estimator": pl.String, "estimate": pl.Float64, "ci_low": pl.Float64,
-    "ci_high": pl.Float64, "relative_estimate": pl.Float64, "relative_ci_low": pl.Float64,
-    "relative_ci_high": pl.Float64, "n_units": pl.Int64, "pre_trend_p_value": pl.Float64,
-    "counterfactual_level": pl.Float64, "relative_minimum_detectable_effect": pl.Float64,
-    "n_establishments": pl.Int64, "n_covered_cell_months": pl.Int64, "n_covered_cell_months_left_out": pl.Int64,
-    "first_month": pl.Date, "last_month": pl.Date, "note": pl.String,
-}  # fmt: skip
-EVENT_SCHEMA = {
-    "outcome": pl.String, "estimator": pl.String, "rel_month": pl.Int32, "estimate": pl.Float64,
-    "ci_low": pl.Float64, "ci_high": pl.Float64, "relative_estimate": pl.Float64, "relative_ci_low": pl.Float64,
-    "relative_ci_high": pl.Float64, "n_cell_months": pl.Int64, "note": pl.String,
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -216,7 +213,7 @@ def estimate_segur_effect(
     panel, missing = prepare_panel(panel)
     note = why_no_estimate(panel)
     if note is not None:
-        return SegurEstimates(_empty_effect(note), _empty_events(note), note)
+        return SegurEstimates(empty_effect(note), empty_events(note), note)
     if large is None:
         with_data = panel.lazy().filter(HAS_DATA)
         establishments = with_data.select(pl.col("establishment_id").n_unique()).collect().item()
@@ -241,8 +238,8 @@ def estimate_segur_effect(
         sample = None if name in missing else make()
         why = missing.get(name) or _why_not_outcome(sample)
         if why:
-            effects.append(_empty_effect(why, outcomes=(name,)))
-            events.append(_empty_events(why, outcomes=(name,)))
+            effects.append(empty_effect(why, outcomes=(name,)))
+            events.append(empty_events(why, outcomes=(name,)))
             continue
         with warnings.catch_warnings(), (big.one_blas_thread() if large else contextlib.nullcontext()):
             # pyfixest reports cells with no event (separation) and empty leads; both are expected here.
@@ -435,7 +432,7 @@ def _exits(sample: pd.DataFrame, reps: int, seed: int) -> tuple[list[dict], list
             "relative_ci_low": rel_low, "relative_ci_high": rel_high,
             "pre_trend_p_value": pre_p, "counterfactual_level": level,
             "relative_minimum_detectable_effect": detectable_fall_log(se_log), **facts,
-            "note": _sentences(f"Poisson imputation; 95 % intervals from {len(draws)} bootstrap draws of "
+            "note": sentences(f"Poisson imputation; 95 % intervals from {len(draws)} bootstrap draws of "
                                f"establishments.{caution}", no_test, pre_trend_caution(pre_p, facts)),
         }  # fmt: skip
     ]
@@ -454,7 +451,7 @@ def _exits(sample: pd.DataFrame, reps: int, seed: int) -> tuple[list[dict], list
         "pre_trend_p_value": pre_p, "counterfactual_level": twfe_level,
         "relative_minimum_detectable_effect": detectable_fall_log(se),
         **_frame_facts(sample.assign(imputable=sample["covered"])),
-        "note": _sentences("Naive two-way fixed effects (Poisson): already-covered cells serve as comparisons; "
+        "note": sentences("Naive two-way fixed effects (Poisson): already-covered cells serve as comparisons; "
                            "biased when effects differ between waves or grow over time.", no_test),
     })  # fmt: skip
 
@@ -463,7 +460,7 @@ def _exits(sample: pd.DataFrame, reps: int, seed: int) -> tuple[list[dict], list
     for k in range(0, WINDOW + 1):
         n = int((rel == k).sum())
         if n == 0 or by_k_mu[k] < MIN_EXPECTED_EXITS:
-            events.append(_no_event("voluntary_exit_rate", "imputation_poisson", k, n, few=n > 0))
+            events.append(no_event("voluntary_exit_rate", "imputation_poisson", k, n, few=n > 0))
             continue
         lvl = by_k_mu[k] / treated.loc[rel == k, "headcount"].sum()
         lo, hi = float(low_k[k]), float(high_k[k])
@@ -493,17 +490,17 @@ def _vacancy(sample: pd.DataFrame) -> tuple[list[dict], list[dict]]:
     cov = used[used["d"]]
     observed = float(np.average(cov["y"], weights=cov["w"]))
     pre_p, no_test = _pre_trend_p(sample, poisson=False)
-    rows.append(_linear_row("imputation_did2s", b, se, observed, pre_p, facts,
-                            _sentences("Linear imputation (Gardner's did2s), weights budgeted fte.", no_test,
+    rows.append(linear_row("imputation_did2s", b, se, observed, pre_p, facts,
+                            sentences("Linear imputation (Gardner's did2s), weights budgeted fte.", no_test,
                                        pre_trend_caution(pre_p, facts))))  # fmt: skip
     full = sample.assign(d=sample["covered"].astype(float))
     naive = pf.feols("y ~ d | cell + month_id", data=full, weights="w", vcov={"CRV1": "establishment_id"})
     b2, se2 = float(naive.coef()["d"]), float(naive.se()["d"])
     cov2 = full[full["covered"]]
-    rows.append(_linear_row(
+    rows.append(linear_row(
         "twfe_ols", b2, se2, float(np.average(cov2["y"], weights=cov2["w"])), pre_p,
         _frame_facts(sample.assign(imputable=sample["covered"])),
-        _sentences("Naive two-way fixed effects (weighted OLS): already-covered cells serve as comparisons.", no_test),
+        sentences("Naive two-way fixed effects (weighted OLS): already-covered cells serve as comparisons.", no_test),
     ))  # fmt: skip
 
     events = _lead_events(sample, "vacancy_rate", "imputation_did2s", poisson=False)
@@ -515,32 +512,11 @@ def _vacancy(sample: pd.DataFrame) -> tuple[list[dict], list[dict]]:
         at_k = used[used["d"] & (used["k"] == k)]
         name = next((c for c in coefs.index if _level_of(c) == k), None)
         if name is None or not len(at_k):
-            events.append(_no_event("vacancy_rate", "imputation_did2s", k, len(at_k)))
+            events.append(no_event("vacancy_rate", "imputation_did2s", k, len(at_k)))
             continue
         lvl = float(np.average(at_k["y"], weights=at_k["w"]))
-        events.append(_linear_event("imputation_did2s", k, float(coefs[name]), float(ses[name]), lvl, len(at_k)))
+        events.append(linear_event("imputation_did2s", k, float(coefs[name]), float(ses[name]), lvl, len(at_k)))
     return rows, events
-
-
-def _linear_row(estimator: str, b: float, se: float, observed: float, pre_p: float | None, facts: dict,
-                note: str) -> dict:  # fmt: skip
-    lo, hi = b - Z * se, b + Z * se
-    base = observed - b  # the covered cells' level without the measure
-    return {
-        "outcome": "vacancy_rate", "estimator": estimator, "estimate": b, "ci_low": lo, "ci_high": hi,
-        "relative_estimate": _safe_div(b, observed - b), "relative_ci_low": _safe_div(lo, observed - lo),
-        "relative_ci_high": _safe_div(hi, observed - hi), "pre_trend_p_value": pre_p, "counterfactual_level": base,
-        "relative_minimum_detectable_effect": _safe_div(-(Z + Z_POWER) * se, base), **facts, "note": note,
-    }  # fmt: skip
-
-
-def _linear_event(estimator: str, k: int, b: float, se: float, observed: float, n: int) -> dict:
-    lo, hi = b - Z * se, b + Z * se
-    return {
-        "outcome": "vacancy_rate", "estimator": estimator, "rel_month": k, "estimate": b, "ci_low": lo,
-        "ci_high": hi, "relative_estimate": _safe_div(b, observed - b), "relative_ci_low": _safe_div(lo, observed - lo),
-        "relative_ci_high": _safe_div(hi, observed - hi), "n_cell_months": n, "note": None,
-    }  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------- pre-trends
@@ -565,48 +541,6 @@ def _lead_model(sample: pd.DataFrame, columns: list[str], poisson: bool):
         # converge ("Demeaning failed"). The leads are then left empty, with a note, and there is no
         # pre-trend test; the effect itself does not need them.
         return None, []
-
-
-def count_lead_references(cell: np.ndarray, covered: np.ndarray, rel_month: np.ndarray,
-                          y: np.ndarray | None = None) -> int:  # fmt: skip
-    """Gives the number of uncovered cell-months older than the lead window (more than 24 months
-    before coverage) in cells that also have lead months: what the leads are compared with.
-
-    Without any, each covered cell's uncovered months are all leads, the leads add up to the cell
-    levels, and their coefficients (and the pre-trend test) are not identified: pyfixest then
-    returns arbitrary values, the linear-algebra fit others. `rel_month` is NaN for cells never
-    covered. With `y` (Poisson), only cells with an exit in their uncovered months count: the
-    others leave the fit."""
-    rel = np.asarray(rel_month, dtype=float)
-    uncovered = ~np.asarray(covered, dtype=bool) & np.isfinite(rel)
-    lead = uncovered & (rel >= -WINDOW) & (rel <= -1)
-    older = uncovered & (rel < -WINDOW)
-    n_cells = int(cell.max()) + 1 if len(cell) else 0
-    has_leads = np.bincount(cell[lead], minlength=n_cells) > 0
-    if y is not None:
-        has_leads &= np.bincount(cell[uncovered], y[uncovered], minlength=n_cells) > 0
-    return int(has_leads[cell[older]].sum())
-
-
-def pre_trend_p_value(b: np.ndarray, vcov: np.ndarray, n_clusters: int) -> float:
-    """Gives the p-value of the cluster-robust Wald test that the lead coefficients `b` are all zero,
-    read as W / q against F(q, G - 1) (G clusters) rather than chi-squared(q).
-
-    With a few dozen clusters the chi-squared reading rejects far too often when nothing drifted
-    (25 % at 20 establishments, 13 % at 40 for a nominal 5 %; docs/segur.md, section 10); the F
-    reading, a common small-cluster correction (Cameron & Miller 2015), removes part of it."""
-    from scipy import stats
-
-    q = len(b)
-    stat = float(b @ np.linalg.pinv(vcov) @ b)
-    return float(stats.f.sf(stat / q, q, max(n_clusters - 1, 1)))
-
-
-NO_LEAD_REFERENCE = (
-    "no covered cell has an uncovered month older than the 24 months before its coverage (the data start "
-    "less than 24 months before every wave), so the months before coverage have nothing to be compared with"
-)
-NO_LEAD_MODEL = "the model of the months before coverage could not be fitted (too few exits)"
 
 
 def _lead_reference(sample: pd.DataFrame, poisson: bool) -> int:
@@ -653,10 +587,10 @@ def _lead_events(sample: pd.DataFrame, outcome: str, estimator: str, poisson: bo
     rel = sample["rel_month"].fillna(0).astype(int)
     cols = {f"lead_m{-k}": ((~sample["covered"]) & sample["rel_month"].notna() & (rel == k)).astype(float) for k in ks}
     if any(cols[c].any() for c in cols) and not _lead_reference(sample, poisson):
-        return _no_leads(outcome, estimator, [int(cols[f"lead_m{-k}"].sum()) for k in ks], NO_LEAD_REFERENCE)
+        return no_leads(outcome, estimator, [int(cols[f"lead_m{-k}"].sum()) for k in ks], NO_LEAD_REFERENCE)
     fit, present = _lead_model(sample.assign(**cols), list(cols), poisson)
     if fit is None and any(cols[c].any() for c in cols):
-        return _no_leads(outcome, estimator, [int(cols[f"lead_m{-k}"].sum()) for k in ks], NO_LEAD_MODEL)
+        return no_leads(outcome, estimator, [int(cols[f"lead_m{-k}"].sum()) for k in ks], NO_LEAD_MODEL)
     coefs = fit.coef() if fit is not None else {}
     ses = fit.se() if fit is not None else {}
     out = []
@@ -665,68 +599,12 @@ def _lead_events(sample: pd.DataFrame, outcome: str, estimator: str, poisson: bo
         at_k = sample[cols[name].astype(bool)]
         b = coefs.get(name, np.nan) if name in present else np.nan
         w_avg = float(np.average(at_k["y"], weights=at_k["w"])) if len(at_k) and not poisson else None
-        out.append(_lead_row(outcome, estimator, k, len(at_k), b, ses.get(name, np.nan), poisson,
+        out.append(lead_row(outcome, estimator, k, len(at_k), b, ses.get(name, np.nan), poisson,
                              float(at_k["y"].sum()), float(at_k["headcount"].sum()), w_avg))  # fmt: skip
     return out
 
 
-def _no_leads(outcome: str, estimator: str, counts: list[int], why: str) -> list[dict]:
-    """Gives the empty event-study rows -24 ... -1 (counts: cell-months at each), with why in words."""
-    return [{**_no_event(outcome, estimator, k, n), "note": f"No estimate: {why}."}
-            for k, n in zip(range(-WINDOW, 0), counts, strict=True)]  # fmt: skip
-
-
-def _lead_row(outcome: str, estimator: str, k: int, n: int, b: float, se: float, poisson: bool, y_sum: float,
-              headcount: float, y_average: float | None) -> dict:  # fmt: skip
-    """Gives the event-study row of lead month k (k < 0) from its coefficient: a log ratio (Poisson) or
-    points (linear); empty when the coefficient is missing or compares with next to no expected exits."""
-    if not np.isfinite(b):
-        return _no_event(outcome, estimator, k, n)
-    if poisson and (y_sum <= 0 or math.log(y_sum) - b < math.log(MIN_EXPECTED_EXITS)):
-        # As after coverage: the ratio to so few expected exits is noise. Cells with no exit in their
-        # other uncovered months expect next to none, and their lead alone gives ratios in the millions.
-        return _no_event(outcome, estimator, k, n, few=True)
-    b, se = float(b), float(se)
-    if not np.isfinite(se) or (poisson and abs(b) + Z * se > 700):
-        # A lead all but collinear with the levels: no interval a reader could use (and exp overflows).
-        return {**_no_event(outcome, estimator, k, n), "note": f"No estimate: {NO_LEAD_MODEL}."}
-    if poisson:
-        lvl = (y_sum / headcount) / math.exp(b)
-        return {
-            "outcome": outcome, "estimator": estimator, "rel_month": k, "estimate": lvl * math.expm1(b),
-            "ci_low": lvl * math.expm1(b - Z * se), "ci_high": lvl * math.expm1(b + Z * se),
-            "relative_estimate": math.expm1(b), "relative_ci_low": math.expm1(b - Z * se),
-            "relative_ci_high": math.expm1(b + Z * se), "n_cell_months": n, "note": "pre-period lead",
-        }  # fmt: skip
-    row = _linear_event(estimator, k, b, se, y_average, n)
-    return {**row, "outcome": outcome, "note": "pre-period lead"}
-
-
 # ---------------------------------------------------------------------------------------------- helpers
-
-
-def detectable_fall_log(se_log: float | None) -> float | None:
-    """Gives the smallest relative fall a 5 % two-sided test detects with 80 % power, for an estimate
-    made on the log scale with standard error `se_log`: exp(-(1.96 + 0.84) x se) - 1 (-0.34: only a
-    fall of 34 % or more would be seen four times in five)."""
-    if se_log is None or not np.isfinite(se_log):
-        return None
-    return math.expm1(-(Z + Z_POWER) * se_log)
-
-
-def pre_trend_caution(p_value: float | None, facts: dict) -> str | None:
-    """Gives what the pre-trend test can tell with this many establishments, when it is not many."""
-    g = facts["n_establishments"]
-    if p_value is None or g >= PRE_TREND_RELIABLE_ESTABLISHMENTS:
-        return None
-    return (f"With {g} establishments the pre-trend test rejects more often than 5 % when nothing drifted, and "
-            f"misses small drifts: read its p-value as a reason to look at the months before coverage, not as a "
-            f"verdict (docs/segur.md, section 10).")  # fmt: skip
-
-
-def _sentences(*parts: str | None) -> str:
-    return " ".join(p for p in parts if p)
-
 
 
 def _coef(fit, name: str) -> tuple[float, float]:
@@ -760,22 +638,3 @@ def _without_singletons(used: pd.DataFrame) -> pd.DataFrame:
             used = used[~used[key].isin(index)]
 
 
-def _safe_div(a: float, b: float) -> float | None:
-    return a / b if b and np.isfinite(b) and b > 0 else None
-
-
-def _no_event(outcome: str, estimator: str, k: int, n: int, few: bool = False) -> dict:
-    why = (f"No estimate: fewer than {MIN_EXPECTED_EXITS} voluntary exits expected this month without the measure."
-           if few else "No estimate: no cell-month this far from coverage has a comparison.")  # fmt: skip
-    return {"outcome": outcome, "estimator": estimator, "rel_month": k, "n_cell_months": n, "note": why}
-
-
-def _empty_effect(note: str, outcomes: tuple[str, ...] = OUTCOMES) -> pl.DataFrame:
-    rows = [{"outcome": o, "estimator": e, "note": note} for o in outcomes for e in ESTIMATORS[o]]
-    return pl.DataFrame(rows, schema=EFFECT_SCHEMA)
-
-
-def _empty_events(note: str, outcomes: tuple[str, ...] = OUTCOMES) -> pl.DataFrame:
-    rows = [{"outcome": o, "estimator": ESTIMATORS[o][0], "rel_month": k, "note": note}
-            for o in outcomes for k in range(-WINDOW, WINDOW + 1)]  # fmt: skip
-    return pl.DataFrame(rows, schema=EVENT_SCHEMA)

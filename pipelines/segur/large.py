@@ -28,23 +28,23 @@ import numpy as np
 import polars as pl
 
 from pipelines.segur.analytic import fit_two_way
-from pipelines.segur.estimate import (
+from pipelines.segur.rows import (
     LEAD_BIN,
     MIN_ESTABLISHMENTS,
     MIN_EXPECTED_EXITS,
     NO_LEAD_REFERENCE,
     WINDOW,
     Z,
-    _lead_row,
-    _linear_event,
-    _linear_row,
-    _no_event,
-    _no_leads,
-    _sentences,
     count_lead_references,
     detectable_fall_log,
+    lead_row,
+    linear_event,
+    linear_row,
+    no_event,
+    no_leads,
     pre_trend_caution,
     pre_trend_p_value,
+    sentences,
 )
 
 KS = np.arange(0, WINDOW + 1)  # event-study months after coverage
@@ -192,7 +192,7 @@ def _lead_codes(a: dict) -> tuple[np.ndarray, np.ndarray]:
 
 def _has_reference(a: dict, poisson: bool) -> bool:
     """Whether the leads have uncovered months older than the window to be compared with
-    (`estimate.count_lead_references`)."""
+    (`rows.count_lead_references`)."""
     rel = np.where(a["rel_month"] == -9999, np.nan, a["rel_month"].astype(float))
     return count_lead_references(a["cell"], a["covered"], rel, a["y"] if poisson else None) > 0
 
@@ -216,7 +216,7 @@ def _lead_events(a: dict, outcome: str, estimator: str, poisson: bool) -> list[d
     untreated = np.flatnonzero(~a["covered"])
     counts = np.bincount(leads, minlength=WINDOW + 1)
     if leads[untreated].any() and not _has_reference(a, poisson):
-        return _no_leads(outcome, estimator, [int(counts[-k]) for k in range(-WINDOW, 0)], NO_LEAD_REFERENCE)
+        return no_leads(outcome, estimator, [int(counts[-k]) for k in range(-WINDOW, 0)], NO_LEAD_REFERENCE)
     fit = _fit(a, untreated, poisson, leads, WINDOW) if leads[untreated].any() else None
     y_sum = np.bincount(leads, a["y"], WINDOW + 1)
     h_sum = np.bincount(leads, a["headcount"], WINDOW + 1)
@@ -228,7 +228,7 @@ def _lead_events(a: dict, outcome: str, estimator: str, poisson: bool) -> list[d
         b = fit.coef[j - 1] if fit is not None else np.nan
         se = math.sqrt(fit.vcov[j - 1, j - 1]) if fit is not None and np.isfinite(b) else np.nan
         average = wy[j] / w[j] if w[j] > 0 else None
-        out.append(_lead_row(outcome, estimator, k, int(counts[j]), b, se, poisson, float(y_sum[j]),
+        out.append(lead_row(outcome, estimator, k, int(counts[j]), b, se, poisson, float(y_sum[j]),
                              float(h_sum[j]), average))  # fmt: skip
     return out
 
@@ -274,7 +274,7 @@ def exits(a: dict) -> tuple[list[dict], list[dict]]:
         "pre_trend_p_value": pre_p, "counterfactual_level": float(mu_t[0] / h_t[0]),
         "relative_minimum_detectable_effect": detectable_fall_log(float(se_log[0])) if ratio[0] > 0 else None,
         **facts,
-        "note": _sentences(f"Poisson imputation; 95 % intervals clustered by establishment "
+        "note": sentences(f"Poisson imputation; 95 % intervals clustered by establishment "
                            f"({facts['n_establishments']}), from the estimator's influence function (no bootstrap "
                            f"at this size).{caution}", no_test, pre_trend_caution(pre_p, facts)),
     }]  # fmt: skip
@@ -284,7 +284,7 @@ def exits(a: dict) -> tuple[list[dict], list[dict]]:
     for k in KS:
         n = int((a["rel_month"][treated] == k).sum())
         if n == 0 or mu_t[1 + k] < MIN_EXPECTED_EXITS:
-            events.append(_no_event("voluntary_exit_rate", "imputation_poisson", int(k), n, few=n > 0))
+            events.append(no_event("voluntary_exit_rate", "imputation_poisson", int(k), n, few=n > 0))
             continue
         r, s = ratio[1 + k], se_log[1 + k]
         lo, hi = (math.expm1(math.log(r) - Z * s), math.expm1(math.log(r) + Z * s)) if r > 0 else (
@@ -310,7 +310,7 @@ def _naive_poisson(a: dict, pre_p: float | None, no_test: str | None) -> dict:
         "relative_ci_low": math.expm1(b - Z * se), "relative_ci_high": math.expm1(b + Z * se),
         "pre_trend_p_value": pre_p, "counterfactual_level": twfe_level,
         "relative_minimum_detectable_effect": detectable_fall_log(se), **_facts(a, a["covered"]),
-        "note": _sentences("Naive two-way fixed effects (Poisson): already-covered cells serve as comparisons; "
+        "note": sentences("Naive two-way fixed effects (Poisson): already-covered cells serve as comparisons; "
                            "biased when effects differ between waves or grow over time.", no_test),
     }  # fmt: skip
 
@@ -338,24 +338,24 @@ def vacancy(a: dict) -> tuple[list[dict], list[dict]]:
         se = np.sqrt(_variance((wr_g - effect * w_g - moved) / w_t))
         observed = wy_t / w_t
     pre_p, no_test = _pre_trend_p(a, poisson=False)
-    rows = [_linear_row("imputation_did2s", float(effect[0]), float(se[0]), float(observed[0]), pre_p, facts,
-                        _sentences("Linear imputation (Gardner's two-stage estimator), weights budgeted fte; 95 % "
+    rows = [linear_row("imputation_did2s", float(effect[0]), float(se[0]), float(observed[0]), pre_p, facts,
+                        sentences("Linear imputation (Gardner's two-stage estimator), weights budgeted fte; 95 % "
                                    "intervals clustered by establishment, from the estimator's influence function.",
                                    no_test, pre_trend_caution(pre_p, facts)))]  # fmt: skip
     naive = _fit(a, None, poisson=False, category=a["covered"].view(np.int8), k=1)
     cov = a["covered"]
-    rows.append(_linear_row(
+    rows.append(linear_row(
         "twfe_ols", float(naive.coef[0]), math.sqrt(naive.vcov[0, 0]),
         float(np.average(a["y"][cov], weights=a["w"][cov])), pre_p, _facts(a, a["covered"]),
-        _sentences("Naive two-way fixed effects (weighted OLS): already-covered cells serve as comparisons.", no_test),
+        sentences("Naive two-way fixed effects (weighted OLS): already-covered cells serve as comparisons.", no_test),
     ))  # fmt: skip
 
     events = _lead_events(a, "vacancy_rate", "imputation_did2s", poisson=False)
     counts = np.bincount(np.clip(a["rel_month"][treated], 0, WINDOW + 1), minlength=WINDOW + 2)
     for k in KS:
         if counts[k] == 0 or not np.isfinite(se[1 + k]):
-            events.append(_no_event("vacancy_rate", "imputation_did2s", int(k), int(counts[k])))
+            events.append(no_event("vacancy_rate", "imputation_did2s", int(k), int(counts[k])))
             continue
-        events.append(_linear_event("imputation_did2s", int(k), float(effect[1 + k]), float(se[1 + k]),
+        events.append(linear_event("imputation_did2s", int(k), float(effect[1 + k]), float(se[1 + k]),
                                     float(observed[1 + k]), int(counts[k])))  # fmt: skip
     return rows, events

@@ -12,14 +12,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from pipelines.segur.estimate import (
-    Z,
-    Z_POWER,
-    count_lead_references,
-    estimate_segur_effect,
-    prepare_panel,
-    pre_trend_p_value,
-)
+from pipelines.segur.estimate import estimate_segur_effect, prepare_panel
+from pipelines.segur.rows import Z, Z_POWER, count_lead_references, pre_trend_p_value
 from tests.segur.helpers import known_panel, many_establishments_panel
 
 WAVES = {"SOIN": dt.date(2022, 1, 1), "SOCIO": dt.date(2022, 4, 1), "TOUS": dt.date(2024, 1, 1)}

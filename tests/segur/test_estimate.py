@@ -9,7 +9,8 @@ import pandas as pd
 import polars as pl
 import pytest
 
-from pipelines.segur.estimate import WINDOW, estimate_segur_effect, fit_poisson_two_way, imputed_voluntary_exits
+from pipelines.segur.estimate import estimate_segur_effect, fit_poisson_two_way, imputed_voluntary_exits
+from pipelines.segur.rows import WINDOW
 from tests.segur.helpers import known_panel
 
 WAVES = {"SOIN": dt.date(2022, 1, 1), "SOCIO": dt.date(2022, 4, 1), "TOUS": dt.date(2024, 1, 1)}
