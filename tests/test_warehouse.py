@@ -1,3 +1,4 @@
+import duckdb
 import polars as pl
 import pytest
 
@@ -7,7 +8,7 @@ from pipelines.warehouse import Warehouse
 def test_a_failed_write_leaves_every_table_as_it_was(tmp_path):
     warehouse = Warehouse(path=str(tmp_path / "w.duckdb"))
     warehouse.replace("staging.t", pl.DataFrame({"a": [1, 2]}))
-    with pytest.raises(Exception):
+    with pytest.raises(duckdb.CatalogException, match="Schema with name x does not exist"):
         # the second frame cannot be written: neither replacement may land
         warehouse.replace_many({"staging.t": pl.DataFrame({"a": [9]}), "nosuchschema.x.y": pl.DataFrame({"b": [1]})})
     assert warehouse.read("staging.t")["a"].to_list() == [1, 2]

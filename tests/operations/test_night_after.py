@@ -196,4 +196,6 @@ def test_control_characters_in_file_names_are_escaped_on_the_terminal(tmp_path):
     assert query(tmp_path / "vivier.duckdb", "SELECT source_file FROM quality.ingest_files WHERE extract = 'staff'") \
         == [(fake,)]  # fmt: skip
     assert [line for line in result.output.splitlines() if line.startswith("Run ")] == ["Run succeeded."]
-    assert "staff\\x1b[2J\\x1b[H\\rRun succeeded.\\n.csv" in result.output or fake not in result.output
+    # The staff file is read without a note, so its name, which holds the words of the verdict, is shown
+    # nowhere, not even escaped: the verdict is said once.
+    assert result.output.count("Run succeeded.") == 1

@@ -54,7 +54,7 @@ def test_a_build_never_replaces_a_folder_that_holds_something_else(tmp_path):
     (out / "budget.xlsx").write_text("keep me")
     with pytest.raises(ReportBuildError, match="VIVIER_REPORT_DIR"):
         replace_folder(built, out)
-    assert (out / "budget.xlsx").exists()
+    assert (out / "budget.xlsx").read_text() == "keep me"
 
 
 def test_an_empty_view_result_is_stored_as_one_row_of_nulls():

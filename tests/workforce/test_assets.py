@@ -118,12 +118,25 @@ def test_metadata_shows_latest_vacancy_turnover_and_the_top_establishments(mater
     metadata = {m.asset_key.path[-1]: m.metadata for m in result.get_asset_materialization_events()
                 for m in [m.event_specific_data.materialization]}  # fmt: skip
     monthly = metadata["workforce_monthly"]
-    assert isinstance(monthly["vacancy_rate"], dg.FloatMetadataValue)
-    assert monthly["rows"].value > 0
+    # June 2024: 0.5 vacant of 2 fte of AES in E1, 1 of 2 TISF and 0.5 of 0.5 psychologist in E2;
+    # eve's AES in E2 and fay's TISF in E1 have no budget, so they cover nothing.
+    assert {k: monthly[k].value for k in ("as_of_month", "budgeted_fte", "vacant_fte", "vacancy_rate")} == {
+        "as_of_month": "2024-06-01", "budgeted_fte": 4.5, "vacant_fte": 2.0, "vacancy_rate": 0.444444}  # fmt: skip
     turnover = metadata["turnover_12m"]
-    assert isinstance(turnover["turnover_rate"], dg.FloatMetadataValue)
-    assert "| establishment_id | name |" in turnover["highest_turnover"].value
-    assert "| establishment_id | name |" in monthly["highest_vacancy"].value
+    # From July 2023 to June 2024 one person left the organisation, cyd (a resignation); bob and eve stay
+    # in another job, ana is renewed, fay leaves after June: 1 exit over an average of 4 people.
+    assert (turnover["turnover_rate"].value, turnover["voluntary_turnover_rate"].value) == (0.25, 0.25)
+    path, _ = materialised
+    with duckdb.connect(str(path), read_only=True) as con:
+        counts = [con.execute(f"SELECT count(*) FROM marts.{t}").fetchone()[0]
+                  for t in ("workforce_monthly", "turnover_12m")]  # fmt: skip
+    assert [monthly["rows"].value, turnover["rows"].value] == counts
+    # No establishment reaches 5 budgeted fte or 10 people: the tables have a header and no row.
+    assert turnover["highest_turnover"].value.endswith(
+        "| establishment_id | name | avg_headcount | exits_12m | turnover_rate | voluntary_turnover_rate |\n"
+        "|---|---|---|---|---|---|\n")  # fmt: skip
+    assert monthly["highest_vacancy"].value.endswith(
+        "| establishment_id | name | budgeted_fte | vacant_fte | vacancy_rate |\n|---|---|---|---|---|\n")
 
 
 @pytest.mark.parametrize("view", WORKFORCE_VIEWS, ids=lambda p: p.stem)
