@@ -1,10 +1,8 @@
 """marts.carer_capacity_monthly: one row per month and known territory, within the
 reporting window; no more places occupied than approved; counts not negative."""
 
-from pipelines.quality.suites import BLOCKING, Suite, faults, is_found_in, keys_are_unique, row_count_is_stable
-
-PERIOD = "staging.reporting_period"
-MART_BUG = "a bug in the mart: report it, with the run's date."
+from pipelines.quality.suites import (BLOCKING, MART_BUG, PERIOD, Suite, faults, is_found_in, is_outside_the_window,
+                                      keys_are_unique, row_count_is_stable)  # fmt: skip
 
 SUITE = Suite(
     "marts.carer_capacity_monthly",
@@ -12,7 +10,7 @@ SUITE = Suite(
         *keys_are_unique(("month", "territory_id"), f"Two rows for one month and territory, or no key: {MART_BUG}"),
         is_found_in("territory_id", "staging.territories"),
         faults("months_are_in_the_reporting_window",
-               {"month": f"t.month NOT BETWEEN (SELECT first_month FROM {PERIOD}) AND (SELECT as_of_month FROM {PERIOD})"},
+               {"month": is_outside_the_window("month")},
                f"A month outside the reporting window: {MART_BUG}", BLOCKING, reads=(PERIOD,)),
         faults("counts_are_within_bounds",
                {c: f"t.{c} < 0" for c in ("active_carers", "approved_places", "new_carers", "leavers")}

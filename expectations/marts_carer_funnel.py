@@ -1,9 +1,7 @@
 """marts.carer_funnel: one row per quarter, channel and known territory; each stage no
 larger than the one before; rates shares; days to decision plausible."""
 
-from pipelines.quality.suites import Suite, faults, is_found_in, keys_are_unique, row_count_is_stable
-
-MART_BUG = "a bug in the mart: report it, with the run's date."
+from pipelines.quality.suites import MART_BUG, Suite, faults, is_found_in, keys_are_unique, row_count_is_stable
 
 SUITE = Suite(
     "marts.carer_funnel",

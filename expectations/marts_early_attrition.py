@@ -2,10 +2,11 @@
 window; a cohort counts its leavers only once observed that long (null before), and those
 who left within 3 months are among those who left within 6, within 12, among the hires."""
 
-from pipelines.quality.suites import (MART_BUG, PERIOD, WARNING, Suite, faults, is_found_in, is_not_the_ratio,
-                                      is_outside_the_window, keys_are_unique, row_count_is_stable)  # fmt: skip
+from pipelines.quality.suites import (BLOCKING, MART_BUG, PERIOD, WARNING, Suite, faults, is_found_in, is_not_a_share,
+                                      is_not_the_ratio, is_outside_the_window, keys_are_unique,
+                                      row_count_is_stable)  # fmt: skip
+from pipelines.workforce.metrics import ATTRITION_HORIZONS as HORIZONS
 
-HORIZONS = (3, 6, 12)
 # Observed for N months: the cohort's last possible hire (the month's last day) has had N months by the as-of date.
 OBSERVED = ("(last_day(t.cohort_month) + INTERVAL {n} MONTH - INTERVAL 1 DAY "
             f"<= (SELECT as_of_date FROM {PERIOD})) <> t.observed_{{n}}m")  # fmt: skip
@@ -33,6 +34,10 @@ SUITE = Suite(
                f"A cohort without hires, leavers counted before the cohort is observed (or missing after), more "
                f"leavers within 3 months than within 6 or 12, more than the hires, or a rate that is not leavers / "
                f"hires: {MART_BUG}"),
+        # Blocking: the report's attrition rates. The only owner of these bounds (no Polars asset check).
+        faults("rates_are_within_bounds", {f"attrition_rate_{n}m": is_not_a_share(f"attrition_rate_{n}m")
+                                           for n in HORIZONS},
+               f"An attrition rate outside [0, 1], or NaN: {MART_BUG}", BLOCKING),
         row_count_is_stable("marts.early_attrition"),
     ],
     row="strftime(t.cohort_month, '%Y-%m') || ' ' || t.job_family",

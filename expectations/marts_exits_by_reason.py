@@ -4,8 +4,7 @@ the month's exits per job family the same as in workforce_monthly."""
 
 from pipelines.quality.suites import (MART_BUG, PERIOD, Suite, contract_codes, faults, is_not_in, is_outside_the_window,
                                       keys_are_unique, never, row_count_is_stable)  # fmt: skip
-
-VOLUNTARY = ("RESIGNATION", "MUTUAL_AGREEMENT")  # contract section 4
+from pipelines.workforce.employment import VOLUNTARY_REASONS
 
 
 def _exits(table: str) -> str:
@@ -26,7 +25,7 @@ SUITE = Suite(
                 "job_family": "NOT EXISTS (SELECT 1 FROM staging.job_families j WHERE j.job_family = t.job_family)",
                 "exit_reason": is_not_in("exit_reason", contract_codes("staff", "exit_reason")),
                 "exits": "t.exits < 1",
-                "voluntary": f"t.voluntary <> (t.exit_reason IN {VOLUNTARY})"},
+                "voluntary": f"t.voluntary = ({is_not_in('exit_reason', VOLUNTARY_REASONS)})"},
                f"A month outside the reporting window, a job family unknown to job_families (though staff's are "
                f"checked against it), an exit reason outside contract section 2, a row without exits, or voluntary "
                f"not exactly for resignations and mutual agreements: {MART_BUG}",

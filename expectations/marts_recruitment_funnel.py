@@ -2,8 +2,8 @@
 known, within the reporting window; each stage no larger than the one before; each rate the
 stage over the one before."""
 
-from pipelines.quality.suites import (MART_BUG, PERIOD, Suite, contract_codes, faults, is_not_in, is_not_the_ratio,
-                                      keys_are_unique, row_count_is_stable)  # fmt: skip
+from pipelines.quality.suites import (BLOCKING, MART_BUG, PERIOD, Suite, contract_codes, faults, is_not_a_share,
+                                      is_not_in, is_not_the_ratio, keys_are_unique, row_count_is_stable)  # fmt: skip
 
 # Each stage, and the one before it.
 STAGES = {"screened": "applications", "interviewed": "screened", "offered": "interviewed", "hired": "offered"}
@@ -32,6 +32,9 @@ SUITE = Suite(
                | {rate: is_not_the_ratio(rate, *parts) for rate, parts in RATES.items()},
                f"More candidates at a stage than at the one before, more postings or withdrawals than applications, "
                f"or a rate that is not the stage over the one before: {MART_BUG}"),
+        # Blocking: the report's conversion rates. The only owner of these bounds (no Polars asset check).
+        faults("rates_are_within_bounds", {rate: is_not_a_share(rate) for rate in RATES},
+               f"A conversion rate outside [0, 1], or NaN: {MART_BUG}", BLOCKING),
         row_count_is_stable("marts.recruitment_funnel"),
     ],
     row="strftime(t.quarter, '%Y-%m') || ' ' || t.job_family || ' ' || t.channel",

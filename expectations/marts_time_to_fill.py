@@ -1,7 +1,8 @@
 """marts.time_to_fill: one row per known job posting; days to fill set for filled postings
 only, not negative and plausible."""
 
-from pipelines.quality.suites import Suite, faults, is_found_in, keys_are_unique, row_count_is_stable, warning
+from pipelines.quality.suites import (Suite, contract_codes, faults, is_found_in, keys_are_unique,
+                                      row_count_is_stable, warning)  # fmt: skip
 
 SUITE = Suite(
     "marts.time_to_fill",
@@ -10,7 +11,7 @@ SUITE = Suite(
         is_found_in("posting_id", "staging.job_postings"),
         warning("outcome_codes_are_known", "expect_column_values_to_be_in_set",
                 "An unknown outcome: a bug in the mart, report it.",
-                column="outcome", value_set=["FILLED", "CANCELLED", "OPEN"]),
+                column="outcome", value_set=list(contract_codes("job_postings", "outcome"))),
         faults("days_to_fill_is_plausible",
                {"days_to_fill": f"t.days_to_fill < 0 OR t.days_to_fill > {5 * 365}",
                 "outcome": "(t.outcome = 'FILLED') <> (t.days_to_fill IS NOT NULL)"},

@@ -1,5 +1,12 @@
-"""What the workforce asset checks test, as pure functions: months covered, the headcount
-roll-forward, rates within their bounds. No Dagster here."""
+"""What the workforce asset checks test, as pure functions: months covered and the headcount
+roll-forward. No Dagster here.
+
+Only rules a GX expectation cannot state are here: both compare a mart with what the staff
+and budget extracts imply month by month (ranges of months merged and exploded, contracts
+flagged as hires and exits as the marts flag them), which is no one-row SQL condition. Every
+rule on one mart's own rows (rates and counts within their bounds, voluntary exits among
+exits) has one owner, its GX suite in `expectations/`, whose results are kept in
+`quality.validation_results`."""
 
 from __future__ import annotations
 
@@ -124,33 +131,3 @@ def roll_forward(turnover: pl.LazyFrame, staff: pl.LazyFrame, period: Period) ->
             "unexplained",
         )
     )
-
-
-# Rate columns of each mart and the interval they must lie in (None: unbounded above).
-RATE_BOUNDS = {
-    "workforce_monthly": {"vacancy_rate": (0.0, 1.0), "vacant_fte": (0.0, None), "fte": (0.0, None),
-                          "budgeted_fte": (0.0, None)},
-    "turnover_12m": {"turnover_rate": (0.0, None), "voluntary_turnover_rate": (0.0, None),
-                     "rotation_rate": (0.0, None), "avg_headcount": (0.0, None)},
-    "recruitment_funnel": {name: (0.0, 1.0) for name in ("screened_rate", "interview_rate", "offer_rate",
-                                                          "acceptance_rate", "hire_rate")},
-    "early_attrition": {f"attrition_rate_{n}m": (0.0, 1.0) for n in (3, 6, 12)},
-}  # fmt: skip
-
-
-def rates_out_of_bounds(table: pl.LazyFrame, bounds: dict[str, tuple[float, float | None]]) -> pl.LazyFrame:
-    """Gives the rows where a rate is NaN, infinite or outside its bounds (null rates are fine),
-    with `rule` naming the first column at fault."""
-    faults = []
-    for column, (low, high) in bounds.items():
-        value = pl.col(column)
-        bad = value.is_nan() | value.is_infinite() | (value < low)
-        if high is not None:
-            bad = bad | (value > high)
-        faults.append(pl.when(bad.fill_null(False)).then(pl.lit(f"{column} outside [{low}, {high or 'inf'}]")))
-    return table.with_columns(rule=pl.coalesce(faults)).filter(pl.col("rule").is_not_null())
-
-
-def voluntary_above_all(turnover: pl.LazyFrame) -> pl.LazyFrame:
-    """Gives the turnover rows where voluntary exits outnumber exits (they are a part of them)."""
-    return turnover.filter(pl.col("voluntary_exits_12m") > pl.col("exits_12m"))

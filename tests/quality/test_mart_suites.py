@@ -8,10 +8,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.quality.checks import check_suite
+from pipelines.quality.checks import CHECK_NAME, check_result, check_suite
 from pipelines.quality.gx import Outcome
 from pipelines.quality.suites import BLOCKING, WARNING, load_suites
 from pipelines.warehouse import Warehouse
@@ -19,7 +20,7 @@ from tests.conftest import query
 
 SUITES = {s.table: s for s in load_suites()}
 CHECKED = [
-    "marts.early_attrition", "marts.exits_by_reason", "marts.long_vacancies", "marts.recruitment_funnel",
+    "marts.workforce_monthly", "marts.turnover_12m", "marts.early_attrition", "marts.exits_by_reason", "marts.long_vacancies", "marts.recruitment_funnel",
     "marts.turnover_12m_by_organisation", "marts.carer_age_profile", "marts.carer_projection", "marts.segur_panel",
     "marts.segur_effect", "marts.segur_event_study", "marts.segur_pay", "ml.carer_attrition_scores",
     "ml.model_metrics", "staging.reporting_period",
@@ -44,7 +45,23 @@ class Break:
 
 
 EA, FUNNEL, SCORES = "marts.early_attrition", "marts.recruitment_funnel", "ml.carer_attrition_scores"
+WM, TO = "marts.workforce_monthly", "marts.turnover_12m"
 BREAKS = [
+    # The rates' bounds: blocking, and checked here only (no Polars asset check restates them).
+    Break("vacancy_rate_nan", WM, f"UPDATE {WM} SET vacancy_rate = 'NaN' WHERE {one_row(WM)}",
+          "figures_are_within_bounds", BLOCKING, 1),
+    Break("vacant_fte_infinite", WM, f"UPDATE {WM} SET vacant_fte = 'Infinity' WHERE {one_row(WM)}",
+          "figures_are_within_bounds", BLOCKING, 1),
+    Break("turnover_rate_infinite", TO, f"UPDATE {TO} SET turnover_rate = 'Infinity' WHERE {one_row(TO)}",
+          "rates_are_within_bounds", BLOCKING, 1),
+    Break("more_voluntary_exits_than_exits", TO,
+          f"UPDATE {TO} SET voluntary_exits_12m = exits_12m + 1 WHERE {one_row(TO)}",
+          "rates_are_within_bounds", BLOCKING, 1),
+    Break("hire_rate_above_1", FUNNEL, f"UPDATE {FUNNEL} SET hire_rate = 1.5 WHERE {one_row(FUNNEL)}",
+          "rates_are_within_bounds", BLOCKING, 1),
+    Break("attrition_rate_below_0", EA,
+          f"UPDATE {EA} SET attrition_rate_3m = -0.1 WHERE {one_row(EA, 'attrition_rate_3m IS NOT NULL')}",
+          "rates_are_within_bounds", BLOCKING, 1),
     Break("attrition_key_twice", EA, f"INSERT INTO {EA} SELECT * FROM {EA} LIMIT 1", "keys_are_unique", BLOCKING, 2),
     Break("more_left_within_3m_than_6m", EA,
           f"UPDATE {EA} SET left_within_3m = left_within_6m + 1 WHERE {one_row(EA, 'observed_6m')}",
@@ -177,3 +194,19 @@ def test_a_fault_on_a_missing_value_is_counted_and_shown_as_null(warehouse_copy)
     outcome = check(warehouse_copy, EA)["leavers_are_counted_within_the_hires"]
     assert outcome.unexpected_count == 1
     assert outcome.examples[0].endswith(": left_within_12m null")
+
+
+def test_a_rate_out_of_bounds_fails_blocking_naming_the_rule_and_a_null_rate_is_no_fault(warehouse_copy):
+    first = f"(SELECT min(rowid) FROM {WM})"
+    with duckdb.connect(str(warehouse_copy)) as con:
+        con.execute(f"UPDATE {WM} SET vacancy_rate = NULL")
+        for offset, value in enumerate(["1.5", "'NaN'", "'Infinity'", "-0.1", "0.0", "1.0"]):
+            con.execute(f"UPDATE {WM} SET vacancy_rate = {value} WHERE rowid = {first} + {offset}")
+    outcomes = list(check_suite(SUITES[WM], Warehouse(path=str(warehouse_copy)), "test-run"))
+    bounds = next(o for o in outcomes if o.expectation.name == "figures_are_within_bounds")
+    # 1.5, NaN, inf and -0.1; not 0, 1 nor the nulls.
+    assert bounds.unexpected_count == 4
+    assert sorted(e.split("vacancy_rate ", 1)[1] for e in bounds.examples) == ["-0.1", "1.5", "inf", "nan"]
+    result = check_result(SUITES[WM], CHECK_NAME, outcomes)
+    assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.ERROR)
+    assert "figures_are_within_bounds failed: 4 row(s)" in result.description

@@ -1,8 +1,9 @@
-"""What the asset checks test: months covered, headcount roll-forward, rates within bounds."""
+"""What the asset checks test: months covered, headcount roll-forward. (The rates' bounds are
+checked once, by the marts' GX suites: tests/quality/test_mart_suites.py.)"""
 
 import polars as pl
 
-from pipelines.workforce.checks import first_data_month, rates_out_of_bounds, roll_forward, uncovered_months
+from pipelines.workforce.checks import first_data_month, roll_forward, uncovered_months
 from pipelines.workforce.metrics import turnover_12m, workforce_monthly
 from tests.workforce.helpers import NO_BUDGET, budget, day, establishments, period, rows, staff
 
@@ -73,9 +74,3 @@ def test_the_first_month_of_data_is_the_earliest_start_or_budget_but_not_before_
     assert rows(first_data_month(old, posts, Q1), "month") == [("2023-10-01",)]
     assert rows(first_data_month(staff(), NO_BUDGET, Q1), "month") == [(None,)]
 
-
-def test_rates_out_of_bounds_catches_nan_infinity_and_values_outside_but_not_nulls():
-    table = pl.LazyFrame({"vacancy_rate": [0.0, 1.0, None, 1.5, float("nan"), float("inf"), -0.1]})
-    faults = rates_out_of_bounds(table, {"vacancy_rate": (0.0, 1.0)}).collect()
-    assert faults.height == 4
-    assert str(faults["vacancy_rate"].to_list()) == "[1.5, nan, inf, -0.1]"
