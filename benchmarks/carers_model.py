@@ -15,7 +15,7 @@ Seeds: for each seed, writes departement-scale demo extracts, runs `vivier
 run` on them, and compares ml.carer_attrition_scores with the planted
 `_truth/carer_risk.csv`: expected AUC ratio, mean predicted vs true risk, and
 the test-split ROC AUC of the model and both baselines. Prints a Markdown
-table and writes it as CSV (for `python -m models.card --seeds`).
+table and writes it as CSV (for `vivier model-card --seeds`).
 """
 
 from __future__ import annotations

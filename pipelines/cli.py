@@ -37,6 +37,7 @@ def main() -> None:
       vivier demo-data            write synthetic extracts to the landing folder
       vivier run                  load the extracts and compute everything
       vivier report               build the directors' report (static site, French)
+      vivier model-card --out F   write the attrition model's card from the last run
       dagster dev                 browse the assets, checks and runs (from the repo root)
 
     \b
@@ -213,6 +214,38 @@ def report() -> None:
     site = built.site
     click.echo(f"\nReport built in {site.seconds:.0f} s: {site.pages} pages, {site.megabytes:.0f} MB in {site.out_dir}.\n"
                f"Open it: python3 -m http.server -d {site.out_dir} 8000, then http://127.0.0.1:8000")  # fmt: skip
+
+
+@main.command("model-card")
+@click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="DuckDB file of a run [default: VIVIER_WAREHOUSE].")
+@click.option("--seeds", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="CSV of the planted-risk check over demo seeds, written by "
+                   "`python benchmarks/carers_model.py --seeds ...`; adds its table to the card.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Markdown file to write, e.g. docs/model-card.md (replaced if it exists).")  # fmt: skip
+def model_card(warehouse: Path | None, seeds: Path | None, out: Path) -> None:
+    """Write the model card of the foster-carer attrition model (Markdown).
+
+    Renders what a run recorded for the current model (ml.model_registry,
+    ml.model_metrics, ml.model_fairness): what it does and for whom, its
+    data, test metrics against the baselines, the fairness audit, the
+    factors and their measures, and its limits. Each `vivier run` already
+    stores the card in ml.model_card and next to the model file; this
+    command writes it where you choose, e.g. to refresh docs/model-card.md.
+    """
+    from models.card import model_card_from_warehouse
+
+    warehouse = warehouse or usable_settings().warehouse
+    if not warehouse.is_file():
+        raise click.ClickException(f"No warehouse at {printable(str(warehouse))}: run `vivier run` first, "
+                                   "or give --warehouse.")  # fmt: skip
+    try:
+        text = model_card_from_warehouse(warehouse, seeds)
+    except ValueError as error:
+        raise click.ClickException(printable(str(error))) from error
+    out.write_text(text, encoding="utf-8")
+    click.echo(f"Wrote {printable(str(out))}")
 
 
 from pipelines.carers.targets import targets  # noqa: E402

@@ -31,7 +31,9 @@ def _period(warehouse: Warehouse) -> Period:
     return Period.from_table(warehouse.read("staging.reporting_period"))
 
 
-def _scan(warehouse: Warehouse, table: str) -> pl.LazyFrame:
+def _whole_table(warehouse: Warehouse, table: str) -> pl.LazyFrame:
+    """Gives every row of a warehouse table, read into memory, as a LazyFrame (no filter is pushed down
+    to DuckDB: the transforms are pure Polars and know nothing of the warehouse)."""
     return warehouse.read(table).lazy()
 
 
@@ -70,7 +72,7 @@ def _current_model(warehouse: Warehouse) -> dict | None:
 def carer_capacity_monthly(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     period = _period(warehouse)
     table = capacity.carer_capacity_monthly(
-        _scan(warehouse, "staging.foster_carers"), _scan(warehouse, "staging.placements"), period
+        _whole_table(warehouse, "staging.foster_carers"), _whole_table(warehouse, "staging.placements"), period
     ).collect()
     rows = warehouse.replace("marts.carer_capacity_monthly", table)
     latest = table.filter(pl.col("month") == period.as_of.replace(day=1))
@@ -96,7 +98,9 @@ def carer_capacity_monthly(context: dg.AssetExecutionContext, warehouse: Warehou
 )
 def carer_age_profile(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     table = capacity.carer_age_profile(
-        _scan(warehouse, "staging.foster_carers"), _scan(warehouse, "staging.placements"), _period(warehouse)
+        _whole_table(warehouse, "staging.foster_carers"),
+        _whole_table(warehouse, "staging.placements"),
+        _period(warehouse),
     ).collect()
     rows = warehouse.replace("marts.carer_age_profile", table)
     carers = table["carers"].sum()
@@ -115,7 +119,7 @@ def carer_age_profile(context: dg.AssetExecutionContext, warehouse: Warehouse) -
     "enquiries, applications, approvals, median days to decision and conversion rates.",
 )
 def carer_funnel(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    table = funnel.carer_funnel(_scan(warehouse, "staging.carer_enquiries"), _period(warehouse)).collect()
+    table = funnel.carer_funnel(_whole_table(warehouse, "staging.carer_enquiries"), _period(warehouse)).collect()
     rows = warehouse.replace("marts.carer_funnel", table)
     enquiries, approvals = table["enquiries"].sum(), table["approvals"].sum()
     return dg.MaterializeResult(
@@ -134,11 +138,11 @@ def carer_funnel(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.
 )
 def carer_features(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     period = _period(warehouse)
-    carers = _scan(warehouse, "staging.foster_carers")
+    carers = _whole_table(warehouse, "staging.foster_carers")
     earliest = warehouse.query("SELECT min(event_date) FROM staging.carer_events").item()
     dates = features.training_dates(period.as_of, period.first_month, earliest)
-    table = features.carer_features(carers, _scan(warehouse, "staging.placements"),
-                                     _scan(warehouse, "staging.carer_events"), dates)  # fmt: skip
+    table = features.carer_features(carers, _whole_table(warehouse, "staging.placements"),
+                                     _whole_table(warehouse, "staging.carer_events"), dates)  # fmt: skip
     labels = attrition_labels(table.select("carer_id", "as_of_date"), carers, period.as_of)
     table = table.join(labels, on=["carer_id", "as_of_date"]).collect()
     rows = warehouse.replace(FEATURE_TABLE, table)
@@ -235,7 +239,7 @@ def carer_attrition_scores(context: dg.AssetExecutionContext, warehouse: Warehou
         table = pl.DataFrame(schema=scoring.SCORE_SCHEMA)
     else:
         saved = registry.load_model(current["path"])
-        carers = _scan(warehouse, "staging.foster_carers")
+        carers = _whole_table(warehouse, "staging.foster_carers")
         table = scoring.score_carers(rows, lambda r: training.predict_risk(saved["model"], r), carers, period.as_of,
                                      current["version"])  # fmt: skip
     written = warehouse.replace("ml.carer_attrition_scores", table)
@@ -262,8 +266,8 @@ def carer_attrition_scores(context: dg.AssetExecutionContext, warehouse: Warehou
 def carer_projection(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     period = _period(warehouse)
     table = projection.carer_projection(warehouse.read("ml.carer_attrition_scores"),
-                                        _scan(warehouse, "staging.foster_carers"),
-                                        _scan(warehouse, "staging.carer_enquiries"), period.as_of)  # fmt: skip
+                                        _whole_table(warehouse, "staging.foster_carers"),
+                                        _whole_table(warehouse, "staging.carer_enquiries"), period.as_of)  # fmt: skip
     rows = warehouse.replace("marts.carer_projection", table)
     totals = table.group_by("year").agg(pl.col("expected_approved_places", "approved_places_today",
                                                "recruits_needed", "expected_recruits").sum()).sort("year")  # fmt: skip
@@ -297,7 +301,7 @@ def scores_cover_active_carers(warehouse: Warehouse) -> dg.AssetCheckResult:
     period = _period(warehouse)
     if _current_model(warehouse) is None:
         return dg.AssetCheckResult(passed=True, description="No model trained: nothing to check.")
-    active = features.active_carers(_scan(warehouse, "staging.foster_carers"), [period.as_of]).collect()
+    active = features.active_carers(_whole_table(warehouse, "staging.foster_carers"), [period.as_of]).collect()
     scores = warehouse.read("ml.carer_attrition_scores")
     missing = active.join(scores, on="carer_id", how="anti").height
     extra = scores.join(active, on="carer_id", how="anti").height

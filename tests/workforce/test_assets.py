@@ -106,7 +106,7 @@ def test_every_check_passes_and_says_what_it_saw(materialised):
     _, result = materialised
     evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
     assert set(evaluations) == {spec.name for check in workforce_checks for spec in check.check_specs}
-    assert len(evaluations) == 6
+    assert set(evaluations) == {"months_have_no_gaps", "headcount_rolls_forward"}  # rates: GX suites
     assert all(e.passed for e in evaluations.values()), {n: e.metadata for n, e in evaluations.items()}
     roll = evaluations["headcount_rolls_forward"].metadata
     assert roll["same_day_extra_hires"].value == 1  # fay's two contracts on 2 May
