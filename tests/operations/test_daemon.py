@@ -35,6 +35,11 @@ def test_the_daemon_starts_a_refresh_when_a_landing_file_changes(small_demo, tmp
     landing, home, log = tmp_path / "landing", tmp_path / "dagster", tmp_path / "daemon.log"
     shutil.copytree(small_demo, landing)
     ensure_dagster_home(home)
+    # Create and migrate the instance's SQLite storage before the daemon starts: two processes
+    # creating it at once can make one of them fail its schema check (alembic), which a loaded
+    # CI machine once showed as a daemon that never ticked.
+    with dg.DagsterInstance.from_config(str(home)):
+        pass
     env = os.environ | {"DAGSTER_HOME": str(home), "VIVIER_LANDING_DIR": str(landing), "VIVIER_AS_OF": "",
                         "VIVIER_WAREHOUSE": str(tmp_path / "vivier.duckdb"), "VIVIER_SENSOR_INTERVAL_SECONDS": "1"}  # fmt: skip
     with open(log, "w") as out:
