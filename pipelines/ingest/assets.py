@@ -239,7 +239,9 @@ AS_OF_CHECK = "as_of_date_is_not_in_the_future"
 # it runs after every other step that is ready (the lowest priority; `vivier run` and the UI
 # run the job in one process, one step at a time, highest priority first), and reads each
 # event extract's staging table as it is then: loaded by this run, or, for an extract that
-# failed, as its last load left it (tests/ingest/test_failed_extracts.py).
+# failed, as its last load left it (tests/ingest/test_run_failures.py,
+# tests/operations/test_night_after.py). A run of part of the assets that leaves out an event
+# extract never loaded fails instead (`_never_loaded_outside_this_run`).
 LAST_STEP = {"dagster/priority": "-1"}
 
 
