@@ -31,8 +31,11 @@ run: install  ## Write demo extracts if the landing folder is empty, then load a
 	$(BIN)/vivier report
 	@echo "Open the report: make report-serve, then http://127.0.0.1:8000"
 
-lint: $(BIN)/.installed  ## Check the import contracts (pyproject.toml, [tool.importlinter]): no cycles, models apart from pipelines, pure transforms without Dagster
+lint: $(BIN)/.installed  ## ruff (format and lint), the import contracts (no cycles, models apart from pipelines, pure transforms without Dagster), sqlfluff on sql/
+	$(BIN)/ruff format --check --quiet .
+	$(BIN)/ruff check --quiet .
 	$(BIN)/lint-imports
+	$(BIN)/sqlfluff lint --nocolor sql/
 
 test: install lint  ## Check the imports (make lint), then run the test suite
 	$(BIN)/pytest

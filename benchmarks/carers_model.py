@@ -49,16 +49,20 @@ def national_landing() -> Path:
     landing = CACHE / "national" / "landing"
     if not (landing / "carer_events.csv").exists():
         print(f"Writing national demo extracts to {landing} (a few minutes)...", flush=True)
-        subprocess.run([VIVIER, "demo-data", "--scale", "national", "--seed", "42", "--out", str(landing),
-                        "--overwrite"], check=True)  # fmt: skip
+        subprocess.run(
+            [VIVIER, "demo-data", "--scale", "national", "--seed", "42", "--out", str(landing), "--overwrite"],
+            check=True,
+        )
     return landing
 
 
 def read_staging(landing: Path) -> dict[str, pl.DataFrame]:
     """Gives the three carer extracts typed as staging holds them (ids not pseudonymised: same cost)."""
     days = {"days": pl.Float64, "distance_to_service_km": pl.Float64}
-    return {name: pl.read_csv(landing / f"{name}.csv", try_parse_dates=True, schema_overrides=days)
-            for name in ("foster_carers", "placements", "carer_events")}  # fmt: skip
+    return {
+        name: pl.read_csv(landing / f"{name}.csv", try_parse_dates=True, schema_overrides=days)
+        for name in ("foster_carers", "placements", "carer_events")
+    }
 
 
 def time_national() -> None:
@@ -85,34 +89,46 @@ def time_national() -> None:
     earliest = tables["carer_events"]["event_date"].min()
     dates = features.training_dates(as_of, first_month, earliest)
     rows = features.carer_features(carers, tables["placements"].lazy(), tables["carer_events"].lazy(), dates)
-    rows = rows.join(attrition_labels(rows.select("carer_id", "as_of_date"), carers, as_of),
-                     on=["carer_id", "as_of_date"]).collect()  # fmt: skip
+    rows = rows.join(
+        attrition_labels(rows.select("carer_id", "as_of_date"), carers, as_of), on=["carer_id", "as_of_date"]
+    ).collect()
     lap(f"features and labels ({rows.height:,} carer-dates, {len(dates)} as-of dates)")
     trained = training.train_attrition_model(rows.filter(pl.col("observed")), as_of)
-    lap(f"training: 3 models evaluated, {trained.name} refitted ({trained.fitted_rows:,} of "
-        f"{trained.training_rows:,} rows fitted)")  # fmt: skip
+    lap(
+        f"training: 3 models evaluated, {trained.name} refitted ({trained.fitted_rows:,} of "
+        f"{trained.training_rows:,} rows fitted)"
+    )
     with tempfile.TemporaryDirectory() as tmp:
-        path = registry.save_model(trained.model, registry.model_path(Path(tmp) / "w.duckdb", trained.version),
-                                   list(features.FEATURES), trained.version)  # fmt: skip
+        path = registry.save_model(
+            trained.model,
+            registry.model_path(Path(tmp) / "w.duckdb", trained.version),
+            list(features.FEATURES),
+            trained.version,
+        )
         saved = registry.load_model(path)
     lap("save and load the model (skops)")
     now_rows = rows.filter(pl.col("as_of_date") == as_of)
-    scores = scoring.score_carers(now_rows, lambda r: training.predict_risk(saved["model"], r), carers, as_of,
-                                  trained.version)  # fmt: skip
+    scores = scoring.score_carers(
+        now_rows, lambda r: training.predict_risk(saved["model"], r), carers, as_of, trained.version
+    )
     lap(f"scoring with explanations ({scores.height:,} carers)")
     fairness_audit(trained.evaluation.test_predictions, trained.name)
     lap("fairness audit")
     budget = sum(s for name, s in stages if "not part" not in name)
-    print(f"\nMachine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}; load "
-          f"average {os.getloadavg()[0]:.1f} at the end\n")  # fmt: skip
+    print(
+        f"\nMachine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}; load "
+        f"average {os.getloadavg()[0]:.1f} at the end\n"
+    )
     print("| stage | wall (s) |\n|---|---|")
     for name, seconds in stages:
         print(f"| {name} | {seconds:.1f} |")
     print(f"| **features + training + scoring** | **{budget:.1f}** |")
     print(f"\nPeak resident memory of the process: {peak_mib():.0f} MiB")
     test = trained.evaluation.metrics.filter(pl.col("split") == "test").select("model", "roc_auc", "brier")
-    print("\nTest split at national scale:\n" + "\n".join(f"- {m}: ROC AUC {a:.3f}, Brier {b:.4f}"
-                                                         for m, a, b in test.iter_rows()))  # fmt: skip
+    print(
+        "\nTest split at national scale:\n"
+        + "\n".join(f"- {m}: ROC AUC {a:.3f}, Brier {b:.4f}" for m, a, b in test.iter_rows())
+    )
 
 
 def check_seed(seed: int) -> dict:
@@ -123,14 +139,21 @@ def check_seed(seed: int) -> dict:
     work = CACHE / "carers-seeds" / str(seed)
     landing, warehouse = work / "landing", work / "vivier.duckdb"
     if not (landing / "foster_carers.csv").exists():
-        subprocess.run([VIVIER, "demo-data", "--scale", "departement", "--seed", str(seed), "--out", str(landing),
-                        "--overwrite"], check=True, capture_output=True)  # fmt: skip
+        subprocess.run(
+            [VIVIER, "demo-data", "--scale", "departement", "--seed", str(seed), "--out", str(landing), "--overwrite"],
+            check=True,
+            capture_output=True,
+        )
     warehouse.unlink(missing_ok=True)
     (work / "dagster").mkdir(parents=True, exist_ok=True)
     (work / "dagster" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    env = os.environ | {"VIVIER_LANDING_DIR": str(landing), "VIVIER_WAREHOUSE": str(warehouse),
-                        "DAGSTER_HOME": str(work / "dagster"), "VIVIER_AS_OF": "",
-                        "VIVIER_PSEUDONYM_KEY": DEMO_PSEUDONYM_KEY}  # fmt: skip
+    env = os.environ | {
+        "VIVIER_LANDING_DIR": str(landing),
+        "VIVIER_WAREHOUSE": str(warehouse),
+        "DAGSTER_HOME": str(work / "dagster"),
+        "VIVIER_AS_OF": "",
+        "VIVIER_PSEUDONYM_KEY": DEMO_PSEUDONYM_KEY,
+    }
     started = time.perf_counter()
     run = subprocess.run([VIVIER, "run"], env=env, capture_output=True, text=True)
     if run.returncode:
@@ -140,15 +163,22 @@ def check_seed(seed: int) -> dict:
         scores = con.sql("SELECT carer_id, risk_12m FROM ml.carer_attrition_scores").pl()
         test = dict(con.execute("SELECT model, roc_auc FROM ml.model_metrics WHERE split = 'test'").fetchall())
     truth = pl.read_csv(landing / "_truth" / "carer_risk.csv").with_columns(
-        carer_id=pl.col("carer_id").map_elements(lambda i: pseudonym(i, DEMO_PSEUDONYM_KEY), return_dtype=pl.String))
+        carer_id=pl.col("carer_id").map_elements(lambda i: pseudonym(i, DEMO_PSEUDONYM_KEY), return_dtype=pl.String)
+    )
     check = planted_risk_check(scores, truth)
     return {
-        "seed": seed, "carers": check["carers"], "auc_ratio": check["auc_ratio"],
-        "model_expected_auc": check["model_expected_auc"], "planted_auc": check["planted_auc"],
-        "mean_predicted_risk": check["mean_predicted_risk"], "mean_true_risk": check["mean_true_risk"],
-        "test_auc_boosting": test.get("gradient_boosting"), "test_auc_logistic": test.get("logistic_regression"),
-        "test_auc_age_rule": test.get("age_rule"), "run_seconds": round(seconds, 1),
-    }  # fmt: skip
+        "seed": seed,
+        "carers": check["carers"],
+        "auc_ratio": check["auc_ratio"],
+        "model_expected_auc": check["model_expected_auc"],
+        "planted_auc": check["planted_auc"],
+        "mean_predicted_risk": check["mean_predicted_risk"],
+        "mean_true_risk": check["mean_true_risk"],
+        "test_auc_boosting": test.get("gradient_boosting"),
+        "test_auc_logistic": test.get("logistic_regression"),
+        "test_auc_age_rule": test.get("age_rule"),
+        "run_seconds": round(seconds, 1),
+    }
 
 
 def check_seeds(seeds: list[int], csv: Path) -> None:

@@ -34,8 +34,12 @@ import pandas as pd
 
 CELL = ["establishment_id", "job_family"]
 VOLUNTARY_REASONS = ["RESIGNATION", "MUTUAL_AGREEMENT"]
-SCOPE_COLUMNS = {"ALL": None, "ESTABLISHMENT": "establishment_id", "JOB_FAMILY": "job_family",
-                 "TERRITORY": "territory_id"}  # fmt: skip
+SCOPE_COLUMNS = {
+    "ALL": None,
+    "ESTABLISHMENT": "establishment_id",
+    "JOB_FAMILY": "job_family",
+    "TERRITORY": "territory_id",
+}
 ONE_DAY = pd.Timedelta(days=1)
 
 
@@ -132,8 +136,18 @@ def workforce_monthly(
     table = table[(table[measures] != 0).any(axis=1)].reset_index()
     table["vacant_fte"] = (table["budgeted_fte"] - table["fte"]).clip(lower=0)
     table["vacancy_rate"] = table["vacant_fte"] / table["budgeted_fte"].replace(0, np.nan)
-    columns = ["month", *CELL, "headcount", "fte", "hires", "exits", "voluntary_exits", "budgeted_fte",
-               "vacant_fte", "vacancy_rate"]  # fmt: skip
+    columns = [
+        "month",
+        *CELL,
+        "headcount",
+        "fte",
+        "hires",
+        "exits",
+        "voluntary_exits",
+        "budgeted_fte",
+        "vacant_fte",
+        "vacancy_rate",
+    ]
     return table[columns].sort_values(["month", *CELL], ignore_index=True)
 
 
@@ -194,6 +208,20 @@ def turnover_12m(
     table["rotation_rate"] = (
         (table["hires_12m"] + table["exits_12m"]) / 2 / table["headcount_12m_ago"].replace(0, np.nan)
     )
-    columns = ["month", "scope", "scope_id", "headcount", "hires", "exits", "avg_headcount", "hires_12m", "exits_12m",
-               "voluntary_exits_12m", "headcount_12m_ago", "turnover_rate", "voluntary_turnover_rate", "rotation_rate"]
+    columns = [
+        "month",
+        "scope",
+        "scope_id",
+        "headcount",
+        "hires",
+        "exits",
+        "avg_headcount",
+        "hires_12m",
+        "exits_12m",
+        "voluntary_exits_12m",
+        "headcount_12m_ago",
+        "turnover_rate",
+        "voluntary_turnover_rate",
+        "rotation_rate",
+    ]
     return table[columns].sort_values(["month", "scope", "scope_id"], ignore_index=True)

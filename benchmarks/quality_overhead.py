@@ -106,11 +106,21 @@ def measure(mode: str, landing: Path, work: Path) -> dict:
     shutil.rmtree(work, ignore_errors=True)
     (work / "dagster").mkdir(parents=True)
     (work / "dagster" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    env = os.environ | {"VIVIER_LANDING_DIR": str(landing), "VIVIER_WAREHOUSE": str(work / "vivier.duckdb"),
-                        "DAGSTER_HOME": str(work / "dagster"), "VIVIER_AS_OF": ""}  # fmt: skip
+    env = os.environ | {
+        "VIVIER_LANDING_DIR": str(landing),
+        "VIVIER_WAREHOUSE": str(work / "vivier.duckdb"),
+        "DAGSTER_HOME": str(work / "dagster"),
+        "VIVIER_AS_OF": "",
+    }
     started = time.monotonic()
-    child = subprocess.Popen([sys.executable, "-c", CHILD, mode], env=env, cwd=ROOT, stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL, text=True)  # fmt: skip
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, mode],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     out = child.stdout.read()
     _, status, usage = os.wait4(child.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
@@ -126,27 +136,39 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="vivier-overhead-"))
     load_before = os.getloadavg()
-    rows = [measure(mode, args.landing.resolve(), work / mode) for _ in range(args.repeat) for mode in ("without", "with")]
+    rows = [
+        measure(mode, args.landing.resolve(), work / mode) for _ in range(args.repeat) for mode in ("without", "with")
+    ]
     load_after = os.getloadavg()
     shutil.rmtree(work, ignore_errors=True)
-    print("| checks | run | wall s | CPU s | job s | in other steps s | check steps | in check steps s "
-          "| CPU to first step s | CPU in check steps s | of which GX import s | first check step s | slowest other steps s | their CPU s |")
+    print(
+        "| checks | run | wall s | CPU s | job s | in other steps s | check steps | in check steps s "
+        "| CPU to first step s | CPU in check steps s | of which GX import s | first check step s "
+        "| slowest other steps s | their CPU s |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for i, r in enumerate(rows):
-        print(f"| {r['mode']} | {i // 2 + 1} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['job_seconds']:.1f} | "
-              f"{r['other_steps_seconds']:.1f} | {r['check_steps']} | {r['check_seconds']:.1f} | "
-              f"{r['cpu_to_first_step']:.1f} | {r['check_cpu']:.1f} | {r['gx_import_cpu']:.1f} | {r['first_check_seconds']:.1f} | "
-              f"{', '.join(r['slowest_other_steps'])} | {', '.join(r['costliest_other_steps'])} |")
+        print(
+            f"| {r['mode']} | {i // 2 + 1} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['job_seconds']:.1f} | "
+            f"{r['other_steps_seconds']:.1f} | {r['check_steps']} | {r['check_seconds']:.1f} | "
+            f"{r['cpu_to_first_step']:.1f} | {r['check_cpu']:.1f} | {r['gx_import_cpu']:.1f} | "
+            f"{r['first_check_seconds']:.1f} | "
+            f"{', '.join(r['slowest_other_steps'])} | {', '.join(r['costliest_other_steps'])} |"
+        )
     without = [r for r in rows if r["mode"] == "without"]
     with_ = [r for r in rows if r["mode"] == "with"]
     for what in ("cpu", "wall"):
         a, b = statistics.median(r[what] for r in without), statistics.median(r[what] for r in with_)
         print(f"\n{what}: median {a:.1f} s without checks, {b:.1f} s with: {b / a - 1:+.0%}")
     own = statistics.median(r["check_cpu"] for r in with_)
-    print(f"CPU in the check steps (GX import included): median {own:.1f} s, "
-          f"{own / statistics.median(r['cpu'] for r in without):.0%} of the run without checks")
-    print(f"load average (1, 5, 15 min): {' '.join(f'{x:.1f}' for x in load_before)} before, "
-          f"{' '.join(f'{x:.1f}' for x in load_after)} after")
+    print(
+        f"CPU in the check steps (GX import included): median {own:.1f} s, "
+        f"{own / statistics.median(r['cpu'] for r in without):.0%} of the run without checks"
+    )
+    print(
+        f"load average (1, 5, 15 min): {' '.join(f'{x:.1f}' for x in load_before)} before, "
+        f"{' '.join(f'{x:.1f}' for x in load_after)} after"
+    )
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ GOALS = "full refresh < 120 s and < 4 GiB, < 3x the scan limit; one new month < 
 
 
 def load() -> str:
-    return "{:.1f}".format(os.getloadavg()[0])
+    return f"{os.getloadavg()[0]:.1f}"
 
 
 def resident_mib(pid: int) -> float | None:
@@ -66,8 +66,13 @@ def measure(command: list[str], env: dict[str, str] | None = None, log: Path | N
     seconds = time.monotonic() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(command)} failed (exit {os.waitstatus_to_exitcode(status)}); see {log}")
-    return {"wall": seconds, "rss": usage.ru_maxrss / 1024, "cpu": usage.ru_utime + usage.ru_stime,
-            "load": f"{before} -> {load()}", "memory": memory}  # fmt: skip
+    return {
+        "wall": seconds,
+        "rss": usage.ru_maxrss / 1024,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "load": f"{before} -> {load()}",
+        "memory": memory,
+    }
 
 
 def national_landing(seed: int) -> Path:
@@ -76,8 +81,9 @@ def national_landing(seed: int) -> Path:
     if not (landing / "_truth" / "truth.json").exists():
         shutil.rmtree(landing, ignore_errors=True)
         print(f"Writing the national demo to {landing} (once; about 3 minutes)...", file=sys.stderr)
-        subprocess.run([VIVIER, "demo-data", "--scale", "national", "--seed", str(seed), "--out", str(landing)],
-                       check=True)  # fmt: skip
+        subprocess.run(
+            [VIVIER, "demo-data", "--scale", "national", "--seed", str(seed), "--out", str(landing)], check=True
+        )
     return landing
 
 
@@ -127,8 +133,11 @@ def run_without(keys: list[str]) -> None:
     selection = (dg.AssetSelection.all() - left_out).resolve(defs.resolve_asset_graph())
     with dg.DagsterInstance.get() as instance:
         result = defs.resolve_job_def("nightly_refresh").execute_in_process(
-            instance=instance, asset_selection=list(selection), run_config={"loggers": {PROGRESS_LOGGER: {}}},
-            raise_on_error=False)  # fmt: skip
+            instance=instance,
+            asset_selection=list(selection),
+            run_config={"loggers": {PROGRESS_LOGGER: {}}},
+            raise_on_error=False,
+        )
     sys.exit(0 if result.success else 1)
 
 
@@ -138,8 +147,12 @@ def run(name: str, landing: Path, fresh: bool = True, without: list[str] = ()) -
     if fresh:
         shutil.rmtree(work / "warehouse", ignore_errors=True)
         shutil.rmtree(work / "dagster", ignore_errors=True)
-    env = os.environ | {"VIVIER_LANDING_DIR": str(landing), "VIVIER_WAREHOUSE": str(work / "warehouse" / "vivier.duckdb"),
-                        "DAGSTER_HOME": str(work / "dagster"), "VIVIER_AS_OF": ""}  # fmt: skip
+    env = os.environ | {
+        "VIVIER_LANDING_DIR": str(landing),
+        "VIVIER_WAREHOUSE": str(work / "warehouse" / "vivier.duckdb"),
+        "DAGSTER_HOME": str(work / "dagster"),
+        "VIVIER_AS_OF": "",
+    }
     (work / "dagster").mkdir(parents=True, exist_ok=True)
     command = [sys.executable, __file__, "--child-without", ",".join(without)] if without else [VIVIER, "run"]
     figures = measure(command, env, work / "run.log")
@@ -200,16 +213,20 @@ def report(scan_figures: dict, full: dict, previous: dict | None, month: dict | 
         "",
         "| measure | wall (s) | CPU (s) | peak memory (MiB) | load average (before -> after) |",
         "|---|---|---|---|---|",
-        f"| scan limit (read every landing CSV, Polars, all text) | {scan_figures['wall']:.1f} | {scan_figures['cpu']:.1f} "
-        f"| {scan_figures['rss']:,.0f} | {scan_figures['load']} |",
+        f"| scan limit (read every landing CSV, Polars, all text) | {scan_figures['wall']:.1f} "
+        f"| {scan_figures['cpu']:.1f} | {scan_figures['rss']:,.0f} | {scan_figures['load']} |",
         f"| full refresh, empty warehouse (`vivier run`) | {full['wall']:.1f} | {full['cpu']:.1f} | {full['rss']:,.0f} "
         f"| {full['load']} |",
-        *([] if month is None else [
-            f"| previous night (without the last month) | {previous['wall']:.1f} | {previous['cpu']:.1f} "
-            f"| {previous['rss']:,.0f} | {previous['load']} |",
-            f"| one new month added, warehouse published | {month['wall']:.1f} | {month['cpu']:.1f} "
-            f"| {month['rss']:,.0f} | {month['load']} |",
-        ]),
+        *(
+            []
+            if month is None
+            else [
+                f"| previous night (without the last month) | {previous['wall']:.1f} | {previous['cpu']:.1f} "
+                f"| {previous['rss']:,.0f} | {previous['load']} |",
+                f"| one new month added, warehouse published | {month['wall']:.1f} | {month['cpu']:.1f} "
+                f"| {month['rss']:,.0f} | {month['load']} |",
+            ]
+        ),
         "",
         f"Full refresh / scan limit: {full['wall'] / scan_figures['wall']:.1f}x. Warehouse {full['size']:,.0f} MiB.",
         f"Publishing: {' '.join((month or full)['publish']) or 'no message found'}",
@@ -224,8 +241,10 @@ def report(scan_figures: dict, full: dict, previous: dict | None, month: dict | 
         "",
         "| step | seconds | share |",
         "|---|---|---|",
-        *[f"| {k.replace('__', '/')} | {s:.1f} | {s / total:.0%} |"
-          for k, s in sorted(full["steps"].items(), key=lambda kv: -kv[1])[:15]],  # fmt: skip
+        *[
+            f"| {k.replace('__', '/')} | {s:.1f} | {s / total:.0%} |"
+            for k, s in sorted(full["steps"].items(), key=lambda kv: -kv[1])[:15]
+        ],
         "",
         "Highest resident memory while a step ran (full refresh, sampled every 0.5 s):",
         "",
@@ -239,10 +258,18 @@ def report(scan_figures: dict, full: dict, previous: dict | None, month: dict | 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--without", action="append", default=[], metavar="ASSET",
-                        help="leave out an asset and what depends on it (marts/segur_effect: see docs/performance.md)")
-    parser.add_argument("--full-only", action="store_true",
-                        help="the scan limit and the full refresh only, not the two runs of the new month")
+    parser.add_argument(
+        "--without",
+        action="append",
+        default=[],
+        metavar="ASSET",
+        help="leave out an asset and what depends on it (marts/segur_effect: see docs/performance.md)",
+    )
+    parser.add_argument(
+        "--full-only",
+        action="store_true",
+        help="the scan limit and the full refresh only, not the two runs of the new month",
+    )
     parser.add_argument("--scan", help=argparse.SUPPRESS)  # the scan, in its own process
     parser.add_argument("--child-without", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -40,15 +40,19 @@ def bench(scale: str, seed: int) -> list[str]:
     shutil.rmtree(work, ignore_errors=True)
     landing, warehouse = work / "landing", work / "vivier.duckdb"
     env = os.environ | {
-        "VIVIER_LANDING_DIR": str(landing), "VIVIER_WAREHOUSE": str(warehouse),
-        "DAGSTER_HOME": str(work / "dagster"), "VIVIER_AS_OF": "",
-    }  # fmt: skip
+        "VIVIER_LANDING_DIR": str(landing),
+        "VIVIER_WAREHOUSE": str(warehouse),
+        "DAGSTER_HOME": str(work / "dagster"),
+        "VIVIER_AS_OF": "",
+    }
     (work / "dagster").mkdir(parents=True)
     (work / "dagster" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     gen = measure([VIVIER, "demo-data", "--scale", scale, "--seed", str(seed), "--out", str(landing)], env)
     run = measure([VIVIER, "run"], env)
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        rows_read, rows_loaded = con.execute("SELECT sum(rows_read), sum(rows_loaded) FROM quality.ingest_report").fetchone()
+        rows_read, rows_loaded = con.execute(
+            "SELECT sum(rows_read), sum(rows_loaded) FROM quality.ingest_report"
+        ).fetchone()
     size = sum(p.stat().st_size for p in landing.iterdir() if p.is_file()) / 2**20
     return [
         f"| {scale} | `vivier demo-data` | {gen[0]:.1f} | {gen[1]:.0f} | {size:.0f} MiB of extracts |",
@@ -61,8 +65,10 @@ def main() -> None:
     parser.add_argument("--scale", action="append", choices=["small", "departement", "national"])
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
-    print(f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
-          f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB\n")  # fmt: skip
+    print(
+        f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
+        f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB\n"
+    )
     print("| scale | command | wall (s) | peak memory (MiB) | volume |\n|---|---|---|---|---|")
     for scale in args.scale or ["small", "departement"]:
         for line in bench(scale, args.seed):

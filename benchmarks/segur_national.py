@@ -46,17 +46,23 @@ def prepare(source: Path = NATIONAL, target: Path = WORK / "vivier.duckdb") -> N
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
         with duckdb.connect(str(target), read_only=True) as con:
-            if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'marts' "
-                           "AND table_name = 'segur_panel'").fetchone()[0]:  # fmt: skip
+            if con.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'marts' "
+                "AND table_name = 'segur_panel'"
+            ).fetchone()[0]:
                 return
     with duckdb.connect(str(source), read_only=True) as con:
-        names = {r[0] for r in con.execute("SELECT table_schema || '.' || table_name FROM information_schema.tables")
-                 .fetchall()}  # fmt: skip
+        names = {
+            r[0]
+            for r in con.execute("SELECT table_schema || '.' || table_name FROM information_schema.tables").fetchall()
+        }
         if "marts.segur_panel" in names:
             table = con.sql("SELECT * FROM marts.segur_panel").pl()
         else:
-            coverage = panel.coverage_months(con.sql("SELECT * FROM staging.segur_measures").pl().lazy(),
-                                             con.sql("SELECT * FROM staging.job_families").pl().lazy())  # fmt: skip
+            coverage = panel.coverage_months(
+                con.sql("SELECT * FROM staging.segur_measures").pl().lazy(),
+                con.sql("SELECT * FROM staging.job_families").pl().lazy(),
+            )
             table = panel.segur_panel(con.sql("SELECT * FROM marts.workforce_monthly").pl().lazy(), coverage).collect()
     with duckdb.connect(str(target)) as con:
         con.execute("CREATE SCHEMA IF NOT EXISTS marts")
@@ -78,11 +84,15 @@ def run_asset(warehouse: Path = WORK / "vivier.duckdb") -> None:
     result = dg.materialize([segur_effect], resources={"warehouse": Warehouse(path=str(warehouse))})
     wall, cpu = time.monotonic() - started, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"segur_effect: success={result.success} wall {wall:.1f} s, CPU {cpu:.1f} s, peak RSS {peak:,.0f} MiB, "
-          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
+    print(
+        f"segur_effect: success={result.success} wall {wall:.1f} s, CPU {cpu:.1f} s, peak RSS {peak:,.0f} MiB, "
+        f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        table = con.sql("SELECT outcome, estimator, relative_estimate, relative_ci_low, relative_ci_high, "
-                        "pre_trend_p_value, n_units, n_establishments FROM marts.segur_effect").pl()  # fmt: skip
+        table = con.sql(
+            "SELECT outcome, estimator, relative_estimate, relative_ci_low, relative_ci_high, "
+            "pre_trend_p_value, n_units, n_establishments FROM marts.segur_effect"
+        ).pl()
     with pl.Config(tbl_cols=-1, tbl_width_chars=200):
         print(table)
 
@@ -104,16 +114,21 @@ def check(sizes: list[int], draws: int, seed: int, warehouse: Path = WORK / "viv
         chosen = pl.DataFrame({"establishment_id": rng.choice(ids.to_numpy(), n, replace=False)})
         with duckdb.connect(str(warehouse), read_only=True) as con:
             con.register("chosen", chosen)
-            panel = con.sql(f"SELECT {', '.join(PANEL_COLUMNS)} FROM marts.segur_panel "
-                            "JOIN chosen USING (establishment_id)").pl()  # fmt: skip
+            panel = con.sql(
+                f"SELECT {', '.join(PANEL_COLUMNS)} FROM marts.segur_panel JOIN chosen USING (establishment_id)"
+            ).pl()
         boot = _bootstrap_only(panel, draws, seed)
         infl = estimate_segur_effect(panel, large=True).effect.filter(estimator="imputation_poisson").row(0, named=True)
         rows = [boot, infl]
-        se = [(np.log1p(r["relative_ci_high"]) - np.log1p(r["relative_ci_low"])) / (2 * 1.959963984540054)
-              for r in rows]  # fmt: skip
-        print(f"| {n} | {boot['relative_estimate']:+.3f} | [{boot['relative_ci_low']:+.3f}, "
-              f"{boot['relative_ci_high']:+.3f}] | {se[0]:.3f} | [{infl['relative_ci_low']:+.3f}, "
-              f"{infl['relative_ci_high']:+.3f}] | {se[1]:.3f} | {se[1] / se[0]:.2f} |", flush=True)
+        se = [
+            (np.log1p(r["relative_ci_high"]) - np.log1p(r["relative_ci_low"])) / (2 * 1.959963984540054) for r in rows
+        ]
+        print(
+            f"| {n} | {boot['relative_estimate']:+.3f} | [{boot['relative_ci_low']:+.3f}, "
+            f"{boot['relative_ci_high']:+.3f}] | {se[0]:.3f} | [{infl['relative_ci_low']:+.3f}, "
+            f"{infl['relative_ci_high']:+.3f}] | {se[1]:.3f} | {se[1] / se[0]:.2f} |",
+            flush=True,
+        )
 
 
 def _bootstrap_only(panel, draws: int, seed: int) -> dict:
@@ -140,8 +155,11 @@ def _bootstrap_only(panel, draws: int, seed: int) -> dict:
         logs.append(math.log1p(e._ratios(treated, e._poisson_counterfactual(sample, w_all), w_t)[0]))
     se = float(np.std(logs, ddof=1))
     centre = math.log1p(relative)
-    return {"relative_estimate": relative, "relative_ci_low": math.expm1(centre - e.Z * se),
-            "relative_ci_high": math.expm1(centre + e.Z * se)}  # fmt: skip
+    return {
+        "relative_estimate": relative,
+        "relative_ci_low": math.expm1(centre - e.Z * se),
+        "relative_ci_high": math.expm1(centre + e.Z * se),
+    }
 
 
 def coverage(replications: int, establishments: int) -> None:
@@ -160,9 +178,11 @@ def coverage(replications: int, establishments: int) -> None:
         widths.append(r["relative_ci_high"] - r["relative_ci_low"])
         estimates.append(r["relative_estimate"])
     share = float(np.mean(covers))
-    print(f"{replications} panels of {establishments} establishments, planted {planted:+.2f}: the 95 % interval "
-          f"covers it in {share:.1%} (binomial se {np.sqrt(share * (1 - share) / replications):.1%}); mean estimate "
-          f"{np.mean(estimates):+.3f}, sd {np.std(estimates, ddof=1):.3f}; mean width {np.mean(widths):.3f}")  # fmt: skip
+    print(
+        f"{replications} panels of {establishments} establishments, planted {planted:+.2f}: the 95 % interval "
+        f"covers it in {share:.1%} (binomial se {np.sqrt(share * (1 - share) / replications):.1%}); mean estimate "
+        f"{np.mean(estimates):+.3f}, sd {np.std(estimates, ddof=1):.3f}; mean width {np.mean(widths):.3f}"
+    )
 
 
 def main() -> None:

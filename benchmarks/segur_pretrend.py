@@ -36,8 +36,9 @@ def rejection_rates(n_establishments: int, panels: int, drift: float, seed: int)
 
     chi2, f = [], []
     for i in range(panels):
-        a = big.panel_arrays(many_establishments_panel(n_establishments, seed=seed + i, drift=drift),
-                             "voluntary_exit_rate")  # fmt: skip
+        a = big.panel_arrays(
+            many_establishments_panel(n_establishments, seed=seed + i, drift=drift), "voluntary_exit_rate"
+        )
         bins, _ = big._lead_codes(a)
         fit = big._fit(a, np.flatnonzero(~a["covered"]), True, bins, WINDOW // LEAD_BIN)
         kept = np.flatnonzero(np.isfinite(fit.coef))

@@ -26,8 +26,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 SEGUR_KEYS = (
-    ("marts", "segur_panel"), ("marts", "segur_effect"), ("marts", "segur_event_study"), ("marts", "segur_pay"),
-)  # fmt: skip
+    ("marts", "segur_panel"),
+    ("marts", "segur_effect"),
+    ("marts", "segur_event_study"),
+    ("marts", "segur_pay"),
+)
 
 
 def run_segur(landing: Path, warehouse: Path) -> bool:
@@ -63,8 +66,9 @@ def planted_on_sample(warehouse: Path, truth: dict) -> float:
     params = truth["parameters"]
     by_group = params.get("segur_effect_by_group") or {}
     growth = float(truth["segur_effect_growth_per_year"])
-    base = cells["segur_group"].map_elements(lambda g: float(by_group.get(g, params["segur_effect"])),
-                                            return_dtype=pl.Float64)  # fmt: skip
+    base = cells["segur_group"].map_elements(
+        lambda g: float(by_group.get(g, params["segur_effect"])), return_dtype=pl.Float64
+    )
     effect = (base * (1 + growth * cells["rel_month"].clip(lower_bound=0) / 12)).clip(lower_bound=-1.0)
     weights = cells["expected_without_measure"]
     return float((effect * weights).sum() / weights.sum())
@@ -87,8 +91,11 @@ def one_seed(seed: int, settings: dict, tag: str) -> dict:
     chosen = rows.filter(rows["estimator"] == "imputation_poisson").row(0, named=True)
     naive = rows.filter(rows["estimator"] == "twfe_poisson").row(0, named=True)
     return {
-        "seed": seed, "truth": truth["segur_relative_effect_voluntary_exits"],
-        "truth_sample": planted_on_sample(work / "vivier.duckdb", truth), "chosen": chosen, "naive": naive,
+        "seed": seed,
+        "truth": truth["segur_relative_effect_voluntary_exits"],
+        "truth_sample": planted_on_sample(work / "vivier.duckdb", truth),
+        "chosen": chosen,
+        "naive": naive,
         "seconds": time.monotonic() - started,
     }
 
@@ -100,14 +107,21 @@ def _p(value: float | None, spec: str = ".2f") -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5])
-    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                        help="generator setting (JSON value), e.g. segur_effect=-0.4")  # fmt: skip
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="generator setting (JSON value), e.g. segur_effect=-0.4",
+    )
     args = parser.parse_args()
     settings = {k: json.loads(v) for k, v in (s.split("=", 1) for s in args.set)}
     tag = "_".join(f"{k}{v}" for k, v in settings.items()) or "default"
     print(f"settings: {settings or 'defaults'}\n")
-    print("| seed | planted (truth.json) | planted, cells used | imputation (Poisson) | 95 % CI | covers | excludes 0 "
-          "| naive TWFE (Poisson) | 95 % CI | pre-trend p | smallest visible fall |")
+    print(
+        "| seed | planted (truth.json) | planted, cells used | imputation (Poisson) | 95 % CI | covers | excludes 0 "
+        "| naive TWFE (Poisson) | 95 % CI | pre-trend p | smallest visible fall |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     results = []
     for seed in args.seeds:
@@ -116,16 +130,21 @@ def main() -> None:
         c, n = r["chosen"], r["naive"]
         covers = c["relative_ci_low"] <= r["truth_sample"] <= c["relative_ci_high"]
         excludes = c["relative_ci_high"] < 0 or c["relative_ci_low"] > 0
-        print(f"| {seed} | {r['truth']:+.3f} | {r['truth_sample']:+.3f} | {c['relative_estimate']:+.3f} "
-              f"| [{c['relative_ci_low']:+.3f}, {c['relative_ci_high']:+.3f}] | {'yes' if covers else 'no'} "
-              f"| {'yes' if excludes else 'no'} | {n['relative_estimate']:+.3f} "
-              f"| [{n['relative_ci_low']:+.3f}, {n['relative_ci_high']:+.3f}] | {_p(c['pre_trend_p_value'])} "
-              f"| {_p(c['relative_minimum_detectable_effect'], '+.3f')} |", flush=True)  # fmt: skip
+        print(
+            f"| {seed} | {r['truth']:+.3f} | {r['truth_sample']:+.3f} | {c['relative_estimate']:+.3f} "
+            f"| [{c['relative_ci_low']:+.3f}, {c['relative_ci_high']:+.3f}] | {'yes' if covers else 'no'} "
+            f"| {'yes' if excludes else 'no'} | {n['relative_estimate']:+.3f} "
+            f"| [{n['relative_ci_low']:+.3f}, {n['relative_ci_high']:+.3f}] | {_p(c['pre_trend_p_value'])} "
+            f"| {_p(c['relative_minimum_detectable_effect'], '+.3f')} |",
+            flush=True,
+        )
     mean = lambda xs: sum(xs) / len(xs)  # noqa: E731
-    print(f"\nmean planted on cells used {mean([r['truth_sample'] for r in results]):+.3f}; "
-          f"imputation {mean([r['chosen']['relative_estimate'] for r in results]):+.3f}; "
-          f"naive {mean([r['naive']['relative_estimate'] for r in results]):+.3f}; "
-          f"{mean([r['seconds'] for r in results]):.0f} s per seed")
+    print(
+        f"\nmean planted on cells used {mean([r['truth_sample'] for r in results]):+.3f}; "
+        f"imputation {mean([r['chosen']['relative_estimate'] for r in results]):+.3f}; "
+        f"naive {mean([r['naive']['relative_estimate'] for r in results]):+.3f}; "
+        f"{mean([r['seconds'] for r in results]):.0f} s per seed"
+    )
 
 
 if __name__ == "__main__":

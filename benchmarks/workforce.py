@@ -67,15 +67,21 @@ def warehouse_for(scale: str, seed: int) -> Path:
         return warehouse
     landing = work / "landing"
     env = os.environ | {
-        "VIVIER_LANDING_DIR": str(landing), "VIVIER_WAREHOUSE": str(work / "vivier.duckdb.tmp"),
-        "DAGSTER_HOME": str(work / "dagster"), "VIVIER_AS_OF": "",
-    }  # fmt: skip
+        "VIVIER_LANDING_DIR": str(landing),
+        "VIVIER_WAREHOUSE": str(work / "vivier.duckdb.tmp"),
+        "DAGSTER_HOME": str(work / "dagster"),
+        "VIVIER_AS_OF": "",
+    }
     (work / "dagster").mkdir(parents=True, exist_ok=True)
     (work / "dagster" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     if not (landing / "staff.csv").exists():
         print(f"[{scale}] writing demo extracts to {landing}", file=sys.stderr, flush=True)
-        subprocess.run([VIVIER, "demo-data", "--scale", scale, "--seed", str(seed), "--out", str(landing),
-                        "--overwrite"], env=env, check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+        subprocess.run(
+            [VIVIER, "demo-data", "--scale", scale, "--seed", str(seed), "--out", str(landing), "--overwrite"],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     print(f"[{scale}] vivier run into {warehouse}", file=sys.stderr, flush=True)
     Path(env["VIVIER_WAREHOUSE"]).unlink(missing_ok=True)
     run = subprocess.run([VIVIER, "run"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -85,8 +91,11 @@ def warehouse_for(scale: str, seed: int) -> Path:
     if missing:
         raise SystemExit(f"vivier run did not write {', '.join(missing)}:\n{run.stderr[-3000:]}")
     if run.returncode != 0:
-        print(f"[{scale}] warning: vivier run exited {run.returncode}; the staging tables are there:\n"
-              f"{run.stderr[-1000:]}", file=sys.stderr)  # fmt: skip
+        print(
+            f"[{scale}] warning: vivier run exited {run.returncode}; the staging tables are there:\n"
+            f"{run.stderr[-1000:]}",
+            file=sys.stderr,
+        )
     Path(env["VIVIER_WAREHOUSE"]).rename(warehouse)
     return warehouse
 
@@ -127,9 +136,9 @@ def cpu_s() -> float:
 
 
 def child_polars(warehouse: Path, out: Path, months: int | None) -> dict:
+    from pipelines.months import Period
     from pipelines.workforce import metrics
     from pipelines.workforce.employment import flag_hires_and_exits
-    from pipelines.workforce.months import Period
 
     started, cpu = time.perf_counter(), cpu_s()
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -141,14 +150,23 @@ def child_polars(warehouse: Path, out: Path, months: int | None) -> dict:
     # As the `contract_marts` asset does: hires and exits flagged once, then the marts together.
     contracts = flag_hires_and_exits(staff.lazy(), period.as_of).collect()
     flagged = time.perf_counter()
-    workforce, turnover = pl.collect_all([
-        metrics.workforce_monthly(contracts.lazy(), budget.lazy(), period),
-        metrics.turnover_12m(contracts.lazy(), establishments.lazy(), period),
-    ])  # fmt: skip
+    workforce, turnover = pl.collect_all(
+        [
+            metrics.workforce_monthly(contracts.lazy(), budget.lazy(), period),
+            metrics.turnover_12m(contracts.lazy(), establishments.lazy(), period),
+        ]
+    )
     wall = time.perf_counter() - started
-    figures = {"read_s": read, "flags_s": flagged - started - read, "marts_s": started + wall - flagged,
-               "compute_s": wall - read, "wall_s": wall, "cpu_s": cpu_s() - cpu, "peak_mib": peak_mib(),
-               "rows": {"workforce_monthly": workforce.height, "turnover_12m": turnover.height}}  # fmt: skip
+    figures = {
+        "read_s": read,
+        "flags_s": flagged - started - read,
+        "marts_s": started + wall - flagged,
+        "compute_s": wall - read,
+        "wall_s": wall,
+        "cpu_s": cpu_s() - cpu,
+        "peak_mib": peak_mib(),
+        "rows": {"workforce_monthly": workforce.height, "turnover_12m": turnover.height},
+    }
     workforce.write_parquet(out / "workforce_monthly.parquet")
     turnover.write_parquet(out / "turnover_12m.parquet")
     return figures
@@ -237,10 +255,18 @@ def differences(expected: pl.DataFrame, actual: pl.DataFrame, keys: list[str]) -
     expected = expected.with_columns(pl.col("month").cast(pl.Date))
     actual = actual.with_columns(pl.col("month").cast(pl.Date))
     columns = [c for c in expected.columns if c in actual.columns and c not in keys]
-    both = expected.select(*keys, *columns).with_columns(_in_expected=pl.lit(True)).join(
-        actual.select(*keys, *columns).with_columns(_in_actual=pl.lit(True)),
-        on=keys, how="full", coalesce=True, suffix="_actual", nulls_equal=True,
-    )  # fmt: skip
+    both = (
+        expected.select(*keys, *columns)
+        .with_columns(_in_expected=pl.lit(True))
+        .join(
+            actual.select(*keys, *columns).with_columns(_in_actual=pl.lit(True)),
+            on=keys,
+            how="full",
+            coalesce=True,
+            suffix="_actual",
+            nulls_equal=True,
+        )
+    )
     found = {}
     missing = both.filter(pl.col("_in_expected").is_null() | pl.col("_in_actual").is_null())
     if missing.height:
@@ -299,14 +325,15 @@ def bench(scale: str, seed: int, pandas_months: int | None, pandas_timeout: floa
     equal = "equal" if not wrong else f"**{len(wrong)} differences**"
     ratio, cpu_ratio = slow["wall_s"] / fast["wall_s"], slow["cpu_s"] / fast["cpu_s"]
     rows = fast["rows"]
-    volume = (f"{contracts:,} contracts, {months} months; {rows['workforce_monthly']:,} + "
-              f"{rows['turnover_12m']:,} rows")  # fmt: skip
+    volume = f"{contracts:,} contracts, {months} months; {rows['workforce_monthly']:,} + {rows['turnover_12m']:,} rows"
     pandas_label = "pandas reference"
     pandas_note = f"results {equal}"
     if subset:
         pandas_label += f" (extrapolated from the last {subset} months)"
-        pandas_note += (f" on those months; measured {slow['measured_wall_s']:.1f} s for {subset} months, "
-                        f"flags {slow['flags_s']:.1f} s")  # fmt: skip
+        pandas_note += (
+            f" on those months; measured {slow['measured_wall_s']:.1f} s for {subset} months, "
+            f"flags {slow['flags_s']:.1f} s"
+        )
     LOAD[scale] = load
     for name, figures in (("polars", fast), ("pandas", slow)):
         print(f"[{scale}] {name}: {json.dumps(figures)}", file=sys.stderr, flush=True)
@@ -323,10 +350,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", action="append", choices=["small", "departement", "national"])
     parser.add_argument("--seed", type=int, default=42, help="demo data seed, when the warehouse is built")
-    parser.add_argument("--pandas-months", type=int, default=None,
-                        help="run pandas on the last N reported months only, and extrapolate")
-    parser.add_argument("--pandas-timeout", type=float, default=900.0,
-                        help="seconds after which a full pandas run gives way to one on 24 months")
+    parser.add_argument(
+        "--pandas-months", type=int, default=None, help="run pandas on the last N reported months only, and extrapolate"
+    )
+    parser.add_argument(
+        "--pandas-timeout",
+        type=float,
+        default=900.0,
+        help="seconds after which a full pandas run gives way to one on 24 months",
+    )
     parser.add_argument("--child", choices=["polars", "pandas"], help=argparse.SUPPRESS)
     parser.add_argument("--warehouse", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -336,20 +368,28 @@ def main() -> None:
         run = child_polars if args.child == "polars" else child_pandas
         print(json.dumps(run(args.warehouse, args.out, args.months)))
         return
-    print(f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
-          f"Polars {pl.__version__}, pandas {__import__('pandas').__version__}, "
-          f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB\n")  # fmt: skip
-    print("Wall: seconds to read the staging tables and compute workforce_monthly and turnover_12m, in a fresh "
-          "process (Polars uses every core, pandas one). CPU: user + system seconds of the same, all threads. "
-          "Peak: resident memory at the end of the computation, MiB (in brackets: the whole child process, "
-          "writing its tables for the comparison included).\n")  # fmt: skip
-    print("| scale | implementation | wall (s) | CPU (s) | peak memory (MiB) | ratio pandas / Polars | notes |\n"
-          "|---|---|---|---|---|---|---|")
+    print(
+        f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
+        f"Polars {pl.__version__}, pandas {__import__('pandas').__version__}, "
+        f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB\n"
+    )
+    print(
+        "Wall: seconds to read the staging tables and compute workforce_monthly and turnover_12m, in a fresh "
+        "process (Polars uses every core, pandas one). CPU: user + system seconds of the same, all threads. "
+        "Peak: resident memory at the end of the computation, MiB (in brackets: the whole child process, "
+        "writing its tables for the comparison included).\n"
+    )
+    print(
+        "| scale | implementation | wall (s) | CPU (s) | peak memory (MiB) | ratio pandas / Polars | notes |\n"
+        "|---|---|---|---|---|---|---|"
+    )
     for scale in args.scale or ["departement", "national"]:
         for line in bench(scale, args.seed, args.pandas_months, args.pandas_timeout):
             print(line, flush=True)
-    print("\nLoad average (1 min) before the Polars run, between the runs, after the pandas run: "
-          + "; ".join(f"{scale} {', '.join(f'{x:.2f}' for x in load)}" for scale, load in LOAD.items()))
+    print(
+        "\nLoad average (1 min) before the Polars run, between the runs, after the pandas run: "
+        + "; ".join(f"{scale} {', '.join(f'{x:.2f}' for x in load)}" for scale, load in LOAD.items())
+    )
 
 
 if __name__ == "__main__":

@@ -5,9 +5,11 @@ from pipelines.quality.suites import months_are_covered, never, staging_suite
 SUITE = staging_suite(
     "carer_events",
     months_are_covered("staging.carer_events", "event_date"),
-    never("event_date_is_within_carer_employment",
-          "CASE WHEN EXISTS (SELECT 1 FROM staging.foster_carers c WHERE c.carer_id = t.carer_id "
-          "AND (t.event_date < c.employment_start_date OR t.event_date > c.end_date)) THEN t.event_date END",
-          "An event is dated outside its carer's employment: correct event_date, or the carer's dates.",
-          reads=("staging.foster_carers",)),
-)  # fmt: skip
+    never(
+        "event_date_is_within_carer_employment",
+        "CASE WHEN EXISTS (SELECT 1 FROM staging.foster_carers c WHERE c.carer_id = t.carer_id "
+        "AND (t.event_date < c.employment_start_date OR t.event_date > c.end_date)) THEN t.event_date END",
+        "An event is dated outside its carer's employment: correct event_date, or the carer's dates.",
+        reads=("staging.foster_carers",),
+    ),
+)

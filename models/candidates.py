@@ -13,5 +13,11 @@ AGE_RULE, LOGISTIC, BOOSTING = "age_rule", "logistic_regression", "gradient_boos
 MODELS = (AGE_RULE, LOGISTIC, BOOSTING)
 # The baselines are there to be beaten; only these are eligible to score carers.
 CANDIDATES = (LOGISTIC, BOOSTING)
-PREDICTIONS_SCHEMA = {"carer_id": pl.String, "as_of_date": pl.Date, "sex": pl.String, "age": pl.Float64,
-                      "left_12m": pl.Boolean, **{m: pl.Float64 for m in MODELS}}  # fmt: skip
+PREDICTIONS_SCHEMA = {
+    "carer_id": pl.String,
+    "as_of_date": pl.Date,
+    "sex": pl.String,
+    "age": pl.Float64,
+    "left_12m": pl.Boolean,
+    **{m: pl.Float64 for m in MODELS},
+}

@@ -1,6 +1,12 @@
-"""Month arithmetic on Polars date expressions, as the model's windows need it."""
+"""Month arithmetic on dates: the one home for it, shared by the marts (`pipelines`) and the
+model's windows. Here because `models` may not import `pipelines`; the reporting period the
+marts use is `pipelines.months.Period`.
+
+A month is handled as its index `year * 12 + month - 1`: "the next month" is `+ 1`."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import polars as pl
 
@@ -8,6 +14,21 @@ import polars as pl
 def month_index(day: pl.Expr) -> pl.Expr:
     """Gives the month of a date as `year * 12 + month - 1`."""
     return day.dt.year().cast(pl.Int32) * 12 + day.dt.month().cast(pl.Int32) - 1
+
+
+def index_of(day: dt.date) -> int:
+    """Gives the month index of a Python date."""
+    return day.year * 12 + day.month - 1
+
+
+def month_start(index: pl.Expr) -> pl.Expr:
+    """Gives the first day of the month of a month index."""
+    return pl.date(index // 12, index % 12 + 1, 1)
+
+
+def quarter_start(day: pl.Expr) -> pl.Expr:
+    """Gives the first day of the quarter of a date."""
+    return pl.date(day.dt.year(), (day.dt.month() - 1) // 3 * 3 + 1, 1)
 
 
 def is_month_end(day: pl.Expr) -> pl.Expr:

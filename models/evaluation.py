@@ -71,10 +71,20 @@ def score_metrics(label: np.ndarray, risk: np.ndarray, as_of: np.ndarray) -> dic
 
 
 METRIC_SCHEMA = {
-    "model": pl.String, "split": pl.String, "roc_auc": pl.Float64, "pr_auc": pl.Float64, "brier": pl.Float64,
-    "top_decile_recall": pl.Float64, "mean_risk": pl.Float64, "leave_rate": pl.Float64, "n": pl.Int64,
-    "leavers": pl.Int64, "as_of_from": pl.Date, "as_of_to": pl.Date, "chosen": pl.Boolean,
-}  # fmt: skip
+    "model": pl.String,
+    "split": pl.String,
+    "roc_auc": pl.Float64,
+    "pr_auc": pl.Float64,
+    "brier": pl.Float64,
+    "top_decile_recall": pl.Float64,
+    "mean_risk": pl.Float64,
+    "leave_rate": pl.Float64,
+    "n": pl.Int64,
+    "leavers": pl.Int64,
+    "as_of_from": pl.Date,
+    "as_of_to": pl.Date,
+    "chosen": pl.Boolean,
+}
 
 
 def planted_risk_check(scores: pl.DataFrame, truth: pl.DataFrame) -> dict[str, float | int]:
@@ -83,8 +93,10 @@ def planted_risk_check(scores: pl.DataFrame, truth: pl.DataFrame) -> dict[str, f
     ratio, and the mean predicted and true risks."""
     both = scores.select("carer_id", "risk_12m").join(truth.select("carer_id", "true_risk_12m"), on="carer_id")
     if both.height < scores.height or both.height < truth.height:
-        raise ValueError(f"Scores and planted risks do not cover the same carers ({scores.height} scored, "
-                         f"{truth.height} planted, {both.height} in both).")  # fmt: skip
+        raise ValueError(
+            f"Scores and planted risks do not cover the same carers ({scores.height} scored, "
+            f"{truth.height} planted, {both.height} in both)."
+        )
     p, q = both["risk_12m"].to_numpy(), both["true_risk_12m"].to_numpy()
     model_auc, planted_auc = expected_auc(p, q), expected_auc(q, q)
     return {

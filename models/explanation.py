@@ -35,24 +35,49 @@ class Factor:
 
 
 FACTORS = (
-    Factor("support_visits", lambda: [pl.max_horizontal("support_visits_6m", 6.0).alias("support_visits_6m"),
-                                      pl.max_horizontal("support_visits_12m", 12.0).alias("support_visits_12m")],
-           "more référent visits", True),
-    Factor("respite", lambda: [pl.max_horizontal("respite_days_6m", 6.0).alias("respite_days_6m"),
-                               pl.max_horizontal("respite_days_12m", 12.0).alias("respite_days_12m")],
-           "relais (respite carer)", True),
-    Factor("empty_places", lambda: [pl.lit(0.0).alias("empty_months_12m"), pl.lit(0.0).alias("empty_places")],
-           "placement allocation or income guarantee", True),
-    Factor("breakdowns", lambda: [pl.lit(0.0).alias("breakdowns_12m")],
-           "placement matching and analysis of practice", True),
-    Factor("allegation", lambda: [pl.lit(0.0).alias("allegations_24m"),
-                                  pl.lit(float(NO_ALLEGATION_MONTHS)).alias("months_since_allegation")],
-           "accompaniment protocol", True),
-    Factor("approaching_retirement",
-           lambda: [pl.when(pl.col("age") >= RETIREMENT_FROM).then(MID_CAREER_AGE).otherwise(pl.col("age"))
-                    .alias("age")],
-           "mentoring of new carers", False),
-)  # fmt: skip
+    Factor(
+        "support_visits",
+        lambda: [
+            pl.max_horizontal("support_visits_6m", 6.0).alias("support_visits_6m"),
+            pl.max_horizontal("support_visits_12m", 12.0).alias("support_visits_12m"),
+        ],
+        "more référent visits",
+        True,
+    ),
+    Factor(
+        "respite",
+        lambda: [
+            pl.max_horizontal("respite_days_6m", 6.0).alias("respite_days_6m"),
+            pl.max_horizontal("respite_days_12m", 12.0).alias("respite_days_12m"),
+        ],
+        "relais (respite carer)",
+        True,
+    ),
+    Factor(
+        "empty_places",
+        lambda: [pl.lit(0.0).alias("empty_months_12m"), pl.lit(0.0).alias("empty_places")],
+        "placement allocation or income guarantee",
+        True,
+    ),
+    Factor(
+        "breakdowns", lambda: [pl.lit(0.0).alias("breakdowns_12m")], "placement matching and analysis of practice", True
+    ),
+    Factor(
+        "allegation",
+        lambda: [
+            pl.lit(0.0).alias("allegations_24m"),
+            pl.lit(float(NO_ALLEGATION_MONTHS)).alias("months_since_allegation"),
+        ],
+        "accompaniment protocol",
+        True,
+    ),
+    Factor(
+        "approaching_retirement",
+        lambda: [pl.when(pl.col("age") >= RETIREMENT_FROM).then(MID_CAREER_AGE).otherwise(pl.col("age")).alias("age")],
+        "mentoring of new carers",
+        False,
+    ),
+)
 MEASURES = {f.name: f.measure for f in FACTORS}
 
 
@@ -60,8 +85,9 @@ def factor_effects(risk_of: Callable[[pl.DataFrame], np.ndarray], rows: pl.DataF
     """Gives, per row, the risk and for each factor the drop in risk were the factor good
     (`effect_<factor>`, 0 when the good value would not lower it)."""
     risk = risk_of(rows)
-    effects = {f"effect_{f.name}": np.clip(risk - risk_of(rows.with_columns(f.good_value())), 0.0, None)
-               for f in FACTORS}  # fmt: skip
+    effects = {
+        f"effect_{f.name}": np.clip(risk - risk_of(rows.with_columns(f.good_value())), 0.0, None) for f in FACTORS
+    }
     return rows.select("carer_id").with_columns(risk=pl.Series(risk), **{k: pl.Series(v) for k, v in effects.items()})
 
 

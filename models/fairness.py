@@ -18,10 +18,18 @@ from models.evaluation import top_share_flags
 AGE_BANDS = ((45, "under 45"), (55, "45-54"), (60, "55-59"), (65, "60-64"))
 OLDEST_BAND = "65 and over"
 FAIRNESS_SCHEMA = {
-    "model": pl.String, "split": pl.String, "attribute": pl.String, "group": pl.String, "n": pl.Int64,
-    "leavers": pl.Int64, "selection_rate": pl.Float64, "recall": pl.Float64, "mean_predicted_risk": pl.Float64,
-    "observed_leave_rate": pl.Float64, "calibration_ratio": pl.Float64,
-}  # fmt: skip
+    "model": pl.String,
+    "split": pl.String,
+    "attribute": pl.String,
+    "group": pl.String,
+    "n": pl.Int64,
+    "leavers": pl.Int64,
+    "selection_rate": pl.Float64,
+    "recall": pl.Float64,
+    "mean_predicted_risk": pl.Float64,
+    "observed_leave_rate": pl.Float64,
+    "calibration_ratio": pl.Float64,
+}
 
 
 def age_band(age: pl.Expr) -> pl.Expr:
@@ -47,21 +55,30 @@ def fairness_audit(predictions: pl.DataFrame, model: str, split: str = "test") -
     for attribute in ("sex", "age_band"):
         metrics = MetricFrame(
             metrics={"n": count, "selection_rate": selection_rate, "recall": true_positive_rate},
-            y_true=y, y_pred=top, sensitive_features=frame[attribute].to_numpy(),
-        )  # fmt: skip
+            y_true=y,
+            y_pred=top,
+            sensitive_features=frame[attribute].to_numpy(),
+        )
         by_group = metrics.by_group
         for group in by_group.index:
             mask = frame[attribute].to_numpy() == group
             leavers = int(y[mask].sum())
             predicted, observed = float(risk[mask].mean()), float(y[mask].mean())
-            rows.append({
-                "model": model, "split": split, "attribute": attribute, "group": str(group),
-                "n": int(by_group.loc[group, "n"]), "leavers": leavers,
-                "selection_rate": float(by_group.loc[group, "selection_rate"]),
-                "recall": float(by_group.loc[group, "recall"]) if leavers else None,
-                "mean_predicted_risk": predicted, "observed_leave_rate": observed,
-                "calibration_ratio": predicted / observed if observed else None,
-            })  # fmt: skip
+            rows.append(
+                {
+                    "model": model,
+                    "split": split,
+                    "attribute": attribute,
+                    "group": str(group),
+                    "n": int(by_group.loc[group, "n"]),
+                    "leavers": leavers,
+                    "selection_rate": float(by_group.loc[group, "selection_rate"]),
+                    "recall": float(by_group.loc[group, "recall"]) if leavers else None,
+                    "mean_predicted_risk": predicted,
+                    "observed_leave_rate": observed,
+                    "calibration_ratio": predicted / observed if observed else None,
+                }
+            )
     return pl.DataFrame(rows, schema=FAIRNESS_SCHEMA).sort("attribute", "group")
 
 

@@ -88,8 +88,11 @@ def active_carers(carers: pl.LazyFrame, as_of_dates: list[dt.date]) -> pl.LazyFr
     # A carer is active on the dates from its start to its end: a range join, not a cross join.
     return (
         carers.select("carer_id", "employment_start_date", "end_date")
-        .join_where(dates, pl.col("employment_start_date") <= pl.col("as_of_date"),
-                    pl.col("end_date").is_null() | (pl.col("end_date") >= pl.col("as_of_date")))  # fmt: skip
+        .join_where(
+            dates,
+            pl.col("employment_start_date") <= pl.col("as_of_date"),
+            pl.col("end_date").is_null() | (pl.col("end_date") >= pl.col("as_of_date")),
+        )
         .select("carer_id", "as_of_date")
     )
 
@@ -143,19 +146,31 @@ def counter_timeline(carers: pl.LazyFrame, placements: pl.LazyFrame, events: pl.
     places = pl.col("approved_places").cast(pl.Float64)
     parts = [
         event_rows,
-        placements.select("k", pl.col("start_date").alias("date"), placements=pl.lit(1.0),
-                          occupied_places=pl.lit(1.0), complex_needs_children=complex_),
-        ended.select("k", (pl.col("end_date") + ONE_DAY).alias("date"), occupied_places=pl.lit(-1.0),
-                     complex_needs_children=-complex_),
-        ended.filter(pl.col("end_reason") == "BREAKDOWN").select("k", pl.col("end_date").alias("date"),
-                                                                 breakdowns=pl.lit(1.0)),
+        placements.select(
+            "k",
+            pl.col("start_date").alias("date"),
+            placements=pl.lit(1.0),
+            occupied_places=pl.lit(1.0),
+            complex_needs_children=complex_,
+        ),
+        ended.select(
+            "k",
+            (pl.col("end_date") + ONE_DAY).alias("date"),
+            occupied_places=pl.lit(-1.0),
+            complex_needs_children=-complex_,
+        ),
+        ended.filter(pl.col("end_reason") == "BREAKDOWN").select(
+            "k", pl.col("end_date").alias("date"), breakdowns=pl.lit(1.0)
+        ),
         near_18.select("k", counts_from.alias("date"), children_turning_18_12m=pl.lit(1.0)),
         near_18.filter(pl.col("end_date").is_not_null()).select(
-            "k", (pl.col("end_date") + ONE_DAY).alias("date"), children_turning_18_12m=pl.lit(-1.0)),
+            "k", (pl.col("end_date") + ONE_DAY).alias("date"), children_turning_18_12m=pl.lit(-1.0)
+        ),
         employment.select("k", pl.col("employment_start_date").alias("date"), places=places),
         employment.filter(pl.col("end_date").is_not_null()).select(
-            "k", (pl.col("end_date") + ONE_DAY).alias("date"), places=-places),
-    ]  # fmt: skip
+            "k", (pl.col("end_date") + ONE_DAY).alias("date"), places=-places
+        ),
+    ]
     steps = list(STEPS)
     # One 64-bit key (carer, day) groups and sorts several times faster than the pair of columns.
     day_number = pl.col("date").cast(pl.Int32).cast(pl.Int64) - DAY_ORIGIN
@@ -166,13 +181,18 @@ def counter_timeline(carers: pl.LazyFrame, placements: pl.LazyFrame, events: pl.
     stretch = (month_ends_to(next_day - ONE_DAY) - month_ends_to(pl.col("date") - ONE_DAY)).fill_null(0)
     return (
         pl.concat(parts, how="diagonal_relaxed")
-        .select(key=(pl.col("k").cast(pl.Int64) * DAY_SPAN + day_number), *(pl.col(c).cast(pl.Float64).fill_null(0.0)
-                                                                         for c in steps))  # fmt: skip
+        .select(
+            *(pl.col(c).cast(pl.Float64).fill_null(0.0) for c in steps),
+            key=(pl.col("k").cast(pl.Int64) * DAY_SPAN + day_number),
+        )
         .group_by("key")
         .agg(pl.col(steps).sum())
         .sort("key")
-        .select(k=(pl.col("key") // DAY_SPAN).cast(pl.UInt32),
-                date=(pl.col("key") % DAY_SPAN + DAY_ORIGIN).cast(pl.Int32).cast(pl.Date), *steps)  # fmt: skip
+        .select(
+            *steps,
+            k=(pl.col("key") // DAY_SPAN).cast(pl.UInt32),
+            date=(pl.col("key") % DAY_SPAN + DAY_ORIGIN).cast(pl.Int32).cast(pl.Date),
+        )
         .with_columns(_first=first, _stretch=stretch)
         .with_columns(_running_sum(pl.col(c), pl.col("_first")).alias(c) for c in steps)
         .with_columns(empty_now=(pl.col("occupied_places") < pl.col("places")).cast(pl.Float64))
@@ -183,8 +203,9 @@ def counter_timeline(carers: pl.LazyFrame, placements: pl.LazyFrame, events: pl.
     )
 
 
-def running_totals_at(frame: pl.LazyFrame, timeline: pl.LazyFrame, day: pl.Expr, columns: list[str],
-                      suffix: str) -> pl.LazyFrame:  # fmt: skip
+def running_totals_at(
+    frame: pl.LazyFrame, timeline: pl.LazyFrame, day: pl.Expr, columns: list[str], suffix: str
+) -> pl.LazyFrame:
     """Gives `frame` (with key k) plus the running totals of `columns` at the end of `day`, named
     column + suffix (0 before the carer's first change)."""
     steps = [c for c in columns if c != "empty_months"]
@@ -200,8 +221,9 @@ def running_totals_at(frame: pl.LazyFrame, timeline: pl.LazyFrame, day: pl.Expr,
     totals = [pl.col(f"_{c}").fill_null(0.0).alias(c + suffix) for c in steps]
     if empty:
         since = month_ends_to(pl.col("_at")) - month_ends_to(pl.col("_date") - ONE_DAY)
-        totals.append((pl.col("_empty_before") + pl.col("_empty_now") * since).fill_null(0.0)
-                      .alias("empty_months" + suffix))  # fmt: skip
+        totals.append(
+            (pl.col("_empty_before") + pl.col("_empty_now") * since).fill_null(0.0).alias("empty_months" + suffix)
+        )
     temporary = ["_at", "_date", *(f"_{c}" for c in steps), *(["_empty_now", "_empty_before"] if empty else [])]
     return joined.with_columns(totals).drop(temporary)
 
@@ -233,18 +255,26 @@ def last_allegation(pairs: pl.LazyFrame, events: pl.LazyFrame, keys: pl.LazyFram
     months = month_index(pl.col("as_of_date")) - month_index(pl.col("allegation_date"))
     return (
         pairs.sort("as_of_date")
-        .join_asof(allegations, left_on="as_of_date", right_on="allegation_date", by="k",
-                   strategy="backward", check_sortedness=False)  # fmt: skip
+        .join_asof(
+            allegations,
+            left_on="as_of_date",
+            right_on="allegation_date",
+            by="k",
+            strategy="backward",
+            check_sortedness=False,
+        )
         .with_columns(
-            months_since_allegation=pl.min_horizontal(months, NO_ALLEGATION_MONTHS).fill_null(NO_ALLEGATION_MONTHS)
+            months_since_allegation=pl.min_horizontal(months, NO_ALLEGATION_MONTHS)
+            .fill_null(NO_ALLEGATION_MONTHS)
             .cast(pl.Float64)
         )
         .drop("allegation_date")
     )
 
 
-def carer_features(carers: pl.LazyFrame, placements: pl.LazyFrame, events: pl.LazyFrame,
-                   as_of_dates: list[dt.date]) -> pl.LazyFrame:  # fmt: skip
+def carer_features(
+    carers: pl.LazyFrame, placements: pl.LazyFrame, events: pl.LazyFrame, as_of_dates: list[dt.date]
+) -> pl.LazyFrame:
     """Gives one row per carer active on each as-of date: carer_id, as_of_date, sex, territory_id and FEATURES.
 
     sex and territory_id are kept for the fairness audit and the projection;
@@ -256,7 +286,11 @@ def carer_features(carers: pl.LazyFrame, placements: pl.LazyFrame, events: pl.La
     years = lambda since: (t - since).dt.total_days().cast(pl.Float64) / 365.25  # noqa: E731
     months_since_agrement = month_index(t) - month_index(pl.col("approval_date"))
     static = pairs.join(carers.join(keys, on="carer_id"), on="k").select(
-        "k", "carer_id", "as_of_date", "sex", "territory_id",
+        "k",
+        "carer_id",
+        "as_of_date",
+        "sex",
+        "territory_id",
         age=years(pl.col("birth_date")),
         tenure_years=years(pl.col("employment_start_date")),
         approved_places=pl.col("approved_places").cast(pl.Float64),
@@ -264,7 +298,7 @@ def carer_features(carers: pl.LazyFrame, placements: pl.LazyFrame, events: pl.La
         distance_km=pl.col("distance_to_service_km").cast(pl.Float64),
         association=(pl.col("employer_kind") == "ASSOCIATION").cast(pl.Float64),
         months_to_agrement_renewal=(AGREMENT_MONTHS - months_since_agrement % AGREMENT_MONTHS).cast(pl.Float64),
-    )  # fmt: skip
+    )
     keys_t = ["k", "as_of_date"]
     return (
         static.join(window_counts(pairs, timeline), on=keys_t)

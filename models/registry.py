@@ -24,12 +24,22 @@ MODEL_NAME = "carer_attrition"
 TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "collections.")
 
 REGISTRY_SCHEMA = {
-    "model_name": pl.String, "version": pl.String, "model": pl.String, "path": pl.String,
+    "model_name": pl.String,
+    "version": pl.String,
+    "model": pl.String,
+    "path": pl.String,
     "trained_at": pl.Datetime("us"),  # UTC
-    "as_of_date": pl.Date, "train_from": pl.Date, "train_to": pl.Date,
-    "training_rows": pl.Int64, "fitted_rows": pl.Int64, "leavers": pl.Int64, "features": pl.String,
-    "test_roc_auc": pl.Float64, "sklearn_version": pl.String, "current": pl.Boolean,
-}  # fmt: skip
+    "as_of_date": pl.Date,
+    "train_from": pl.Date,
+    "train_to": pl.Date,
+    "training_rows": pl.Int64,
+    "fitted_rows": pl.Int64,
+    "leavers": pl.Int64,
+    "features": pl.String,
+    "test_roc_auc": pl.Float64,
+    "sklearn_version": pl.String,
+    "current": pl.Boolean,
+}
 
 
 def model_version(as_of: dt.date, recipe: dict, rows: pl.DataFrame) -> str:
@@ -62,24 +72,50 @@ def load_model(path: str | Path) -> dict:
     untrusted = sio.get_untrusted_types(file=path)
     foreign = [t for t in untrusted if not t.startswith(TRUSTED_PREFIXES)]
     if foreign:
-        raise ValueError(f"{path} holds types a Vivier model never holds ({', '.join(foreign)}); it is not loaded. "
-                         "Retrain with `vivier run` to write a fresh model file.")  # fmt: skip
+        raise ValueError(
+            f"{path} holds types a Vivier model never holds ({', '.join(foreign)}); it is not loaded. "
+            "Retrain with `vivier run` to write a fresh model file."
+        )
     return sio.load(path, trusted=untrusted)
 
 
-def registry_row(version: str, model: str, path: Path, as_of: dt.date, train_dates: list[dt.date],
-                 training_rows: int, fitted_rows: int, leavers: int, features: list[str],
-                 test_roc_auc: float | None) -> pl.DataFrame:  # fmt: skip
+def registry_row(
+    version: str,
+    model: str,
+    path: Path,
+    as_of: dt.date,
+    train_dates: list[dt.date],
+    training_rows: int,
+    fitted_rows: int,
+    leavers: int,
+    features: list[str],
+    test_roc_auc: float | None,
+) -> pl.DataFrame:
     """Gives the ml.model_registry row of a saved model."""
     import sklearn
 
-    return pl.DataFrame([{
-        "model_name": MODEL_NAME, "version": version, "model": model, "path": str(path),
-        "trained_at": dt.datetime.now(dt.UTC).replace(tzinfo=None), "as_of_date": as_of, "train_from": min(train_dates),
-        "train_to": max(train_dates), "training_rows": training_rows, "fitted_rows": fitted_rows, "leavers": leavers,
-        "features": ", ".join(features), "test_roc_auc": test_roc_auc, "sklearn_version": sklearn.__version__,
-        "current": True,
-    }], schema=REGISTRY_SCHEMA)  # fmt: skip
+    return pl.DataFrame(
+        [
+            {
+                "model_name": MODEL_NAME,
+                "version": version,
+                "model": model,
+                "path": str(path),
+                "trained_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                "as_of_date": as_of,
+                "train_from": min(train_dates),
+                "train_to": max(train_dates),
+                "training_rows": training_rows,
+                "fitted_rows": fitted_rows,
+                "leavers": leavers,
+                "features": ", ".join(features),
+                "test_roc_auc": test_roc_auc,
+                "sklearn_version": sklearn.__version__,
+                "current": True,
+            }
+        ],
+        schema=REGISTRY_SCHEMA,
+    )
 
 
 def updated_registry(previous: pl.DataFrame | None, new: pl.DataFrame | None) -> pl.DataFrame:
@@ -87,9 +123,11 @@ def updated_registry(previous: pl.DataFrame | None, new: pl.DataFrame | None) ->
     model; earlier versions stay listed, no longer current."""
     parts = [pl.DataFrame(schema=REGISTRY_SCHEMA)]
     if previous is not None and not previous.is_empty():
-        kept = (previous.select([c for c in REGISTRY_SCHEMA if c in previous.columns])
-                .cast({c: t for c, t in REGISTRY_SCHEMA.items() if c in previous.columns})
-                .with_columns(current=pl.lit(False)))  # fmt: skip
+        kept = (
+            previous.select([c for c in REGISTRY_SCHEMA if c in previous.columns])
+            .cast({c: t for c, t in REGISTRY_SCHEMA.items() if c in previous.columns})
+            .with_columns(current=pl.lit(False))
+        )
         if new is not None:
             kept = kept.filter(~pl.col("version").is_in(new["version"].implode()))
         parts.append(kept)
@@ -102,15 +140,49 @@ def model_tables(trained, path: Path | None, as_of: dt.date, previous: pl.DataFr
     """Gives ml.model_metrics, ml.carer_test_predictions and ml.model_registry after training
     (`trained`, a training.TrainedModel saved at `path`), or after no model could be trained (None)."""
     if trained is None:
-        return {"ml.model_metrics": pl.DataFrame(schema=METRIC_SCHEMA),
-                "ml.carer_test_predictions": pl.DataFrame(schema=PREDICTIONS_SCHEMA),
-                "ml.model_registry": updated_registry(previous, None)}  # fmt: skip
+        return {
+            "ml.model_metrics": pl.DataFrame(schema=METRIC_SCHEMA),
+            "ml.carer_test_predictions": pl.DataFrame(schema=PREDICTIONS_SCHEMA),
+            "ml.model_registry": updated_registry(previous, None),
+        }
     metrics = trained.evaluation.metrics
     test_auc = metrics.filter((pl.col("split") == "test") & (pl.col("model") == trained.name))["roc_auc"].item()
-    entry = registry_row(trained.version, trained.name, path, as_of, trained.train_dates, trained.training_rows,
-                         trained.fitted_rows, trained.leavers, list(trained.features), test_auc)  # fmt: skip
+    entry = registry_row(
+        trained.version,
+        trained.name,
+        path,
+        as_of,
+        trained.train_dates,
+        trained.training_rows,
+        trained.fitted_rows,
+        trained.leavers,
+        list(trained.features),
+        test_auc,
+    )
     return {
         "ml.model_metrics": metrics,
         "ml.carer_test_predictions": trained.evaluation.test_predictions.cast(PREDICTIONS_SCHEMA),
         "ml.model_registry": updated_registry(previous, entry),
+    }
+
+
+def describe_training(trained, path: Path) -> dict[str, dict]:
+    """Gives, per table of `model_tables`, what a training run says of itself in the Dagster UI: the
+    chosen model and the splits' dates beside the metrics, the saved model beside the registry."""
+    test, split = trained.evaluation.metrics.filter(pl.col("split") == "test"), trained.evaluation.split
+    return {
+        "ml.model_metrics": {
+            "chosen": trained.name,
+            "train_as_of": f"{min(split.train)} .. {max(split.train)}",
+            "test_as_of": f"{min(split.test)} .. {max(split.test)}",
+            "test": test.select("model", "roc_auc", "pr_auc", "brier", "top_decile_recall", "n", "leavers"),
+        },
+        "ml.model_registry": {
+            "version": trained.version,
+            "model": trained.name,
+            "path": Path(path),
+            "train_from": str(min(trained.train_dates)),
+            "train_to": str(max(trained.train_dates)),
+            "fitted_rows": trained.fitted_rows,
+        },
     }

@@ -18,11 +18,20 @@ LOW = "LOW"
 MODEL, RECORDED_END = "MODEL", "RECORDED_END"
 
 SCORE_SCHEMA = {
-    "carer_id": pl.String, "as_of_date": pl.Date, "risk_12m": pl.Float64, "risk_band": pl.String,
-    "places_at_risk": pl.Float64, "top_factors": pl.String, "suggested_measure": pl.String,
-    "top_factor_effect": pl.Float64, "children_placed": pl.Int64, "approved_places": pl.Int64,
-    "territory_id": pl.String, "risk_source": pl.String, "model_version": pl.String,
-}  # fmt: skip
+    "carer_id": pl.String,
+    "as_of_date": pl.Date,
+    "risk_12m": pl.Float64,
+    "risk_band": pl.String,
+    "places_at_risk": pl.Float64,
+    "top_factors": pl.String,
+    "suggested_measure": pl.String,
+    "top_factor_effect": pl.Float64,
+    "children_placed": pl.Int64,
+    "approved_places": pl.Int64,
+    "territory_id": pl.String,
+    "risk_source": pl.String,
+    "model_version": pl.String,
+}
 
 
 def risk_band(risk: pl.Expr) -> pl.Expr:
@@ -41,14 +50,21 @@ def recorded_risk(carers: pl.LazyFrame, as_of: dt.date) -> pl.LazyFrame:
     t = pl.lit(as_of)
     return carers.select(
         "carer_id",
-        recorded=pl.when(end == t).then(0.0)
-        .when((end > t) & (end <= t + pl.duration(days=HORIZON_DAYS)) & (pl.col("end_reason") != "DEATH")).then(1.0)
+        recorded=pl.when(end == t)
+        .then(0.0)
+        .when((end > t) & (end <= t + pl.duration(days=HORIZON_DAYS)) & (pl.col("end_reason") != "DEATH"))
+        .then(1.0)
         .otherwise(None),
-    )  # fmt: skip
+    )
 
 
-def score_carers(rows: pl.DataFrame, risk_of: Callable[[pl.DataFrame], np.ndarray], carers: pl.LazyFrame,
-                 as_of: dt.date, model_version: str) -> pl.DataFrame:  # fmt: skip
+def score_carers(
+    rows: pl.DataFrame,
+    risk_of: Callable[[pl.DataFrame], np.ndarray],
+    carers: pl.LazyFrame,
+    as_of: dt.date,
+    model_version: str,
+) -> pl.DataFrame:
     """Gives one row per carer active on the as-of date (the feature rows of that date): calibrated
     risk, band, places at risk (risk x children placed), top factors and the suggested measure."""
     if rows.is_empty():

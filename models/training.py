@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from models.candidates import AGE_RULE, BOOSTING, CANDIDATES, LOGISTIC, MODELS, PREDICTIONS_SCHEMA
+from models.candidates import AGE_RULE, BOOSTING, CANDIDATES, LOGISTIC, MODELS
 from models.evaluation import METRIC_SCHEMA, score_metrics
 from models.features import FEATURES
 from models.labels import HORIZON_DAYS
@@ -31,16 +31,24 @@ CALIBRATION_FOLDS = 3
 # raises the risk, more breakdowns, allegations or empty months never lower it. It keeps the
 # model steady on a small département and its what-if answers (explanation) coherent.
 MONOTONE = {
-    "support_visits_6m": -1, "support_visits_12m": -1, "respite_days_6m": -1, "respite_days_12m": -1,
-    "breakdowns_12m": 1, "allegations_24m": 1, "months_since_allegation": -1, "empty_months_12m": 1,
-    "complaints_12m": 1, "distance_km": 1,
-}  # fmt: skip
+    "support_visits_6m": -1,
+    "support_visits_12m": -1,
+    "respite_days_6m": -1,
+    "respite_days_12m": -1,
+    "breakdowns_12m": 1,
+    "allegations_24m": 1,
+    "months_since_allegation": -1,
+    "empty_months_12m": 1,
+    "complaints_12m": 1,
+    "distance_km": 1,
+}
 # Depth-2 trees: the leaving hazard is mostly additive in its factors; deeper trees only add noise
 # on a département's few thousand rows. A fixed number of rounds rather than early stopping: its
 # validation rows are drawn at random among rows of the same carers, and the number of rounds it
 # picked varied from run to run (chosen on demo seeds 1 to 4, never on the seeds of the checks).
-BOOSTING_PARAMS = dict(learning_rate=0.1, max_iter=150, max_depth=2, min_samples_leaf=100, l2_regularization=1.0,
-                       early_stopping=False)  # fmt: skip
+BOOSTING_PARAMS = dict(
+    learning_rate=0.1, max_iter=150, max_depth=2, min_samples_leaf=100, l2_regularization=1.0, early_stopping=False
+)
 # Beyond this many rows (national scale: 1.2 million), models learn from a random sample of carers
 # (all the rows of each): the fit is as good and four times faster.
 MAX_FIT_ROWS = 300_000
@@ -72,8 +80,10 @@ def time_split(observed_dates: list[dt.date]) -> Split:
     test = [d for d in dates if d > _years_before(latest, 1)]
     train = [d for d in dates if d + dt.timedelta(days=HORIZON_DAYS) <= test[0]]
     if not train:
-        raise NotEnoughHistory(f"No as-of date to train on before the test year starting {test[0]}: "
-                         "the model needs at least two years of carer history before the as-of date.")  # fmt: skip
+        raise NotEnoughHistory(
+            f"No as-of date to train on before the test year starting {test[0]}: "
+            "the model needs at least two years of carer history before the as-of date."
+        )
     return Split(train, test)
 
 
@@ -158,8 +168,10 @@ def fit(name: str, rows: pl.DataFrame):
     rows = sample_carers(rows)
     X, y = feature_matrix(rows), rows["left_12m"].to_numpy().astype(int)
     if min(y.sum(), y.size - y.sum()) < MIN_EACH_CLASS or np.unique(groups := rows["carer_id"].to_numpy()).size < 10:
-        raise NotEnoughHistory(f"The training rows hold {y.sum()} leavers and {y.size - y.sum()} stayers: at least "
-                               f"{MIN_EACH_CLASS} of each are needed to learn from.")  # fmt: skip
+        raise NotEnoughHistory(
+            f"The training rows hold {y.sum()} leavers and {y.size - y.sum()} stayers: at least "
+            f"{MIN_EACH_CLASS} of each are needed to learn from."
+        )
     model = make_model(name, groups, X, y)
     with one_thread():
         return model.fit(X, y)
@@ -169,8 +181,11 @@ def recipe(name: str) -> dict:
     """Gives what defines how model `name` is trained (part of its version)."""
     described = {"model": name, "features": list(FEATURES), "max_fit_rows": MAX_FIT_ROWS, "random_state": RANDOM_STATE}
     if name == BOOSTING:
-        described |= {"params": BOOSTING_PARAMS, "monotone": MONOTONE, "calibration": f"sigmoid, {CALIBRATION_FOLDS} "
-                      "folds grouped by carer"}  # fmt: skip
+        described |= {
+            "params": BOOSTING_PARAMS,
+            "monotone": MONOTONE,
+            "calibration": f"sigmoid, {CALIBRATION_FOLDS} folds grouped by carer",
+        }
     return described
 
 
@@ -196,8 +211,10 @@ def evaluate(rows: pl.DataFrame) -> Evaluation:
 
     The chosen model is the candidate (not a baseline) with the best test ROC AUC."""
     split = time_split(rows["as_of_date"].unique().to_list())
-    parts = {"train": rows.filter(pl.col("as_of_date").is_in(split.train)),
-             "test": rows.filter(pl.col("as_of_date").is_in(split.test))}  # fmt: skip
+    parts = {
+        "train": rows.filter(pl.col("as_of_date").is_in(split.train)),
+        "test": rows.filter(pl.col("as_of_date").is_in(split.test)),
+    }
     metrics, models = [], {}
     predictions = parts["test"].select("carer_id", "as_of_date", "sex", "age", "left_12m")
     for name in MODELS:
@@ -205,9 +222,15 @@ def evaluate(rows: pl.DataFrame) -> Evaluation:
         for split_name, part in parts.items():
             risk = predict_risk(models[name], part)
             dates = part["as_of_date"]
-            metrics.append({"model": name, "split": split_name,
-                            **score_metrics(part["left_12m"].to_numpy(), risk, dates.to_numpy()),
-                            "as_of_from": dates.min(), "as_of_to": dates.max()})  # fmt: skip
+            metrics.append(
+                {
+                    "model": name,
+                    "split": split_name,
+                    **score_metrics(part["left_12m"].to_numpy(), risk, dates.to_numpy()),
+                    "as_of_from": dates.min(),
+                    "as_of_to": dates.max(),
+                }
+            )
             if split_name == "test":
                 predictions = predictions.with_columns(pl.Series(name, risk))
     table = pl.DataFrame(metrics, schema={k: v for k, v in METRIC_SCHEMA.items() if k != "chosen"})
@@ -242,5 +265,13 @@ def train_attrition_model(rows: pl.DataFrame, as_of: dt.date) -> TrainedModel:
     evaluation = evaluate(rows)
     model = fit(evaluation.chosen, rows)
     version = model_version(as_of, recipe(evaluation.chosen), rows.select("carer_id", "as_of_date", "left_12m"))
-    return TrainedModel(evaluation, model, evaluation.chosen, version, sorted(rows["as_of_date"].unique().to_list()),
-                        rows.height, sample_carers(rows).height, int(rows["left_12m"].sum()))  # fmt: skip
+    return TrainedModel(
+        evaluation,
+        model,
+        evaluation.chosen,
+        version,
+        sorted(rows["as_of_date"].unique().to_list()),
+        rows.height,
+        sample_carers(rows).height,
+        int(rows["left_12m"].sum()),
+    )

@@ -57,14 +57,27 @@ def main() -> None:
 
 
 @main.command("demo-data")
-@click.option("--scale", type=click.Choice(["small", "departement", "national"]), default="small", show_default=True,
-              help="small: a few seconds, for tests; departement: ~2,500 staff and 700 foster carers; "
-                   "national: ~350,000 staff in 11,000 establishments and 38,000 foster carers.")  # fmt: skip
+@click.option(
+    "--scale",
+    type=click.Choice(["small", "departement", "national"]),
+    default="small",
+    show_default=True,
+    help="small: a few seconds, for tests; departement: ~2,500 staff and 700 foster carers; "
+    "national: ~350,000 staff in 11,000 establishments and 38,000 foster carers.",
+)
 @click.option("--seed", type=int, default=42, show_default=True, help="Same seed, same files.")
-@click.option("--messy", is_flag=True, help="Add what real extracts contain: French headers, ';' and Windows-1252, "
-              "dd/mm/yyyy dates, decimal commas, duplicates, bad rows, name and NIR columns.")  # fmt: skip
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder to write to [default: VIVIER_LANDING_DIR]. What was planted goes to OUT/_truth/.")  # fmt: skip
+@click.option(
+    "--messy",
+    is_flag=True,
+    help="Add what real extracts contain: French headers, ';' and Windows-1252, "
+    "dd/mm/yyyy dates, decimal commas, duplicates, bad rows, name and NIR columns.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write to [default: VIVIER_LANDING_DIR]. What was planted goes to OUT/_truth/.",
+)
 @click.option("--overwrite", is_flag=True, help="Write even if the folder already holds extract files.")
 def demo_data(scale: str, seed: int, messy: bool, out: Path | None, overwrite: bool) -> None:
     """Write synthetic extracts: no real person, known effects planted.
@@ -84,8 +97,10 @@ def demo_data(scale: str, seed: int, messy: bool, out: Path | None, overwrite: b
             "Choose another --out, or add --overwrite."
         )
     summary = generate_demo(out, scale=scale, seed=seed, messy=messy)
-    click.echo(f"Wrote {scale} demo extracts (seed {seed}{', messy' if messy else ''}) to {out} "
-               f"in {summary.seconds:.1f} s; as-of date {summary.as_of_date}.")  # fmt: skip
+    click.echo(
+        f"Wrote {scale} demo extracts (seed {seed}{', messy' if messy else ''}) to {out} "
+        f"in {summary.seconds:.1f} s; as-of date {summary.as_of_date}."
+    )
 
 
 @main.command("run")
@@ -107,8 +122,11 @@ def run() -> None:
         raise click.ClickException(problem)
     warnings = landing_warnings(settings.landing_dir)
     if settings.uses_demo_key:
-        warnings.insert(0, "VIVIER_PSEUDONYM_KEY is not set: pseudonyms use the public demo key and can be "
-                           "reversed. Set a secret key before loading real extracts.")  # fmt: skip
+        warnings.insert(
+            0,
+            "VIVIER_PSEUDONYM_KEY is not set: pseudonyms use the public demo key and can be "
+            "reversed. Set a secret key before loading real extracts.",
+        )
     for warning in warnings:
         log.warning(f"Warning: {printable(warning)}")
 
@@ -136,8 +154,10 @@ def landing_warnings(landing_dir: Path) -> list[str]:
         name, extract = printable(path.name), extract_of(path.name)
         near = [e for e, x in EXTRACTS.items() if x.reference_data and path.name.lower().startswith(e)]
         if extract is None and near:
-            warnings.append(f"{name} matches no extract and is not read: only a file named exactly {near[0]} "
-                            f"(.csv, .xlsx or .parquet) replaces the shipped {near[0]} list.")  # fmt: skip
+            warnings.append(
+                f"{name} matches no extract and is not read: only a file named exactly {near[0]} "
+                f"(.csv, .xlsx or .parquet) replaces the shipped {near[0]} list."
+            )
         elif extract is None:
             warnings.append(f"{name} matches no extract and is not read (names start with staff, placements, ...).")
         elif path.suffix.lower() == REMOVED and not EXTRACTS[extract].reference_data:
@@ -145,8 +165,10 @@ def landing_warnings(landing_dir: Path) -> list[str]:
     for extract in (x for x in EXTRACTS.values() if x.reference_data):
         files = [p for p in source_files(extract, landing_dir) if p.parent == landing_dir]
         if files:
-            warnings.append(f"{', '.join(printable(p.name) for p in files)} in the landing folder replaces the "
-                            f"shipped {extract.name} list.")  # fmt: skip
+            warnings.append(
+                f"{', '.join(printable(p.name) for p in files)} in the landing folder replaces the "
+                f"shipped {extract.name} list."
+            )
     return warnings
 
 
@@ -163,8 +185,9 @@ def execute_nightly_refresh(instance=None):
     job = defs.resolve_job_def("nightly_refresh")
     run_config = {"loggers": {PROGRESS_LOGGER: {}}}
     if instance is not None:
-        return RunOutcome.from_result(job.execute_in_process(instance=instance, run_config=run_config,
-                                                             raise_on_error=False))  # fmt: skip
+        return RunOutcome.from_result(
+            job.execute_in_process(instance=instance, run_config=run_config, raise_on_error=False)
+        )
     from pipelines.dagster_home import default_dagster_home, ensure_dagster_home
 
     ensure_dagster_home(default_dagster_home())
@@ -173,8 +196,12 @@ def execute_nightly_refresh(instance=None):
 
 
 @main.command("dagster-home", hidden=True)
-@click.option("--postgres", is_flag=True, help="Keep runs and schedules in PostgreSQL (DAGSTER_PG_HOST, "
-              "DAGSTER_PG_PORT, DAGSTER_PG_DB, DAGSTER_PG_USER, DAGSTER_PG_PASSWORD); see docs/scaling.md.")  # fmt: skip
+@click.option(
+    "--postgres",
+    is_flag=True,
+    help="Keep runs and schedules in PostgreSQL (DAGSTER_PG_HOST, "
+    "DAGSTER_PG_PORT, DAGSTER_PG_DB, DAGSTER_PG_USER, DAGSTER_PG_PASSWORD); see docs/scaling.md.",
+)
 def dagster_home(postgres: bool) -> None:
     """Write DAGSTER_HOME/dagster.yaml (telemetry off, one run at a time); `make install` calls it."""
     from pipelines.dagster_home import POSTGRES_STORAGE, default_dagster_home, ensure_dagster_home
@@ -204,26 +231,41 @@ def report() -> None:
     if problem:
         raise click.ClickException(problem)
     if not settings.warehouse.exists():
-        raise click.ClickException(f"No warehouse at {printable(str(settings.warehouse))}: run `vivier run` first, "
-                                   "or set VIVIER_WAREHOUSE.")  # fmt: skip
+        raise click.ClickException(
+            f"No warehouse at {printable(str(settings.warehouse))}: run `vivier run` first, or set VIVIER_WAREHOUSE."
+        )
     click.echo(f"Building the report from {settings.warehouse} into {settings.report_dir}")
     try:
         built = build_report(Warehouse(path=str(settings.warehouse)), settings.report_dir)
     except (ViewError, ReportBuildError) as error:
         raise click.ClickException(str(error)) from error
     site = built.site
-    click.echo(f"\nReport built in {site.seconds:.0f} s: {site.pages} pages, {site.megabytes:.0f} MB in {site.out_dir}.\n"
-               f"Open it: python3 -m http.server -d {site.out_dir} 8000, then http://127.0.0.1:8000")  # fmt: skip
+    click.echo(
+        f"\nReport built in {site.seconds:.0f} s: {site.pages} pages, {site.megabytes:.0f} MB in {site.out_dir}.\n"
+        f"Open it: python3 -m http.server -d {site.out_dir} 8000, then http://127.0.0.1:8000"
+    )
 
 
 @main.command("model-card")
-@click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="DuckDB file of a run [default: VIVIER_WAREHOUSE].")
-@click.option("--seeds", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="CSV of the planted-risk check over demo seeds, written by "
-                   "`python benchmarks/carers_model.py --seeds ...`; adds its table to the card.")
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Markdown file to write, e.g. docs/model-card.md (replaced if it exists).")  # fmt: skip
+@click.option(
+    "--warehouse",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="DuckDB file of a run [default: VIVIER_WAREHOUSE].",
+)
+@click.option(
+    "--seeds",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV of the planted-risk check over demo seeds, written by "
+    "`python benchmarks/carers_model.py --seeds ...`; adds its table to the card.",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Markdown file to write, e.g. docs/model-card.md (replaced if it exists).",
+)
 def model_card(warehouse: Path | None, seeds: Path | None, out: Path) -> None:
     """Write the model card of the foster-carer attrition model (Markdown).
 
@@ -234,12 +276,13 @@ def model_card(warehouse: Path | None, seeds: Path | None, out: Path) -> None:
     stores the card in ml.model_card and next to the model file; this
     command writes it where you choose, e.g. to refresh docs/model-card.md.
     """
-    from models.card import model_card_from_warehouse
+    from pipelines.carers.card import model_card_from_warehouse
 
     warehouse = warehouse or usable_settings().warehouse
     if not warehouse.is_file():
-        raise click.ClickException(f"No warehouse at {printable(str(warehouse))}: run `vivier run` first, "
-                                   "or give --warehouse.")  # fmt: skip
+        raise click.ClickException(
+            f"No warehouse at {printable(str(warehouse))}: run `vivier run` first, or give --warehouse."
+        )
     try:
         text = model_card_from_warehouse(warehouse, seeds)
     except ValueError as error:

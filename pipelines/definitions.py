@@ -12,14 +12,9 @@ from pipelines.operations import landing_sensor, nightly_schedule
 from pipelines.progress import PROGRESS_LOGGER, progress_logger
 from pipelines.quality.checks import quality_checks
 from pipelines.report.assets import report_after_refresh, report_assets, report_refresh
-from pipelines.resources import VivierSettings
+from pipelines.resources import VivierSettings, warehouse_from_settings
 from pipelines.segur.assets import segur_assets
-from pipelines.settings import apply_defaults
-from pipelines.warehouse import Warehouse
 from pipelines.workforce.assets import workforce_assets, workforce_checks
-
-# Unset VIVIER_* variables take the contract's defaults before EnvVar reads them.
-apply_defaults()
 
 # In-process: DuckDB has one writer anyway, and it is 3x faster than one process per step.
 nightly_refresh = dg.define_asset_job(
@@ -41,12 +36,10 @@ defs = dg.Definitions(
     # The console logger stays the default; `vivier run` swaps in the progress lines.
     loggers={"console": dg.colored_console_logger, PROGRESS_LOGGER: progress_logger},
     resources={
-        "warehouse": Warehouse(path=dg.EnvVar("VIVIER_WAREHOUSE")),
-        "settings": VivierSettings(
-            landing_dir=dg.EnvVar("VIVIER_LANDING_DIR"),
-            pseudonym_key=dg.EnvVar("VIVIER_PSEUDONYM_KEY"),
-            history_months=dg.EnvVar.int("VIVIER_HISTORY_MONTHS"),
-            as_of=dg.EnvVar("VIVIER_AS_OF"),
-        ),
+        # The VIVIER_* variables are read once when a run starts, defaults filled in (pipelines/settings.py);
+        # the warehouse takes its path from that read. Neither has a config field: nothing of the
+        # settings, the pseudonym key least of all, is shown in the UI or stored in a run's config.
+        "settings": VivierSettings(),
+        "warehouse": warehouse_from_settings,
     },
 )

@@ -56,14 +56,18 @@ class LandingDecision:
         return hashlib.sha256(json.dumps(sorted(self.remember.items())).encode()).hexdigest()[:16]
 
 
-def decide(previous: Listing | None, current: Listing, now_ns: int, settle_seconds: float = SETTLE_SECONDS) -> LandingDecision:
+def decide(
+    previous: Listing | None, current: Listing, now_ns: int, settle_seconds: float = SETTLE_SECONDS
+) -> LandingDecision:
     """Gives the sensor's decision: a run when a landing file was added or changed (name, size, modification
     time) since the listing remembered, once every such file has been left alone for `settle_seconds`.
 
     With nothing remembered (the sensor's first tick) the folder is only remembered: the nightly schedule
     loads what was already there. Removed files are forgotten without a run."""
     if previous is None:
-        return LandingDecision(False, f"Watching {len(current)} landing file(s); a run starts when one is added or changed.", current)
+        return LandingDecision(
+            False, f"Watching {len(current)} landing file(s); a run starts when one is added or changed.", current
+        )
     changed = tuple(sorted(name for name, seen in current.items() if previous.get(name) != seen))
     settling = [n for n in changed if now_ns - current[n][1] < settle_seconds * 1e9]
     if settling:
@@ -71,7 +75,9 @@ def decide(previous: Listing | None, current: Listing, now_ns: int, settle_secon
         return LandingDecision(False, f"Waiting for {', '.join(settling)} to stop changing.", previous)
     if not changed:
         removed = sorted(set(previous) - set(current))
-        reason = f"{', '.join(removed)} removed; no run for a removal." if removed else "No landing file added or changed."
+        reason = (
+            f"{', '.join(removed)} removed; no run for a removal." if removed else "No landing file added or changed."
+        )
         return LandingDecision(False, reason, current)
     return LandingDecision(True, f"Added or changed: {', '.join(changed)}.", current, changed)
 
@@ -115,4 +121,3 @@ def landing_sensor(job: dg.UnresolvedAssetJobDefinition) -> dg.SensorDefinition:
 def _short(names: tuple[str, ...]) -> str:
     text = ", ".join(names)
     return text if len(text) <= 200 else text[:197] + "..."
-

@@ -19,8 +19,13 @@ PROGRESS_LOGGER = "vivier_progress"
 # Dagster logs a step it skips (because an upstream step failed) as a plain message.
 SKIPPED = re.compile(r"Dependencies for step (\S+) (?:were not executed|failed)")
 # Errors Dagster wraps around the one that says what went wrong ("Error occurred while executing op").
-WRAPPERS = ("DagsterExecutionStepExecutionError", "DagsterResourceFunctionError", "DagsterUserCodeExecutionError",
-            "DagsterExecutionInterruptedError", "DagsterUserCodeProcessError")  # fmt: skip
+WRAPPERS = (
+    "DagsterExecutionStepExecutionError",
+    "DagsterResourceFunctionError",
+    "DagsterUserCodeExecutionError",
+    "DagsterExecutionInterruptedError",
+    "DagsterUserCodeProcessError",
+)
 # Errors whose message is a sentence for the user: their class name is left out.
 USER_ERRORS = ("ValueError", "WarehousePathError", "ExtractFileError", "Failure")
 
@@ -44,8 +49,9 @@ class _ProgressHandler(logging.Handler):
             skipped = SKIPPED.search(message)
             if skipped:
                 self.done += 1
-                click.echo(f"  [{self.done:>3}] skip {printable(asset_name(skipped.group(1))):<40} "
-                           "(an upstream asset failed)")  # fmt: skip
+                click.echo(
+                    f"  [{self.done:>3}] skip {printable(asset_name(skipped.group(1))):<40} (an upstream asset failed)"
+                )
             elif record.levelno >= logging.WARNING:
                 click.echo(f"    ! {printable(message)}", err=True)
             return

@@ -1,17 +1,23 @@
-"""The one place that reads Vivier's settings (`VIVIER_*` environment variables).
+"""The one place that knows Vivier's settings (`VIVIER_*` environment variables).
 
-Defaults follow contract section 1. `apply_defaults()` writes the default of
-every unset variable into the environment, so that Dagster resources declared
-with `EnvVar("VIVIER_...")` resolve the same values in `vivier run` and in
-`dagster dev`. An empty VIVIER_PSEUDONYM_KEY is not unset: it is refused as blank.
+`SCHEMA` names each setting, its default, how its text is read (with the sentence that
+says why a value cannot be used) and whether it is secret. `load_settings()` reads them
+all from the environment in one go and never writes to it: `vivier run`, the Dagster
+resources (`pipelines/resources.py`, read once per run), the landing sensor and the report
+all go through it, so they see the same values, defaults included (contract section 1).
+
+A setting set to an empty value (or only spaces) takes its default, but for the pseudonym
+key: an empty VIVIER_PSEUDONYM_KEY is a secret lookup that failed, and is refused as blank.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pipelines.text import printable
 
@@ -19,53 +25,28 @@ from pipelines.text import printable
 # it says so, because pseudonyms made with a public key can be reversed.
 DEMO_PSEUDONYM_KEY = "vivier-demo-key-not-secret"
 
-DEFAULTS = {
-    "VIVIER_LANDING_DIR": "data/landing",
-    "VIVIER_WAREHOUSE": "data/warehouse/vivier.duckdb",
-    "VIVIER_REPORT_DIR": "reports/build",
-    "VIVIER_PSEUDONYM_KEY": DEMO_PSEUDONYM_KEY,
-    "VIVIER_HISTORY_MONTHS": "120",
-    # Empty: the as-of date is derived from the extracts (contract section 1).
-    "VIVIER_AS_OF": "",
-}
 
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Settings:
+    """The settings in force, as `load_settings()` read them: one field per entry of `SCHEMA`."""
+
     landing_dir: Path
     warehouse: Path
     report_dir: Path
     pseudonym_key: str
     history_months: int
+    # None: the as-of date is derived from the extracts (contract section 1).
     as_of: dt.date | None
+    sensor_interval_seconds: int
 
     @property
     def uses_demo_key(self) -> bool:
         return self.pseudonym_key == DEMO_PSEUDONYM_KEY
 
-
-def apply_defaults() -> None:
-    """Sets every unset `VIVIER_*` variable to its default."""
-    for name, value in DEFAULTS.items():
-        # A key set but empty is a secret lookup that failed (`$(cat /missing)`), not "no key":
-        # it is refused as blank rather than quietly replaced by the public demo key.
-        unset = name not in os.environ if name == "VIVIER_PSEUDONYM_KEY" else not os.environ.get(name)
-        if unset:
-            os.environ[name] = value
-
-
-def load_settings() -> Settings:
-    """Gives the settings in force, defaults filled in, with clear errors for bad values."""
-    apply_defaults()
-    env = os.environ
-    return Settings(
-        landing_dir=Path(env["VIVIER_LANDING_DIR"]),
-        warehouse=Path(env["VIVIER_WAREHOUSE"]),
-        report_dir=Path(env["VIVIER_REPORT_DIR"]),
-        pseudonym_key=check_pseudonym_key(env["VIVIER_PSEUDONYM_KEY"]),
-        history_months=parse_history_months(env["VIVIER_HISTORY_MONTHS"]),
-        as_of=parse_as_of(env["VIVIER_AS_OF"]),
-    )
+    def __repr__(self) -> str:
+        # A secret is never printed, whoever prints the settings (a log line, a traceback's locals).
+        shown = (f"{s.field}={'<hidden>' if s.secret else repr(getattr(self, s.field))}" for s in SCHEMA)
+        return f"Settings({', '.join(shown)})"
 
 
 # A key that is short or guessable lets anyone holding an extract, or a list of likely
@@ -83,13 +64,16 @@ def check_pseudonym_key(key: str) -> str:
         key.encode("utf-8")
     except UnicodeEncodeError:
         # os.environ holds bytes that are not UTF-8 as lone surrogates (PEP 383).
-        raise ValueError(f"VIVIER_PSEUDONYM_KEY is not valid UTF-8 text (it holds bytes of another encoding). "
-                         f"{fix}") from None  # fmt: skip
+        raise ValueError(
+            f"VIVIER_PSEUDONYM_KEY is not valid UTF-8 text (it holds bytes of another encoding). {fix}"
+        ) from None
     if not key.strip():
         raise ValueError(f"VIVIER_PSEUDONYM_KEY is blank (only spaces). {fix}")
     if len(key) < MIN_KEY_CHARACTERS:
-        raise ValueError(f"VIVIER_PSEUDONYM_KEY is {len(key)} character(s) long: too short to keep pseudonyms "
-                         f"from being recomputed. {fix}")  # fmt: skip
+        raise ValueError(
+            f"VIVIER_PSEUDONYM_KEY is {len(key)} character(s) long: too short to keep pseudonyms "
+            f"from being recomputed. {fix}"
+        )
     return key
 
 
@@ -128,23 +112,88 @@ def parse_as_of(text: str, today: dt.date | None = None) -> dt.date | None:
     return as_of
 
 
+def parse_sensor_interval(text: str) -> int:
+    """Gives VIVIER_SENSOR_INTERVAL_SECONDS as a positive whole number of seconds."""
+    text = text.strip()
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"VIVIER_SENSOR_INTERVAL_SECONDS must be a whole number of seconds, 1 or more (got {text!r}).")
+    return int(text)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One `VIVIER_*` variable: its default (as the text it would be set to), how its text is read
+    (a ValueError whose sentence says what is wrong and never shows a secret), and whether it is secret."""
+
+    variable: str
+    default: str
+    parse: Callable[[str], Any]
+    secret: bool = False
+    # False for the key: set but empty, it is a secret lookup that failed (`$(cat /missing)`), not
+    # "no key", and is refused as blank rather than quietly replaced by the public demo key.
+    blank_means_default: bool = True
+
+    @property
+    def field(self) -> str:
+        """Gives the name of its field in `Settings`: VIVIER_AS_OF is `as_of`."""
+        return self.variable.removeprefix("VIVIER_").lower()
+
+    def read(self, env: Mapping[str, str]) -> Any:
+        """Gives the value in force in `env`, its default when unset; raises ValueError when it cannot be used."""
+        text = env.get(self.variable)
+        if text is None or (self.blank_means_default and not text.strip()):
+            text = self.default
+        return self.parse(text)
+
+
+# Contract section 1, in the order the settings are checked (the first that cannot be used is reported).
+SCHEMA = (
+    Setting("VIVIER_LANDING_DIR", "data/landing", Path),
+    Setting("VIVIER_WAREHOUSE", "data/warehouse/vivier.duckdb", Path),
+    Setting("VIVIER_REPORT_DIR", "reports/build", Path),
+    Setting("VIVIER_PSEUDONYM_KEY", DEMO_PSEUDONYM_KEY, check_pseudonym_key, secret=True, blank_means_default=False),
+    Setting("VIVIER_HISTORY_MONTHS", "120", parse_history_months),
+    # Empty: the as-of date is derived from the extracts.
+    Setting("VIVIER_AS_OF", "", parse_as_of),
+    Setting("VIVIER_SENSOR_INTERVAL_SECONDS", "30", parse_sensor_interval),
+)
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Gives the settings in force in `env` (default: the environment), defaults filled in; raises
+    ValueError, with one sentence that says why, for the first value that cannot be used.
+    Reads the environment only: nothing is written to it."""
+    env = os.environ if env is None else env
+    return Settings(**{s.field: s.read(env) for s in SCHEMA})
+
+
+def read_setting(variable: str, env: Mapping[str, str] | None = None) -> Any:
+    """Gives one setting in force, read and checked as `load_settings()` does, without the others."""
+    setting = next(s for s in SCHEMA if s.variable == variable)
+    return setting.read(os.environ if env is None else env)
+
+
+def sensor_interval_seconds(env: Mapping[str, str] | None = None) -> int:
+    """Gives how often the landing sensor looks at the folder (`VIVIER_SENSOR_INTERVAL_SECONDS`).
+
+    Read alone, when the definitions are loaded: another setting that cannot be used (the key, say)
+    fails the runs and the sensor's ticks with its sentence, not the loading of the whole code location."""
+    return read_setting("VIVIER_SENSOR_INTERVAL_SECONDS", env)
+
+
 def warehouse_path_problem(path: Path) -> str | None:
     """Gives why VIVIER_WAREHOUSE cannot be a warehouse file (it is a folder, or sits under a file), or None."""
     if path.is_dir():
-        return (f"VIVIER_WAREHOUSE is {printable(str(path))}, which is a folder: it must name the DuckDB file, "
-                f"for example {printable(str(path / 'vivier.duckdb'))}.")  # fmt: skip
+        return (
+            f"VIVIER_WAREHOUSE is {printable(str(path))}, which is a folder: it must name the DuckDB file, "
+            f"for example {printable(str(path / 'vivier.duckdb'))}."
+        )
     for parent in path.parents:
         if parent.is_dir():
             break
         if parent.exists():
-            return (f"VIVIER_WAREHOUSE is {printable(str(path))}, but {printable(str(parent))} is a file, not a "
-                    "folder: choose a path in a folder, for example data/warehouse/vivier.duckdb.")  # fmt: skip
+            return (
+                f"VIVIER_WAREHOUSE is {printable(str(path))}, but {printable(str(parent))} is a file, not a "
+                "folder: choose a path in a folder, for example data/warehouse/vivier.duckdb."
+            )
     return None
-
-
-def sensor_interval_seconds() -> int:
-    """Gives how often the landing sensor looks at the folder (`VIVIER_SENSOR_INTERVAL_SECONDS`, default 30)."""
-    text = os.environ.get("VIVIER_SENSOR_INTERVAL_SECONDS", "").strip() or "30"
-    if not text.isdigit() or int(text) < 1:
-        raise ValueError(f"VIVIER_SENSOR_INTERVAL_SECONDS must be a whole number of seconds, 1 or more (got {text!r}).")
-    return int(text)

@@ -19,8 +19,12 @@ def ingest_totals(warehouse: Path) -> dict[str, dict]:
     if not warehouse.exists():
         return {}
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        tables = {r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'quality'").fetchall()}  # fmt: skip
+        tables = {
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'quality'"
+            ).fetchall()
+        }
         if "ingest_report" not in tables:
             return {}
         rows = con.execute(
@@ -28,8 +32,12 @@ def ingest_totals(warehouse: Path) -> dict[str, dict]:
                       sum(exact_duplicates), string_agg(NULLIF(dropped_columns, ''), ', ')
                FROM quality.ingest_report GROUP BY extract"""
         ).fetchall()
-        staged = {r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'staging'").fetchall()}  # fmt: skip
+        staged = {
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'staging'"
+            ).fetchall()
+        }
     totals = {r[0]: dict(zip((*COLUMNS, "dropped"), r[1:], strict=True)) for r in rows}
     # An extract with no file has a staging table but no line in the report.
     empty = dict.fromkeys(COLUMNS, 0) | {"dropped": None}
@@ -95,20 +103,31 @@ def run_summary(warehouse: Path, outcome: RunOutcome, warnings: list[str]) -> st
     period = reporting_period(warehouse)
     lines.append("")
     if period and _period_ran(outcome):
-        lines.append(f"As-of date {period['as_of_date']} ({period['as_of_source']}); "
-                     f"months reported from {period['first_month']}.")  # fmt: skip
+        lines.append(
+            f"As-of date {period['as_of_date']} ({period['as_of_source']}); "
+            f"months reported from {period['first_month']}."
+        )
         # With VIVIER_AS_OF set, the extracts' dates do not make the as-of date.
-        not_loaded = [n for n in (period.get("extracts_not_loaded") or "").split(", ")
-                      if n and period["as_of_source"] != "VIVIER_AS_OF"]  # fmt: skip
+        not_loaded = [
+            n
+            for n in (period.get("extracts_not_loaded") or "").split(", ")
+            if n and period["as_of_source"] != "VIVIER_AS_OF"
+        ]
         if [n for n in not_loaded if n in totals]:
-            lines.append(f"  {', '.join(n for n in not_loaded if n in totals)}: not loaded in this run; the as-of "
-                         "date uses the dates of their last load.")  # fmt: skip
+            lines.append(
+                f"  {', '.join(n for n in not_loaded if n in totals)}: not loaded in this run; the as-of "
+                "date uses the dates of their last load."
+            )
         if [n for n in not_loaded if n not in totals]:
-            lines.append(f"  {', '.join(n for n in not_loaded if n not in totals)}: never loaded; the as-of date is "
-                         "taken from the other extracts.")  # fmt: skip
+            lines.append(
+                f"  {', '.join(n for n in not_loaded if n not in totals)}: never loaded; the as-of date is "
+                "taken from the other extracts."
+            )
     elif period:
-        lines.append(f"The reporting period was not computed in this run; the warehouse keeps the last one: as-of "
-                     f"date {period['as_of_date']}, months from {period['first_month']}.")  # fmt: skip
+        lines.append(
+            f"The reporting period was not computed in this run; the warehouse keeps the last one: as-of "
+            f"date {period['as_of_date']}, months from {period['first_month']}."
+        )
     if any(t["quarantined"] for t in totals.values()):
         lines.append("Quarantined rows, with file, row and rule: SELECT * FROM quality.quarantine")
     lines.append(f"Warehouse: {printable(str(warehouse))}")

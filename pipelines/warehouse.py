@@ -193,8 +193,10 @@ def work_copy(published: Path, run_id: str, log) -> Iterator[Path]:
             _open(str(published), read_only=False).close()
         started = time.monotonic()
         shutil.copyfile(published, work)
-        log.info(f"Copied {published.name} ({published.stat().st_size / 2**20:,.0f} MiB) to {work.name} "
-                 f"in {time.monotonic() - started:.1f} s; this run writes there.")  # fmt: skip
+        log.info(
+            f"Copied {published.name} ({published.stat().st_size / 2**20:,.0f} MiB) to {work.name} "
+            f"in {time.monotonic() - started:.1f} s; this run writes there."
+        )
     try:
         yield work
     finally:

@@ -7,7 +7,10 @@ SELECT
     -- the places of a hidden number of carers (1 to 4) would give it back
     shown_beside(shown_count(c.approved_places), c.active_carers) AS approved_places,
     shown_beside(shown_count(c.occupied_places), c.active_carers) AS occupied_places,
-    shown_beside(shown_share(c.occupied_places / nullif(c.approved_places, 0), c.occupied_places, c.approved_places), c.active_carers) AS occupancy_rate,
+    shown_beside(
+        shown_share(c.occupied_places / nullif(c.approved_places, 0), c.occupied_places, c.approved_places),
+        c.active_carers
+    ) AS occupancy_rate,
     shown_count(c.new_carers) AS new_carers,
     shown_count(c.leavers) AS leavers
 FROM marts.carer_capacity_monthly AS c

@@ -4,14 +4,18 @@ SELECT
     year(f.cohort_quarter) AS year,
     grouping(f.channel) = 1 AS is_total,
     f.channel,
-    CASE WHEN grouping(f.channel) = 1 THEN 'Tous les canaux' ELSE CASE f.channel
-        WHEN 'WEBSITE' THEN 'Site internet'
-        WHEN 'INFO_MEETING' THEN 'Réunion d''information'
-        WHEN 'CAMPAIGN' THEN 'Campagne'
-        WHEN 'WORD_OF_MOUTH' THEN 'Bouche-à-oreille'
-        WHEN 'SOCIAL_MEDIA' THEN 'Réseaux sociaux'
-        ELSE 'Autre'
-    END END AS channel_label,
+    CASE
+        WHEN grouping(f.channel) = 1 THEN 'Tous les canaux'
+        ELSE
+            CASE f.channel
+                WHEN 'WEBSITE' THEN 'Site internet'
+                WHEN 'INFO_MEETING' THEN 'Réunion d''information'
+                WHEN 'CAMPAIGN' THEN 'Campagne'
+                WHEN 'WORD_OF_MOUTH' THEN 'Bouche-à-oreille'
+                WHEN 'SOCIAL_MEDIA' THEN 'Réseaux sociaux'
+                ELSE 'Autre'
+            END
+    END AS channel_label,
     shown_count(sum(f.enquiries)) AS enquiries,
     shown_count(sum(f.applications)) AS applications,
     shown_count(sum(f.approvals)) AS approvals,

@@ -8,8 +8,10 @@ SELECT
     shown_beside(sum(approved_places_today), sum(active_carers_today)) AS approved_places_today,
     shown_beside(sum(expected_active_carers), sum(active_carers_today)) AS expected_active_carers,
     shown_beside(sum(expected_approved_places), sum(active_carers_today)) AS expected_approved_places,
-    shown_beside(sum(expected_active_carers_without_recruitment), sum(active_carers_today)) AS expected_active_carers_without_recruitment,
-    shown_beside(sum(expected_approved_places_without_recruitment), sum(active_carers_today)) AS expected_approved_places_without_recruitment,
+    shown_beside(sum(expected_active_carers_without_recruitment), sum(active_carers_today))
+        AS expected_active_carers_without_recruitment,
+    shown_beside(sum(expected_approved_places_without_recruitment), sum(active_carers_today))
+        AS expected_approved_places_without_recruitment,
     shown_beside(sum(expected_retirements), sum(active_carers_today)) AS expected_retirements,
     shown_beside(sum(expected_other_leavers), sum(active_carers_today)) AS expected_other_leavers,
     shown_beside(sum(expected_recruits), sum(active_carers_today)) AS expected_recruits,

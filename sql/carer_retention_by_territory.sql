@@ -4,8 +4,10 @@
 SELECT
     grouping(s.territory_id) = 1 AS is_total,
     s.territory_id,
-    CASE WHEN grouping(s.territory_id) = 1 THEN 'Tous les territoires' ELSE coalesce(any_value(t.name), s.territory_id) END
-        AS territory_name,
+    CASE
+        WHEN grouping(s.territory_id) = 1 THEN 'Tous les territoires'
+        ELSE coalesce(any_value(t.name), s.territory_id)
+    END AS territory_name,
     any_value(s.as_of_date) AS as_of_date,
     shown_count(count(*)) AS carers,
     shown_rate(avg(s.risk_12m), count(*)) AS mean_risk_12m,

@@ -2,6 +2,7 @@
 -- Beside a hidden headcount (1 to 4 people) their fte, and the vacant fte and vacancy rate it
 -- gives (budgeted minus filled), are hidden too: an fte of 1.0 would give the count back.
 WITH period AS (SELECT as_of_month FROM staging.reporting_period)
+
 SELECT
     w.establishment_id,
     w.job_family,
@@ -12,6 +13,6 @@ SELECT
     shown_beside(w.vacant_fte, w.headcount) AS vacant_fte,
     shown_beside(shown_rate(w.vacancy_rate, w.budgeted_fte), w.headcount) AS vacancy_rate
 FROM marts.workforce_monthly AS w
-JOIN period AS p ON w.month = p.as_of_month
+INNER JOIN period AS p ON p.as_of_month = w.month
 LEFT JOIN staging.job_families AS j USING (job_family)
 ORDER BY w.establishment_id, w.job_family

@@ -14,14 +14,22 @@ WITH cells AS (
     FROM marts.workforce_monthly
     GROUP BY month, establishment_id
 ),
+
 counted AS (
     -- distinct people when turnover knows the month (a person with two contracts counts once)
-    SELECT c.*, coalesce(u.headcount, c.headcount) AS people, u.turnover_rate, u.voluntary_turnover_rate,
-        u.exits_12m, u.voluntary_exits_12m, u.avg_headcount
+    SELECT
+        c.*,
+        coalesce(u.headcount, c.headcount) AS people,
+        u.turnover_rate,
+        u.voluntary_turnover_rate,
+        u.exits_12m,
+        u.voluntary_exits_12m,
+        u.avg_headcount
     FROM cells AS c
     LEFT JOIN marts.turnover_12m AS u
         ON u.scope = 'ESTABLISHMENT' AND u.scope_id = c.establishment_id AND u.month = c.month
 )
+
 SELECT
     month,
     establishment_id,

@@ -2,6 +2,10 @@
 SELECT
     t.territory_id,
     t.name AS territory_name,
-    (SELECT count(*) FROM staging.establishments AS e WHERE e.territory_id = t.territory_id) AS establishments
+    (
+        SELECT count(*)
+        FROM staging.establishments AS e
+        WHERE e.territory_id = t.territory_id
+    ) AS establishments
 FROM staging.territories AS t
 ORDER BY t.territory_id

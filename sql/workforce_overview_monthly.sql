@@ -12,6 +12,7 @@ WITH vacancy AS (
     FROM marts.workforce_monthly
     GROUP BY month
 )
+
 SELECT
     coalesce(u.month, v.month) AS month,
     shown_count(u.headcount) AS headcount,
@@ -23,8 +24,14 @@ SELECT
     v.budgeted_fte,
     shown_beside(v.fte, coalesce(u.headcount, v.headcount)) AS fte,
     shown_beside(v.vacant_fte, coalesce(u.headcount, v.headcount)) AS vacant_fte,
-    shown_beside(shown_rate(v.vacant_fte / nullif(v.budgeted_fte, 0), v.budgeted_fte), coalesce(u.headcount, v.headcount))
-        AS vacancy_rate
-FROM (SELECT * FROM marts.turnover_12m WHERE scope = 'ALL') AS u
+    shown_beside(
+        shown_rate(v.vacant_fte / nullif(v.budgeted_fte, 0), v.budgeted_fte),
+        coalesce(u.headcount, v.headcount)
+    ) AS vacancy_rate
+FROM (
+    SELECT *
+    FROM marts.turnover_12m
+    WHERE scope = 'ALL'
+) AS u
 FULL JOIN vacancy AS v ON v.month = u.month
 ORDER BY month

@@ -1,6 +1,7 @@
 -- Turnover per job family over the twelve months ending with the as-of month, beside the
 -- same figure a year earlier. Counts of 1 to 4 and rates over fewer than 5 people are not shown.
 WITH period AS (SELECT as_of_month FROM staging.reporting_period)
+
 SELECT
     u.scope_id AS job_family,
     coalesce(j.label_fr, u.scope_id) AS job_family_label,

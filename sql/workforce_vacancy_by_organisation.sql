@@ -11,16 +11,20 @@ WITH cells AS (
         sum(w.fte) AS fte,
         sum(w.vacant_fte) AS vacant_fte
     FROM marts.workforce_monthly AS w
-    JOIN staging.establishments AS e USING (establishment_id)
+    INNER JOIN staging.establishments AS e USING (establishment_id)
     GROUP BY w.month, e.organisation
 ),
+
 counted AS (
     -- distinct people when turnover knows the month (a person with two contracts counts once)
-    SELECT c.*, coalesce(u.headcount, c.headcount) AS people
+    SELECT
+        c.*,
+        coalesce(u.headcount, c.headcount) AS people
     FROM cells AS c
     LEFT JOIN marts.turnover_12m_by_organisation AS u
         ON u.scope = 'ORGANISATION' AND u.scope_id = c.organisation AND u.month = c.month
 )
+
 SELECT
     month,
     organisation,

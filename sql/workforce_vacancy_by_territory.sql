@@ -13,16 +13,20 @@ WITH cells AS (
         sum(w.fte) AS fte,
         sum(w.vacant_fte) AS vacant_fte
     FROM marts.workforce_monthly AS w
-    JOIN staging.establishments AS e USING (establishment_id)
+    INNER JOIN staging.establishments AS e USING (establishment_id)
     LEFT JOIN staging.territories AS t USING (territory_id)
     GROUP BY w.month, e.territory_id
 ),
+
 counted AS (
     -- distinct people when turnover knows the month (a person with two contracts counts once)
-    SELECT c.*, coalesce(u.headcount, c.headcount) AS people
+    SELECT
+        c.*,
+        coalesce(u.headcount, c.headcount) AS people
     FROM cells AS c
     LEFT JOIN marts.turnover_12m AS u ON u.scope = 'TERRITORY' AND u.scope_id = c.territory_id AND u.month = c.month
 )
+
 SELECT
     month,
     territory_id,

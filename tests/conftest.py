@@ -53,8 +53,11 @@ def snapshot(warehouse: Path, leave_out: tuple[str, ...] = ()) -> dict[str, list
     validation_results is appended to on every run, by design: it is the quality history.
     The ml schema (model registry, metrics) is left to the model's own tests: its registry
     records when each model was trained."""
-    tables = query(warehouse, "SELECT table_schema || '.' || table_name FROM information_schema.tables "
-                              "WHERE table_name <> 'validation_results' AND table_schema <> 'ml'")  # fmt: skip
+    tables = query(
+        warehouse,
+        "SELECT table_schema || '.' || table_name FROM information_schema.tables "
+        "WHERE table_name <> 'validation_results' AND table_schema <> 'ml'",
+    )
     return {t: sorted(map(_rounded, query(warehouse, f"SELECT * FROM {t}"))) for (t,) in tables if t not in leave_out}
 
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.carers.period import Period, month_index, month_start
+from models.dates import month_index, month_start
+from pipelines.months import Period
 
 MEASURES = ("active_carers", "approved_places", "occupied_places", "new_carers", "leavers")
 AGE_BAND_YEARS = 5
@@ -51,8 +52,9 @@ def _running_count(rows: pl.LazyFrame, weights: dict[str, pl.Expr], period: Peri
 
 
 def _months(territories: pl.LazyFrame, period: Period) -> pl.LazyFrame:
-    months = pl.LazyFrame({"month": list(range(period.first_index, period.as_of_index + 1))},
-                          schema={"month": pl.Int32})  # fmt: skip
+    months = pl.LazyFrame(
+        {"month": list(range(period.first_index, period.as_of_index + 1))}, schema={"month": pl.Int32}
+    )
     return territories.join(months, how="cross")
 
 
@@ -60,8 +62,13 @@ def _as_of_month(column: str, running: pl.LazyFrame, grid: pl.LazyFrame) -> pl.L
     """Gives the grid with the running sum of `column` carried to months without a change."""
     return (
         grid.sort("month")
-        .join_asof(running.select("territory_id", "month", column).sort("month"), on="month", by="territory_id",
-                   strategy="backward", check_sortedness=False)  # fmt: skip
+        .join_asof(
+            running.select("territory_id", "month", column).sort("month"),
+            on="month",
+            by="territory_id",
+            strategy="backward",
+            check_sortedness=False,
+        )
         .with_columns(pl.col(column).fill_null(0))
     )
 
@@ -89,8 +96,9 @@ def carer_capacity_monthly(carers: pl.LazyFrame, placements: pl.LazyFrame, perio
     flows = [
         known.group_by("territory_id", month=month_index(pl.col("employment_start_date"))).agg(new_carers=pl.len()),
         carers.filter(pl.col("end_date") <= as_of)
-        .group_by("territory_id", month=month_index(pl.col("end_date"))).agg(leavers=pl.len()),
-    ]  # fmt: skip
+        .group_by("territory_id", month=month_index(pl.col("end_date")))
+        .agg(leavers=pl.len()),
+    ]
     table = _as_of_month("active_carers", active, grid)
     table = table.join(_as_of_month("approved_places", active, grid), on=["territory_id", "month"])
     table = table.join(_as_of_month("occupied_places", occupied, grid), on=["territory_id", "month"])
@@ -119,8 +127,8 @@ def carer_age_profile(carers: pl.LazyFrame, placements: pl.LazyFrame, period: Pe
     as_of = pl.lit(period.as_of)
     still_on = pl.col("end_date").is_null() | (pl.col("end_date") >= as_of)
     active = carers.filter((pl.col("employment_start_date") <= as_of) & still_on)
-    children = placements.filter((pl.col("start_date") <= as_of) & still_on).group_by("carer_id").agg(
-        children_placed=pl.len()
+    children = (
+        placements.filter((pl.col("start_date") <= as_of) & still_on).group_by("carer_id").agg(children_placed=pl.len())
     )
     band = age_in_years(pl.col("birth_date"), as_of) // AGE_BAND_YEARS * AGE_BAND_YEARS
     return (
@@ -136,7 +144,15 @@ def carer_age_profile(carers: pl.LazyFrame, placements: pl.LazyFrame, period: Pe
             age_band=pl.format("{}-{}", pl.col("age_band_start"), pl.col("age_band_start") + AGE_BAND_YEARS - 1),
             share_of_carers=pl.col("carers") / pl.col("carers").sum().over("territory_id"),
         )
-        .select("as_of_date", "territory_id", "age_band", "age_band_start", "carers", "approved_places",
-                "children_placed", "share_of_carers")  # fmt: skip
+        .select(
+            "as_of_date",
+            "territory_id",
+            "age_band",
+            "age_band_start",
+            "carers",
+            "approved_places",
+            "children_placed",
+            "share_of_carers",
+        )
         .sort("territory_id", "age_band_start")
     )

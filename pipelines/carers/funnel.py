@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.carers.period import Period, quarter_start, ratio
+from models.dates import quarter_start
+from pipelines.months import Period, ratio
 
 
 def carer_funnel(enquiries: pl.LazyFrame, period: Period) -> pl.LazyFrame:

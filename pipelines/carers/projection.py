@@ -35,12 +35,21 @@ YEARS = 5
 RECENT_STARTS_YEARS = 3
 NEW_CARER_YEARS = 2
 PROJECTION_SCHEMA = {
-    "territory_id": pl.String, "year": pl.Int32, "year_end": pl.Date, "expected_retirements": pl.Float64,
-    "expected_other_leavers": pl.Float64, "expected_recruits": pl.Float64, "expected_active_carers": pl.Float64,
-    "expected_approved_places": pl.Float64, "expected_active_carers_without_recruitment": pl.Float64,
-    "expected_approved_places_without_recruitment": pl.Float64, "active_carers_today": pl.Int64,
-    "approved_places_today": pl.Int64, "places_per_recruit": pl.Float64, "recruits_needed": pl.Float64,
-}  # fmt: skip
+    "territory_id": pl.String,
+    "year": pl.Int32,
+    "year_end": pl.Date,
+    "expected_retirements": pl.Float64,
+    "expected_other_leavers": pl.Float64,
+    "expected_recruits": pl.Float64,
+    "expected_active_carers": pl.Float64,
+    "expected_approved_places": pl.Float64,
+    "expected_active_carers_without_recruitment": pl.Float64,
+    "expected_approved_places_without_recruitment": pl.Float64,
+    "active_carers_today": pl.Int64,
+    "approved_places_today": pl.Int64,
+    "places_per_recruit": pl.Float64,
+    "recruits_needed": pl.Float64,
+}
 
 
 def _years_after(day: dt.date, years: int) -> dt.date:
@@ -60,12 +69,15 @@ def carers_today(scores: pl.DataFrame, carers: pl.LazyFrame, as_of: dt.date) -> 
         .select("carer_id", "territory_id", "risk_12m", "approved_places")
         .join(carers.select("carer_id", "birth_date", "employment_start_date"), on="carer_id", how="left")
         .select(
-            "carer_id", "territory_id", "risk_12m", "approved_places",
+            "carer_id",
+            "territory_id",
+            "risk_12m",
+            "approved_places",
             limit_year=pl.max_horizontal(pl.lit(AGE_LIMIT) - age_now, pl.lit(1)).fill_null(YEARS + 1),
             new=(pl.col("employment_start_date") > new_since).fill_null(False),
         )
         .collect()
-    )  # fmt: skip
+    )
 
 
 def stock_outlook(people: pl.DataFrame) -> pl.DataFrame:
@@ -85,33 +97,51 @@ def stock_outlook(people: pl.DataFrame) -> pl.DataFrame:
         leaving = survival * leave
         retiring = np.where(limit <= year, leaving, 0.0)
         survival = survival - leaving
-        rows.append(pl.DataFrame({
-            "territory_id": people["territory_id"], "year": year, "retirements": retiring,
-            "other": leaving - retiring, "carers": survival, "places": survival * places,
-        }))  # fmt: skip
+        rows.append(
+            pl.DataFrame(
+                {
+                    "territory_id": people["territory_id"],
+                    "year": year,
+                    "retirements": retiring,
+                    "other": leaving - retiring,
+                    "carers": survival,
+                    "places": survival * places,
+                }
+            )
+        )
     return (
         pl.concat(rows)
         .group_by("territory_id", "year")
-        .agg(expected_retirements=pl.col("retirements").sum(), expected_other_leavers=pl.col("other").sum(),
-             carers=pl.col("carers").sum(), places=pl.col("places").sum())  # fmt: skip
+        .agg(
+            expected_retirements=pl.col("retirements").sum(),
+            expected_other_leavers=pl.col("other").sum(),
+            carers=pl.col("carers").sum(),
+            places=pl.col("places").sum(),
+        )
         .with_columns(pl.col("year").cast(pl.Int32))
     )
 
 
-def recruitment_pace(people: pl.DataFrame, carers: pl.LazyFrame, enquiries: pl.LazyFrame,
-                     as_of: dt.date) -> pl.DataFrame:  # fmt: skip
+def recruitment_pace(
+    people: pl.DataFrame, carers: pl.LazyFrame, enquiries: pl.LazyFrame, as_of: dt.date
+) -> pl.DataFrame:
     """Gives per territory: approvals over the last 12 months, places per recruit, and the model's
     mean risk of new carers (first two years) and of the others, age limit aside."""
     since = pl.lit(_years_after(as_of, -1))
     approvals = (
-        enquiries.filter((pl.col("decision") == "APPROVED") & (pl.col("decision_date") > since)
-                         & (pl.col("decision_date") <= pl.lit(as_of)))  # fmt: skip
+        enquiries.filter(
+            (pl.col("decision") == "APPROVED")
+            & (pl.col("decision_date") > since)
+            & (pl.col("decision_date") <= pl.lit(as_of))
+        )
         .group_by("territory_id")
         .agg(approvals_12m=pl.len())
         .collect()
     )
-    recent = carers.filter((pl.col("employment_start_date") > pl.lit(_years_after(as_of, -RECENT_STARTS_YEARS)))
-                           & (pl.col("employment_start_date") <= pl.lit(as_of))).collect()  # fmt: skip
+    recent = carers.filter(
+        (pl.col("employment_start_date") > pl.lit(_years_after(as_of, -RECENT_STARTS_YEARS)))
+        & (pl.col("employment_start_date") <= pl.lit(as_of))
+    ).collect()
     recent_places = recent.group_by("territory_id").agg(places_per_recruit=pl.col("approved_places").mean())
     overall_places = recent["approved_places"].mean() if recent.height else 1.0
     working = people.filter(pl.col("limit_year") > 1)
@@ -121,7 +151,8 @@ def recruitment_pace(people: pl.DataFrame, carers: pl.LazyFrame, enquiries: pl.L
         risk_settled=pl.col("risk_12m").filter(~pl.col("new")).mean(),
     )
     return (
-        people.select("territory_id").unique()
+        people.select("territory_id")
+        .unique()
         .join(approvals, on="territory_id", how="left")
         .join(recent_places, on="territory_id", how="left")
         .join(risks, on="territory_id", how="left")
@@ -132,7 +163,7 @@ def recruitment_pace(people: pl.DataFrame, carers: pl.LazyFrame, enquiries: pl.L
             risk_new=pl.col("risk_new").fill_null(new_overall).fill_null(pl.col("risk_settled")),
         )
         .with_columns(pl.col("risk_new", "risk_settled").fill_null(0.0))
-    )  # fmt: skip
+    )
 
 
 def recruit_survival(years_since_arrival: int, risk_new: float, risk_settled: float) -> float:
@@ -144,8 +175,9 @@ def recruit_survival(years_since_arrival: int, risk_new: float, risk_settled: fl
     return share
 
 
-def carer_projection(scores: pl.DataFrame, carers: pl.LazyFrame, enquiries: pl.LazyFrame,
-                     as_of: dt.date) -> pl.DataFrame:  # fmt: skip
+def carer_projection(
+    scores: pl.DataFrame, carers: pl.LazyFrame, enquiries: pl.LazyFrame, as_of: dt.date
+) -> pl.DataFrame:
     """Gives per territory and year 1..5 after the as-of date: expected retirements, other leavers,
     recruits at the current pace, active carers and approved places at the year's end (with and
     without recruitment), today's figures, places per recruit, and recruits_needed to hold today's
@@ -155,8 +187,9 @@ def carer_projection(scores: pl.DataFrame, carers: pl.LazyFrame, enquiries: pl.L
     people = carers_today(scores, carers, as_of)
     stock = stock_outlook(people)
     pace = recruitment_pace(people, carers, enquiries, as_of)
-    today = scores.group_by("territory_id").agg(active_carers_today=pl.len(),
-                                                approved_places_today=pl.col("approved_places").sum())  # fmt: skip
+    today = scores.group_by("territory_id").agg(
+        active_carers_today=pl.len(), approved_places_today=pl.col("approved_places").sum()
+    )
     rows = []
     for t in pace.iter_rows(named=True):
         territory = t["territory_id"]
@@ -170,16 +203,22 @@ def carer_projection(scores: pl.DataFrame, carers: pl.LazyFrame, enquiries: pl.L
             earlier = sum(r * ppr * recruit_survival(y - c, new, settled) for c, r in enumerate(needed, start=1))
             gap = base["approved_places_today"] - s["places"] - earlier
             needed.append(max(gap, 0.0) / (ppr * recruit_survival(0, new, settled)) if ppr else 0.0)
-            rows.append({
-                "territory_id": territory, "year": y, "year_end": _years_after(as_of, y),
-                "expected_retirements": s["expected_retirements"],
-                "expected_other_leavers": s["expected_other_leavers"],
-                "expected_recruits": pace_n, "expected_active_carers": s["carers"] + at_pace,
-                "expected_approved_places": s["places"] + at_pace * ppr,
-                "expected_active_carers_without_recruitment": s["carers"],
-                "expected_approved_places_without_recruitment": s["places"],
-                "active_carers_today": base["active_carers_today"],
-                "approved_places_today": base["approved_places_today"],
-                "places_per_recruit": ppr, "recruits_needed": needed[-1],
-            })  # fmt: skip
+            rows.append(
+                {
+                    "territory_id": territory,
+                    "year": y,
+                    "year_end": _years_after(as_of, y),
+                    "expected_retirements": s["expected_retirements"],
+                    "expected_other_leavers": s["expected_other_leavers"],
+                    "expected_recruits": pace_n,
+                    "expected_active_carers": s["carers"] + at_pace,
+                    "expected_approved_places": s["places"] + at_pace * ppr,
+                    "expected_active_carers_without_recruitment": s["carers"],
+                    "expected_approved_places_without_recruitment": s["places"],
+                    "active_carers_today": base["active_carers_today"],
+                    "approved_places_today": base["approved_places_today"],
+                    "places_per_recruit": ppr,
+                    "recruits_needed": needed[-1],
+                }
+            )
     return pl.DataFrame(rows, schema=PROJECTION_SCHEMA).sort("territory_id", "year")

@@ -26,8 +26,17 @@ import polars as pl
 from models.scoring import BANDS, LOW
 
 BAND_ORDER = [band for _, band in BANDS] + [LOW]
-COLUMNS = ("carer_id", "territory_id", "risk_12m", "risk_band", "places_at_risk", "children_placed",
-           "top_factors", "suggested_measure", "as_of_date")  # fmt: skip
+COLUMNS = (
+    "carer_id",
+    "territory_id",
+    "risk_12m",
+    "risk_band",
+    "places_at_risk",
+    "children_placed",
+    "top_factors",
+    "suggested_measure",
+    "as_of_date",
+)
 
 
 def extract_ids(path: Path, key: str) -> pl.DataFrame:
@@ -47,8 +56,9 @@ def extract_ids(path: Path, key: str) -> pl.DataFrame:
     ids = ids.filter(ids != "")
     # Two spellings of one id (" af001", "AF001"; "0014" and "14") share a pseudonym once ingest
     # normalises ids: one line per carer, under the first spelling.
-    return (pl.DataFrame({"carer_id": ids, "pseudonym": [pseudonym(i, key) for i in ids]})
-            .unique(subset="pseudonym", keep="first", maintain_order=True))  # fmt: skip
+    return pl.DataFrame({"carer_id": ids, "pseudonym": [pseudonym(i, key) for i in ids]}).unique(
+        subset="pseudonym", keep="first", maintain_order=True
+    )
 
 
 # What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
@@ -60,9 +70,12 @@ def neutralised(table: pl.DataFrame) -> pl.DataFrame:
     a single quote (OWASP's advice for CSV files): written as text, shown as typed after the quote."""
     return table.with_columns(
         pl.when(pl.any_horizontal(pl.col(c).str.starts_with(s) for s in FORMULA_START))
-        .then(pl.concat_str(pl.lit("'"), pl.col(c))).otherwise(pl.col(c)).alias(c)
-        for c, dtype in table.schema.items() if dtype == pl.String
-    )  # fmt: skip
+        .then(pl.concat_str(pl.lit("'"), pl.col(c)))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c, dtype in table.schema.items()
+        if dtype == pl.String
+    )
 
 
 def carers_to_contact(scores: pl.DataFrame, ids: pl.DataFrame, lowest_band: str) -> pl.DataFrame:
@@ -83,11 +96,14 @@ def _inside(path: Path, folder: Path) -> bool:
 
 def forbidden_folders(settings) -> list[tuple[Path, str]]:
     """Gives the folders a re-identified list must not be written in, each with what it is."""
-    from pipelines.report.evidence import PROJECT
+    from pipelines.paths import REPORTS_DIR
 
-    return [(settings.landing_dir, "landing folder"), (settings.warehouse.parent, "warehouse's folder"),
-            (settings.report_dir, "report folder, a site others read"),
-            (PROJECT, "report's Evidence project, whose files are published")]  # fmt: skip
+    return [
+        (settings.landing_dir, "landing folder"),
+        (settings.warehouse.parent, "warehouse's folder"),
+        (settings.report_dir, "report folder, a site others read"),
+        (REPORTS_DIR, "report's Evidence project, whose files are published"),
+    ]
 
 
 def file_bytes(table: pl.DataFrame, suffix: str) -> bytes:
@@ -108,12 +124,22 @@ def write_private(path: Path, content: bytes) -> None:
 
 
 @click.command("targets")
-@click.option("--extract", "extract", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The foster-carer extract (foster_carers*.csv / .xlsx / .parquet) whose real ids to use.")
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write (.csv, or .xlsx); outside the landing folder, the warehouse's folder and the report.")
-@click.option("--band", type=click.Choice(BAND_ORDER), default=BAND_ORDER[1], show_default=True,
-              help="Lowest risk band listed.")
+@click.option(
+    "--extract",
+    "extract",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The foster-carer extract (foster_carers*.csv / .xlsx / .parquet) whose real ids to use.",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (.csv, or .xlsx); outside the landing folder, the warehouse's folder and the report.",
+)
+@click.option(
+    "--band", type=click.Choice(BAND_ORDER), default=BAND_ORDER[1], show_default=True, help="Lowest risk band listed."
+)
 def targets(extract: Path, out: Path, band: str) -> None:
     """List the carers to contact: real ids, risk, band, top factors and suggested measure.
 
@@ -133,24 +159,32 @@ def targets(extract: Path, out: Path, band: str) -> None:
     settings = load_settings()
     for folder, what in forbidden_folders(settings):
         if _inside(out, folder):
-            raise click.ClickException(f"{shown} is inside the {what} ({printable(str(folder))}): re-identified "
-                                       "lists must not sit next to the data. Choose a file elsewhere, in your own "
-                                       "folder.")  # fmt: skip
+            raise click.ClickException(
+                f"{shown} is inside the {what} ({printable(str(folder))}): re-identified "
+                "lists must not sit next to the data. Choose a file elsewhere, in your own "
+                "folder."
+            )
     if settings.uses_demo_key:
-        click.echo("Warning: VIVIER_PSEUDONYM_KEY is not set; using the public demo key. Real extracts are "
-                   "pseudonymised with your own key, which this command needs too.", err=True)  # fmt: skip
+        click.echo(
+            "Warning: VIVIER_PSEUDONYM_KEY is not set; using the public demo key. Real extracts are "
+            "pseudonymised with your own key, which this command needs too.",
+            err=True,
+        )
     if not settings.warehouse.exists():
         raise click.ClickException(f"No warehouse at {settings.warehouse}: run `vivier run` first.")
     scores = Warehouse(path=str(settings.warehouse)).read("ml.carer_attrition_scores")
     try:
         ids = extract_ids(extract, settings.pseudonym_key)
     except (ExtractFileError, StopIteration) as error:
-        raise click.ClickException(f"{source}: not a foster-carer extract with a carer_id column ({error}).")
+        raise click.ClickException(f"{source}: not a foster-carer extract with a carer_id column ({error}).") from None
     table = carers_to_contact(scores, ids, band)
     unmatched = scores.join(ids, left_on="carer_id", right_on="pseudonym", how="anti").height
     out.parent.mkdir(parents=True, exist_ok=True)
     write_private(out, file_bytes(neutralised(table), out.suffix))
     click.echo(f"Wrote {table.height} carer(s) in band {band} or above to {shown} (readable by you only).")
     if unmatched:
-        click.echo(f"Warning: {unmatched} scored carer(s) are not in {printable(extract.name)}: is it the extract the "
-                   "warehouse was loaded from, and the key the same?", err=True)  # fmt: skip
+        click.echo(
+            f"Warning: {unmatched} scored carer(s) are not in {printable(extract.name)}: is it the extract the "
+            "warehouse was loaded from, and the key the same?",
+            err=True,
+        )

@@ -49,8 +49,12 @@ def match_by_key(rng: np.random.Generator, left: np.ndarray, right: np.ndarray) 
     return lo[li], ro[ri]
 
 
-def spread_days(rng: np.random.Generator, start: np.ndarray, length: np.ndarray, count: np.ndarray,
-                ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+def spread_days(
+    rng: np.random.Generator,
+    start: np.ndarray,
+    length: np.ndarray,
+    count: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     """Gives `count[i]` distinct days in each month [start[i], start[i] + length[i]) and the row each belongs to."""
     row = np.repeat(np.arange(count.size), count)
     k = np.arange(row.size) - np.repeat(np.cumsum(count) - count, count)

@@ -19,8 +19,17 @@ import polars as pl
 
 from pipelines.demo.arrays import Table, as_codes, as_dates, as_ids, draw, pick, spread_days
 from pipelines.demo.config import GeneratorConfig
-from pipelines.demo.dates import (NEVER, Months, add_months, add_years, age_from_code, day_number, month_of,
-                                  random_day_in, ymd_code)
+from pipelines.demo.dates import (
+    NEVER,
+    Months,
+    add_months,
+    add_years,
+    age_from_code,
+    day_number,
+    month_of,
+    random_day_in,
+    ymd_code,
+)
 from pipelines.demo.organisation import Territories
 
 log = logging.getLogger("vivier.demo")
@@ -37,7 +46,7 @@ MAX_PLACES = 6
 HISTORY = 24  # months kept for the look-back features
 # Age of a child at placement: (from, to) years and share. Assumption (ASE
 # placements span all ages, with more young children and young teenagers).
-CHILD_AGE_BINS = ((0, 3, .20), (3, 6, .15), (6, 10, .20), (10, 14, .25), (14, 17, .17), (17, 17.7, .03))
+CHILD_AGE_BINS = ((0, 3, 0.20), (3, 6, 0.15), (6, 10, 0.20), (10, 14, 0.25), (14, 17, 0.17), (17, 17.7, 0.03))
 
 
 @dataclass
@@ -81,14 +90,29 @@ def empty_state(n: int) -> CarerState:
     z = lambda dt: np.zeros(n, dtype=dt)  # noqa: E731
     h = lambda: np.zeros((n, HISTORY), dtype=np.int8)  # noqa: E731
     return CarerState(
-        birth=z(np.int64), territory=z(np.int64), association=z(bool), places=z(np.int64), start=z(np.int64),
-        approval=z(np.int64), distance=z(np.float64), birth_code=z(np.int64), retire_day=z(np.int64),
-        start_month=z(np.int64), approval_month=z(np.int64),
+        birth=z(np.int64),
+        territory=z(np.int64),
+        association=z(bool),
+        places=z(np.int64),
+        start=z(np.int64),
+        approval=z(np.int64),
+        distance=z(np.float64),
+        birth_code=z(np.int64),
+        retire_day=z(np.int64),
+        start_month=z(np.int64),
+        approval_month=z(np.int64),
         child_birth=np.full((n, MAX_PLACES), NEVER, dtype=np.int64),
-        child_code=np.zeros((n, MAX_PLACES), dtype=np.int64), child_adult=np.zeros((n, MAX_PLACES), dtype=np.int64),
-        complex=np.zeros((n, MAX_PLACES), dtype=bool), placement=np.full((n, MAX_PLACES), -1, dtype=np.int64),
-        visits=h(), breakdowns=h(), allegations=h(), empty=h(), respite=h(), complaints=h(),
-    )  # fmt: skip
+        child_code=np.zeros((n, MAX_PLACES), dtype=np.int64),
+        child_adult=np.zeros((n, MAX_PLACES), dtype=np.int64),
+        complex=np.zeros((n, MAX_PLACES), dtype=bool),
+        placement=np.full((n, MAX_PLACES), -1, dtype=np.int64),
+        visits=h(),
+        breakdowns=h(),
+        allegations=h(),
+        empty=h(),
+        respite=h(),
+        complaints=h(),
+    )
 
 
 def derive(s: CarerState, first_start: int, c: GeneratorConfig) -> None:
@@ -139,9 +163,12 @@ class TerritoryFactors:
 def territory_factors(n: int, rng: np.random.Generator) -> TerritoryFactors:
     """Gives the territories' multipliers."""
     return TerritoryFactors(
-        visits=rng.uniform(0.6, 1.4, n), fill=rng.uniform(0.8, 1.2, n), respite=rng.uniform(0.6, 1.4, n),
-        peer=rng.uniform(0.3, 1.7, n), distance=rng.uniform(0.6, 1.6, n),
-    )  # fmt: skip
+        visits=rng.uniform(0.6, 1.4, n),
+        fill=rng.uniform(0.8, 1.2, n),
+        respite=rng.uniform(0.6, 1.4, n),
+        peer=rng.uniform(0.3, 1.7, n),
+        distance=rng.uniform(0.6, 1.6, n),
+    )
 
 
 def _window(buffer: np.ndarray, m: int, months: int) -> np.ndarray:
@@ -177,17 +204,25 @@ def leaving_hazard(s: CarerState, month: Month, first_start: int, c: GeneratorCo
     respite12 = np.minimum(_window(s.respite, month.index, 12), 15)
     complaints12 = np.minimum(_window(s.complaints, month.index, 12), 3)
     log_rate = (
-        c.hazard_base + _steps(c.hazard_age, age) + c.hazard_per_visit_6m * visits6
-        + c.hazard_per_breakdown_12m * breakdowns12 + c.hazard_allegation_24m * allegation24
-        + c.hazard_per_empty_month_12m * empty12 + c.hazard_per_respite_day_12m * respite12
-        + c.hazard_per_complaint_12m * complaints12 + c.hazard_first_2_years * (tenure_months < 24)
+        c.hazard_base
+        + _steps(c.hazard_age, age)
+        + c.hazard_per_visit_6m * visits6
+        + c.hazard_per_breakdown_12m * breakdowns12
+        + c.hazard_allegation_24m * allegation24
+        + c.hazard_per_empty_month_12m * empty12
+        + c.hazard_per_respite_day_12m * respite12
+        + c.hazard_per_complaint_12m * complaints12
+        + c.hazard_first_2_years * (tenure_months < 24)
         + c.hazard_per_km * np.minimum(s.distance, 60.0)
-    )  # fmt: skip
+    )
     main = np.exp(log_rate)
     approval_months = month.index - s.approval_month
     renewal = (approval_months > 0) & (approval_months % 60 == 0)
-    non_renewal = np.where(renewal, c.non_renewal_base * np.exp(c.non_renewal_allegation * allegation24
-                                                               + c.non_renewal_age_60 * (age >= 60)), 0.0)  # fmt: skip
+    non_renewal = np.where(
+        renewal,
+        c.non_renewal_base * np.exp(c.non_renewal_allegation * allegation24 + c.non_renewal_age_60 * (age >= 60)),
+        0.0,
+    )
     forced = s.retire_day <= month.end + 1
     p_leave = np.where(forced, 1.0, -np.expm1(-(main + non_renewal)))
     p_death = -np.expm1(-0.0008 * np.exp(0.09 * (age - 40)) / 12)
@@ -198,13 +233,18 @@ class Recorder:
     """Collects the placements and events of the history written to the extracts."""
 
     def __init__(self, capacity: int) -> None:
-        self.placements = Table(capacity, carer="i8", child_birth="i8", complex="?", start="i8", end="i8",
-                                reason="i1")  # fmt: skip
+        self.placements = Table(capacity, carer="i8", child_birth="i8", complex="?", start="i8", end="i8", reason="i1")
         self.events: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
 
     def event(self, carer: np.ndarray, day: np.ndarray, kind: int, days: np.ndarray | None = None) -> None:
-        self.events.append((carer, day, np.full(carer.size, kind, dtype=np.int8),
-                            np.full(carer.size, -1, dtype=np.int16) if days is None else days.astype(np.int16)))  # fmt: skip
+        self.events.append(
+            (
+                carer,
+                day,
+                np.full(carer.size, kind, dtype=np.int8),
+                np.full(carer.size, -1, dtype=np.int16) if days is None else days.astype(np.int16),
+            )
+        )
 
 
 def child_birth_dates(rng: np.random.Generator, start: np.ndarray) -> np.ndarray:
@@ -216,8 +256,16 @@ def child_birth_dates(rng: np.random.Generator, start: np.ndarray) -> np.ndarray
     return start - age_days
 
 
-def advance(s: CarerState, who: np.ndarray | None, month: Month, first_start: int, c: GeneratorConfig,
-            tf: TerritoryFactors, rng: np.random.Generator, record: Recorder | None = None) -> None:  # fmt: skip
+def advance(
+    s: CarerState,
+    who: np.ndarray | None,
+    month: Month,
+    first_start: int,
+    c: GeneratorConfig,
+    tf: TerritoryFactors,
+    rng: np.random.Generator,
+    record: Recorder | None = None,
+) -> None:
     """Simulates a month for the carers `who` (None: all), who stay all month: incidents, placements, support.
 
     Nothing is dated within the month unless the history is recorded (the
@@ -235,8 +283,9 @@ def advance(s: CarerState, who: np.ndarray | None, month: Month, first_start: in
     territory = s.territory[who]
 
     # Allegations; half lead to the children being removed during the enquiry.
-    p_alleg = -np.expm1(-c.allegation_per_child_month * n_children
-                        * np.where(any_complex, c.allegation_complex_factor, 1.0))  # fmt: skip
+    p_alleg = -np.expm1(
+        -c.allegation_per_child_month * n_children * np.where(any_complex, c.allegation_complex_factor, 1.0)
+    )
     alleg = rng.random(n) < p_alleg
     alleg_day = random_day_in(rng, np.full(n, ms), me) if record is not None else np.full(n, ms)
     removed = alleg & (rng.random(n) < c.allegation_suspension_share)
@@ -249,9 +298,11 @@ def advance(s: CarerState, who: np.ndarray | None, month: Month, first_start: in
     rates = np.zeros((r.size, len(PLACEMENT_ENDS)))
     rates[:, RETURN_HOME] = c.placement_end_per_month["RETURN_HOME"]
     rates[:, PLANNED_MOVE] = c.placement_end_per_month["PLANNED_MOVE"]
-    rates[:, BREAKDOWN] = (c.placement_end_per_month["BREAKDOWN"]
-                           * np.where(s.complex[carer, k], c.breakdown_complex_factor, 1.0)
-                           * np.where(child_age >= 12, c.breakdown_teen_factor, 1.0))  # fmt: skip
+    rates[:, BREAKDOWN] = (
+        c.placement_end_per_month["BREAKDOWN"]
+        * np.where(s.complex[carer, k], c.breakdown_complex_factor, 1.0)
+        * np.where(child_age >= 12, c.breakdown_teen_factor, 1.0)
+    )
     rates[:, ADOPTION] = np.where(child_age < 4, c.adoption_per_month_under_4, 0.0)
     rates[:, P_OTHER] = c.placement_end_per_month["OTHER"]
     ends = rng.random(r.size) < -np.expm1(-rates.sum(axis=1))
@@ -279,8 +330,14 @@ def advance(s: CarerState, who: np.ndarray | None, month: Month, first_start: in
     tenure_months = m - s.start_month[who]
     # In their first year carers usually host one child: the first place fills fast, others slowly.
     first_year = tenure_months < 12
-    fill = np.select([first_year & (n_children == 0), first_year], [c.place_fill_first_child, c.place_fill_first_year],
-                     c.place_fill_per_month) * tf.fill[territory]  # fmt: skip
+    fill = (
+        np.select(
+            [first_year & (n_children == 0), first_year],
+            [c.place_fill_first_child, c.place_fill_first_year],
+            c.place_fill_per_month,
+        )
+        * tf.fill[territory]
+    )
     fill = np.where(recent_alleg | alleg, 0.0, fill)
     free = ~occupied & (np.arange(MAX_PLACES)[None, :] < s.places[who][:, None])
     free[first_year & (n_children == 0), 1:] = False  # one child at a time to begin with
@@ -291,17 +348,25 @@ def advance(s: CarerState, who: np.ndarray | None, month: Month, first_start: in
     cx = rng.random(r.size) < c.complex_needs_share
     place_children(s, carer, k, cb, cx)
     if record is not None:
-        s.placement[carer, k] = record.placements.append(carer=carer, child_birth=cb, complex=cx, start=start,
-                                                         end=NEVER, reason=-1)  # fmt: skip
+        s.placement[carer, k] = record.placements.append(
+            carer=carer, child_birth=cb, complex=cx, start=start, end=NEVER, reason=-1
+        )
 
     # Support and other events.
-    visit_rate = (c.visit_rate * tf.visits[territory] * np.where(s.association[who], c.visit_association_factor, 1.0)
-                  * (1 + c.visit_per_child * n_children) * np.exp(c.visit_distance_per_km * s.distance[who])
-                  * np.where(_window(s.allegations[who], m, 3) > 0, 2.0, 1.0))  # fmt: skip
+    visit_rate = (
+        c.visit_rate
+        * tf.visits[territory]
+        * np.where(s.association[who], c.visit_association_factor, 1.0)
+        * (1 + c.visit_per_child * n_children)
+        * np.exp(c.visit_distance_per_km * s.distance[who])
+        * np.where(_window(s.allegations[who], m, 3) > 0, 2.0, 1.0)
+    )
     visits = np.minimum(rng.poisson(visit_rate), 3)
     training = rng.random(n) < np.where(tenure_months < 24, c.training_rate_new, c.training_rate)
-    respite = (n_children > 0) & (rng.random(n) < c.respite_rate * tf.respite[territory]
-                                  * np.where(s.association[who], c.respite_association_factor, 1.0))  # fmt: skip
+    respite = (n_children > 0) & (
+        rng.random(n)
+        < c.respite_rate * tf.respite[territory] * np.where(s.association[who], c.respite_association_factor, 1.0)
+    )
     respite_days = np.where(respite, rng.integers(1, 7, n), 0)
     peer = rng.random(n) < c.peer_group_rate * tf.peer[territory]
     complaint = rng.random(n) < c.complaint_per_month * (1 + n_children)
@@ -313,8 +378,13 @@ def advance(s: CarerState, who: np.ndarray | None, month: Month, first_start: in
     if record is not None:
         row, vday = spread_days(rng, np.full(n, ms), np.full(n, length), visits)
         record.event(rows[row], vday, VISIT)
-        for mask, kind, days in ((training, TRAINING, rng.integers(1, 4, n)), (respite, RESPITE, respite_days),
-                                 (peer, PEER, None), (alleg, ALLEGATION, None), (complaint, COMPLAINT, None)):  # fmt: skip
+        for mask, kind, days in (
+            (training, TRAINING, rng.integers(1, 4, n)),
+            (respite, RESPITE, respite_days),
+            (peer, PEER, None),
+            (alleg, ALLEGATION, None),
+            (complaint, COMPLAINT, None),
+        ):
             sel = np.flatnonzero(mask)
             when = alleg_day[sel] if kind == ALLEGATION else random_day_in(rng, np.full(sel.size, ms), me)
             record.event(rows[sel], when, kind, None if days is None else days[sel])
@@ -334,8 +404,9 @@ class CarerHistory:
     first_start: int
 
 
-def _entrants(config: GeneratorConfig, territories: Territories, months: Months,
-              rng: np.random.Generator) -> tuple[pl.DataFrame, dict[str, np.ndarray]]:  # fmt: skip
+def _entrants(
+    config: GeneratorConfig, territories: Territories, months: Months, rng: np.random.Generator
+) -> tuple[pl.DataFrame, dict[str, np.ndarray]]:
     """Gives the carer_enquiries extract (ids filled later) and the approved applicants who become carers."""
     c = config
     as_of = day_number(c.as_of)
@@ -370,43 +441,51 @@ def _entrants(config: GeneratorConfig, territories: Territories, months: Months,
         decision == 2,
         application + rng.integers(20, 201, n),
         application + np.round(rng.lognormal(np.log(c.days_to_decision), 0.35, n)).astype(np.int64),
-    )  # fmt: skip
+    )
     app_known = applies & (application <= as_of)
     dec_known = app_known & (decision_day <= as_of)
     approved = dec_known & (decision == 0)
     employment = decision_day + rng.integers(c.days_to_employment[0], c.days_to_employment[1] + 1, n)
 
-    enquiries = pl.DataFrame({
-        "enquiry_date": enquiry, "channel_i": channel, "territory_i": ti,
-        "application_date": np.where(app_known, application, NEVER),
-        "decision_date": np.where(dec_known, decision_day, NEVER),
-        "decision_i": np.where(dec_known, decision, -1),
-        "approved": approved,
-    })  # fmt: skip
+    enquiries = pl.DataFrame(
+        {
+            "enquiry_date": enquiry,
+            "channel_i": channel,
+            "territory_i": ti,
+            "application_date": np.where(app_known, application, NEVER),
+            "decision_date": np.where(dec_known, decision_day, NEVER),
+            "decision_i": np.where(dec_known, decision, -1),
+            "approved": approved,
+        }
+    )
     sel = np.flatnonzero(approved)
     entrants = {"enquiry_row": sel, "territory": ti[sel], "approval": decision_day[sel], "start": employment[sel]}
     return enquiries, entrants
 
 
-def _initial_placements(s: CarerState, rows: np.ndarray, t0: int, rec: Recorder, c: GeneratorConfig,
-                        rng: np.random.Generator) -> None:  # fmt: skip
+def _initial_placements(
+    s: CarerState, rows: np.ndarray, t0: int, rec: Recorder, c: GeneratorConfig, rng: np.random.Generator
+) -> None:
     """Places children with the carers in post at the first simulated day (placed before it)."""
     occupied = (rng.random((rows.size, MAX_PLACES)) < 0.80) & (np.arange(MAX_PLACES)[None, :] < s.places[rows][:, None])
     r, k = np.nonzero(occupied)
     carer = rows[r]
     age_now = rng.uniform(0.3, 17.8, r.size) * 365.25
     cb = t0 - np.round(age_now).astype(np.int64)
-    since = t0 - np.round(np.minimum(rng.uniform(0, 6 * 365.25, r.size), np.minimum(t0 - s.start[carer], age_now))
-                          ).astype(np.int64)  # fmt: skip
+    since = t0 - np.round(
+        np.minimum(rng.uniform(0, 6 * 365.25, r.size), np.minimum(t0 - s.start[carer], age_now))
+    ).astype(np.int64)
     since = np.maximum(since, np.maximum(s.start[carer], cb))
     cx = rng.random(r.size) < c.complex_needs_share
     place_children(s, carer, k, cb, cx)
-    s.placement[carer, k] = rec.placements.append(carer=carer, child_birth=cb, complex=cx, start=since, end=NEVER,
-                                                  reason=-1)  # fmt: skip
+    s.placement[carer, k] = rec.placements.append(
+        carer=carer, child_birth=cb, complex=cx, start=since, end=NEVER, reason=-1
+    )
 
 
-def simulate_carers(config: GeneratorConfig, territories: Territories, months: Months,
-                    rng: np.random.Generator) -> CarerHistory:  # fmt: skip
+def simulate_carers(
+    config: GeneratorConfig, territories: Territories, months: Months, rng: np.random.Generator
+) -> CarerHistory:
     """Gives the foster-carer extracts, simulated month by month up to the as-of month, and the final state."""
     c = config
     as_of = day_number(c.as_of)
@@ -441,11 +520,13 @@ def simulate_carers(config: GeneratorConfig, territories: Territories, months: M
     s.territory[newcomers] = ent["territory"]
     s.places[newcomers] = np.array(list(c.places_entrant))[draw(rng, c.places_entrant, n1)]
     s.association[:] = rng.random(n_total) < c.carer_association_share
-    s.distance[:] = np.round(rng.lognormal(np.log(c.carer_distance_median_km), 0.6, n_total)
-                             * tf.distance[s.territory], 1)  # fmt: skip
+    s.distance[:] = np.round(
+        rng.lognormal(np.log(c.carer_distance_median_km), 0.6, n_total) * tf.distance[s.territory], 1
+    )
     male = rng.random(n_total) < c.carer_male_share
-    training = np.where(rng.random(n_total) < c.initial_training_share,
-                        add_months(s.start, rng.integers(3, 31, n_total)), NEVER)  # fmt: skip
+    training = np.where(
+        rng.random(n_total) < c.initial_training_share, add_months(s.start, rng.integers(3, 31, n_total)), NEVER
+    )
 
     # Ids in order of employment start, as an HR register would number them.
     order = np.argsort(s.start, kind="stable")
@@ -480,12 +561,17 @@ def simulate_carers(config: GeneratorConfig, territories: Territories, months: M
         advance(s, who[~go], month, t0, c, tf, rng, rec)
         active[(start_month == m) & (end == NEVER)] = True
         if m % 24 == 23 or m == months.n - 1:
-            log.info("carers: simulated %s (%d active, %d placements so far)",
-                     np.datetime64(month.start, "D").astype("datetime64[M]"), active.sum(), rec.placements.n)  # fmt: skip
+            log.info(
+                "carers: simulated %s (%d active, %d placements so far)",
+                np.datetime64(month.start, "D").astype("datetime64[M]"),
+                active.sum(),
+                rec.placements.n,
+            )
 
     tables = _carer_tables(c, s, carer_id, end, reason, male, training, rec, enquiries, ent, territories, as_of)
-    return CarerHistory(*tables, state=s, active=active & (s.start <= as_of), carer_id=carer_id, end=end,
-                        factors=tf, first_start=t0)  # fmt: skip
+    return CarerHistory(
+        *tables, state=s, active=active & (s.start <= as_of), carer_id=carer_id, end=end, factors=tf, first_start=t0
+    )
 
 
 def _reasons(rng: np.random.Generator, hz: Hazard, dies: np.ndarray) -> np.ndarray:
@@ -517,20 +603,22 @@ def _carer_tables(c, s, carer_id, end, reason, male, training, rec, enquiries, e
     """Gives the four foster-carer extracts, nothing dated after the as-of date except planned ends."""
     terr_ids = territories.table["territory_id"].to_numpy()
     training = np.where(training <= as_of, training, NEVER)
-    carers = pl.DataFrame({
-        "carer_id": carer_id,
-        "birth_date": as_dates(s.birth),
-        "sex": np.where(male, "M", "F"),
-        "territory_id": as_codes(terr_ids, s.territory),
-        "employer_kind": np.where(s.association, "ASSOCIATION", "DEPARTMENT"),
-        "approval_date": as_dates(s.approval),
-        "approved_places": s.places,
-        "employment_start_date": as_dates(s.start),
-        "end_date": as_dates(end),
-        "end_reason": as_codes(CARER_ENDS, reason),
-        "initial_training_done_date": as_dates(np.where(training > end, NEVER, training)),
-        "distance_to_service_km": s.distance,
-    }).sort("carer_id")  # fmt: skip
+    carers = pl.DataFrame(
+        {
+            "carer_id": carer_id,
+            "birth_date": as_dates(s.birth),
+            "sex": np.where(male, "M", "F"),
+            "territory_id": as_codes(terr_ids, s.territory),
+            "employer_kind": np.where(s.association, "ASSOCIATION", "DEPARTMENT"),
+            "approval_date": as_dates(s.approval),
+            "approved_places": s.places,
+            "employment_start_date": as_dates(s.start),
+            "end_date": as_dates(end),
+            "end_reason": as_codes(CARER_ENDS, reason),
+            "initial_training_done_date": as_dates(np.where(training > end, NEVER, training)),
+            "distance_to_service_km": s.distance,
+        }
+    ).sort("carer_id")
 
     p = rec.placements.view()
     # A placement still running whose child comes of age within a year shows its planned end.
@@ -539,39 +627,46 @@ def _carer_tables(c, s, carer_id, end, reason, male, training, rec, enquiries, e
     p_end = np.where(planned, adult, p["end"])
     p_reason = np.where(planned, MAJORITY, p["reason"])
     child_number = np.arange(1, p["carer"].size + 1)
-    placements = pl.DataFrame({
-        "placement_id": as_ids("PL", np.arange(1, p["carer"].size + 1), 7),
-        "carer_id": carer_id.gather(p["carer"]),
-        "child_id": as_ids("EN", child_number, 7),
-        "child_birth_date": as_dates(p["child_birth"]),
-        "start_date": as_dates(p["start"]),
-        "end_date": as_dates(p_end),
-        "end_reason": as_codes(PLACEMENT_ENDS, p_reason),
-        "complex_needs": p["complex"],
-    })  # fmt: skip
+    placements = pl.DataFrame(
+        {
+            "placement_id": as_ids("PL", np.arange(1, p["carer"].size + 1), 7),
+            "carer_id": carer_id.gather(p["carer"]),
+            "child_id": as_ids("EN", child_number, 7),
+            "child_birth_date": as_dates(p["child_birth"]),
+            "start_date": as_dates(p["start"]),
+            "end_date": as_dates(p_end),
+            "end_reason": as_codes(PLACEMENT_ENDS, p_reason),
+            "complex_needs": p["complex"],
+        }
+    )
 
     if rec.events:
-        ev = [np.concatenate(parts) for parts in zip(*rec.events)]
+        ev = [np.concatenate(parts) for parts in zip(*rec.events, strict=True)]
     else:
         ev = [np.zeros(0, dtype=np.int64)] * 4
-    events = pl.DataFrame({
-        "carer_id": carer_id.gather(ev[0]),
-        "event_date": as_dates(ev[1]),
-        "event_type": as_codes(EVENT_TYPES, ev[2]),
-        "days": pl.Series(ev[3].astype(np.int64)).scatter(np.flatnonzero(ev[3] < 0), None),
-    }).sort("event_date", "carer_id", "event_type")  # fmt: skip
+    events = pl.DataFrame(
+        {
+            "carer_id": carer_id.gather(ev[0]),
+            "event_date": as_dates(ev[1]),
+            "event_type": as_codes(EVENT_TYPES, ev[2]),
+            "days": pl.Series(ev[3].astype(np.int64)).scatter(np.flatnonzero(ev[3] < 0), None),
+        }
+    ).sort("event_date", "carer_id", "event_type")
 
     carer_of_enquiry = pl.Series([None] * enquiries.height, dtype=pl.String).scatter(
-        ent["enquiry_row"], carer_id.slice(carer_id.len() - ent["enquiry_row"].size))
+        ent["enquiry_row"], carer_id.slice(carer_id.len() - ent["enquiry_row"].size)
+    )
     e = enquiries
-    enquiry_table = pl.DataFrame({
-        "enquiry_id": as_ids("DA", np.arange(1, e.height + 1), 7),
-        "enquiry_date": as_dates(e["enquiry_date"].to_numpy()),
-        "channel": as_codes(CHANNELS, e["channel_i"].to_numpy()),
-        "territory_id": as_codes(terr_ids, e["territory_i"].to_numpy()),
-        "application_date": as_dates(e["application_date"].to_numpy()),
-        "decision_date": as_dates(e["decision_date"].to_numpy()),
-        "decision": as_codes(DECISIONS, e["decision_i"].to_numpy()),
-        "carer_id": carer_of_enquiry,
-    })  # fmt: skip
+    enquiry_table = pl.DataFrame(
+        {
+            "enquiry_id": as_ids("DA", np.arange(1, e.height + 1), 7),
+            "enquiry_date": as_dates(e["enquiry_date"].to_numpy()),
+            "channel": as_codes(CHANNELS, e["channel_i"].to_numpy()),
+            "territory_id": as_codes(terr_ids, e["territory_i"].to_numpy()),
+            "application_date": as_dates(e["application_date"].to_numpy()),
+            "decision_date": as_dates(e["decision_date"].to_numpy()),
+            "decision": as_codes(DECISIONS, e["decision_i"].to_numpy()),
+            "carer_id": carer_of_enquiry,
+        }
+    )
     return carers, placements, events, enquiry_table

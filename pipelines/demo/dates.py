@@ -107,5 +107,6 @@ def random_day_in(rng: np.random.Generator, start: np.ndarray | int, end: np.nda
     """Gives a uniformly random day between start and end, both included."""
     start = np.asarray(start)
     end = np.asarray(end)
-    return start + np.floor(rng.random(size if size is not None else np.broadcast(start, end).shape)
-                            * (end - start + 1)).astype(np.int64)  # fmt: skip
+    return start + np.floor(
+        rng.random(size if size is not None else np.broadcast(start, end).shape) * (end - start + 1)
+    ).astype(np.int64)

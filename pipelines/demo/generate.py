@@ -24,8 +24,18 @@ from pipelines.demo.workforce import simulate_workforce
 
 log = logging.getLogger("vivier.demo")
 
-EXTRACTS = ("territories", "establishments", "staff", "budgeted_posts", "job_postings", "applications",
-            "foster_carers", "placements", "carer_events", "carer_enquiries")  # fmt: skip
+EXTRACTS = (
+    "territories",
+    "establishments",
+    "staff",
+    "budgeted_posts",
+    "job_postings",
+    "applications",
+    "foster_carers",
+    "placements",
+    "carer_events",
+    "carer_enquiries",
+)
 # Independent random streams, so that changing one stage leaves the others alone.
 STREAMS = {"organisation": 1, "staff": 2, "applications": 3, "carers": 4, "truth": 5, "messy": 6}
 
@@ -52,16 +62,27 @@ def generate_demo(out: Path, scale: str = "small", seed: int = 42, messy: bool =
     began = time.perf_counter()
     out = Path(out)
     config = build_config(scale, seed, **overrides)
-    log.info("demo data: scale %s, seed %d, as-of %s, %s mode -> %s", scale, seed, config.as_of,
-             "messy" if messy else "clean", out)  # fmt: skip
+    log.info(
+        "demo data: scale %s, seed %d, as-of %s, %s mode -> %s",
+        scale,
+        seed,
+        config.as_of,
+        "messy" if messy else "clean",
+        out,
+    )
     tables, truth, risk = build_tables(config)
     out.mkdir(parents=True, exist_ok=True)
     # Files of an earlier run would be read with the new ones (extracts match by prefix).
-    stale = sorted(p for name in EXTRACTS for p in out.glob(f"{name}*")
-                   if p.is_file() and p.suffix.lower() in (".csv", ".xlsx", ".parquet"))  # fmt: skip
+    stale = sorted(
+        p
+        for name in EXTRACTS
+        for p in out.glob(f"{name}*")
+        if p.is_file() and p.suffix.lower() in (".csv", ".xlsx", ".parquet")
+    )
     if stale:
-        log.warning("demo data: replacing %d extract file(s) in %s: %s", len(stale), out,
-                    ", ".join(p.name for p in stale))  # fmt: skip
+        log.warning(
+            "demo data: replacing %d extract file(s) in %s: %s", len(stale), out, ", ".join(p.name for p in stale)
+        )
     for path in stale:
         path.unlink()
     truth_dir = out / "_truth"
@@ -96,20 +117,31 @@ def build_tables(config: GeneratorConfig) -> tuple[dict[str, pl.DataFrame], dict
     territories = make_territories(config, rng)
     establishments = make_establishments(config, territories, months, rng)
     posts, budget = make_posts(config, establishments, months, rng)
-    log.info("organisation: %d territories, %d establishments, %d budgeted posts, %d budget rows",
-             territories.table.height, establishments.table.height, posts.n, budget.height)  # fmt: skip
+    log.info(
+        "organisation: %d territories, %d establishments, %d budgeted posts, %d budget rows",
+        territories.table.height,
+        establishments.table.height,
+        posts.n,
+        budget.height,
+    )
 
     log.info("staff: simulating %d months of careers", months.n)
     workforce = simulate_workforce(config, ref, establishments, posts, months, _rng(config, "staff"))
     log.info("staff: %d contracts, %d job postings", workforce.staff.height, workforce.job_postings.height)
-    applications = make_applications(config, workforce.job_postings, workforce.posting_fill,
-                                     _rng(config, "applications"))  # fmt: skip
+    applications = make_applications(
+        config, workforce.job_postings, workforce.posting_fill, _rng(config, "applications")
+    )
     log.info("applications: %d", applications.height)
 
     log.info("carers: simulating %d months of foster care", months.n)
     carers = simulate_carers(config, territories, months, _rng(config, "carers"))
-    log.info("carers: %d carers, %d placements, %d events, %d enquiries", carers.foster_carers.height,
-             carers.placements.height, carers.carer_events.height, carers.carer_enquiries.height)  # fmt: skip
+    log.info(
+        "carers: %d carers, %d placements, %d events, %d enquiries",
+        carers.foster_carers.height,
+        carers.placements.height,
+        carers.carer_events.height,
+        carers.carer_enquiries.height,
+    )
 
     tables = {
         "territories": territories.table,
@@ -126,13 +158,16 @@ def build_tables(config: GeneratorConfig) -> tuple[dict[str, pl.DataFrame], dict
     tables["carer_events"] = pin_as_of_event(tables["carer_events"], carers.foster_carers, config.as_of)
     check_as_of(tables, config.as_of)
 
-    log.info("true risk simulation: %d active carers x %d paths x 12 months", int(carers.active.sum()),
-             config.truth_paths)  # fmt: skip
+    log.info(
+        "true risk simulation: %d active carers x %d paths x 12 months", int(carers.active.sum()), config.truth_paths
+    )
     risk = true_carer_risk(config, carers, months, _rng(config, "truth"))
     hazard = {k: v for k, v in vars(config).items() if k.startswith(("hazard_", "non_renewal_"))}
     truth = truth_document(config, ref, workforce.segur, {}, hazard)
-    log.info("Ségur truth: %s", {k: v for k, v in segur_truth(config, ref, workforce.segur).items()
-                                  if k.startswith("segur_relative")})  # fmt: skip
+    log.info(
+        "Ségur truth: %s",
+        {k: v for k, v in segur_truth(config, ref, workforce.segur).items() if k.startswith("segur_relative")},
+    )
     return tables, truth, risk
 
 
@@ -145,10 +180,10 @@ def pin_as_of_event(events: pl.DataFrame, carers: pl.DataFrame, as_of: date) -> 
     """
     staying = carers.filter(pl.col("end_date").is_null())["carer_id"]
     month_start = as_of.replace(day=1)
-    candidates = (
-        events.with_row_index("_row")
-        .filter((pl.col("event_date") >= month_start) & (pl.col("event_type") == "SUPPORT_VISIT")
-                & pl.col("carer_id").is_in(staying.implode()))  # fmt: skip
+    candidates = events.with_row_index("_row").filter(
+        (pl.col("event_date") >= month_start)
+        & (pl.col("event_type") == "SUPPORT_VISIT")
+        & pl.col("carer_id").is_in(staying.implode())
     )
     taken = events.filter(pl.col("event_date") == as_of).select("carer_id", "event_type")
     candidates = candidates.join(taken, on=["carer_id", "event_type"], how="anti")
@@ -163,9 +198,13 @@ def pin_as_of_event(events: pl.DataFrame, carers: pl.DataFrame, as_of: date) -> 
 
 
 AS_OF_DATES = {
-    "staff": "start_date", "placements": "start_date", "applications": "applied_date",
-    "job_postings": "opened_date", "carer_enquiries": "enquiry_date", "carer_events": "event_date",
-}  # fmt: skip
+    "staff": "start_date",
+    "placements": "start_date",
+    "applications": "applied_date",
+    "job_postings": "opened_date",
+    "carer_enquiries": "enquiry_date",
+    "carer_events": "event_date",
+}
 
 
 def check_as_of(tables: dict[str, pl.DataFrame], as_of: date) -> None:

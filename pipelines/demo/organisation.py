@@ -13,25 +13,85 @@ from pipelines.demo.dates import NEVER, Months, from_ymd, ymd
 
 # Fictional place words; none is meant to name a real place.
 _PLACE_WORDS = (
-    "Lirance", "Verdonne", "Aubrette", "Sablonne", "Morvelle", "Caudière", "Brévanne", "Ostrelle", "Fontclair",
-    "Miraval", "Serpentine", "Grandpré", "Roseval", "Bellerive", "Chantemerle", "Vaudrelle", "Lorvance",
-    "Pierrefeu", "Clairbois", "Montsalve", "Haverne", "Ternois", "Ambrelle", "Cendrelle", "Valcroze",
-)  # fmt: skip
+    "Lirance",
+    "Verdonne",
+    "Aubrette",
+    "Sablonne",
+    "Morvelle",
+    "Caudière",
+    "Brévanne",
+    "Ostrelle",
+    "Fontclair",
+    "Miraval",
+    "Serpentine",
+    "Grandpré",
+    "Roseval",
+    "Bellerive",
+    "Chantemerle",
+    "Vaudrelle",
+    "Lorvance",
+    "Pierrefeu",
+    "Clairbois",
+    "Montsalve",
+    "Haverne",
+    "Ternois",
+    "Ambrelle",
+    "Cendrelle",
+    "Valcroze",
+)
 _PLACE_PREFIXES = ("", "Haute-", "Basse-", "Val-de-")
 _CIRCONSCRIPTIONS = ("Nord", "Sud", "Est", "Ouest", "Centre", "Littoral", "Plaine", "Montagne", "Vallée", "Côte")
 _HOUSE_NAMES = (
-    "Les Tilleuls", "Le Phare", "Les Glycines", "La Passerelle", "L'Escale", "Les Saules", "Le Relais",
-    "La Boussole", "Les Lucioles", "L'Oiseau-Lyre", "Le Tremplin", "Les Marronniers", "La Source", "L'Envol",
-    "Les Hirondelles", "Le Chêne", "La Clairière", "Les Coquelicots", "L'Horizon", "Le Moulin", "La Roseraie",
-    "Les Embruns", "Le Verger", "La Ruche", "Les Alizés", "Le Cèdre", "La Maison Verte", "Les Peupliers",
-)  # fmt: skip
-_ORG_WORDS = ("Horizon Enfance", "Les Saules", "Sauvegarde de l'Enfance", "Entraide Jeunesse", "La Main Tendue",
-              "Avenir Famille", "Le Sillon", "Accueil et Protection", "Pierre Lumière", "Les Amis de l'Enfance")
+    "Les Tilleuls",
+    "Le Phare",
+    "Les Glycines",
+    "La Passerelle",
+    "L'Escale",
+    "Les Saules",
+    "Le Relais",
+    "La Boussole",
+    "Les Lucioles",
+    "L'Oiseau-Lyre",
+    "Le Tremplin",
+    "Les Marronniers",
+    "La Source",
+    "L'Envol",
+    "Les Hirondelles",
+    "Le Chêne",
+    "La Clairière",
+    "Les Coquelicots",
+    "L'Horizon",
+    "Le Moulin",
+    "La Roseraie",
+    "Les Embruns",
+    "Le Verger",
+    "La Ruche",
+    "Les Alizés",
+    "Le Cèdre",
+    "La Maison Verte",
+    "Les Peupliers",
+)
+_ORG_WORDS = (
+    "Horizon Enfance",
+    "Les Saules",
+    "Sauvegarde de l'Enfance",
+    "Entraide Jeunesse",
+    "La Main Tendue",
+    "Avenir Famille",
+    "Le Sillon",
+    "Accueil et Protection",
+    "Pierre Lumière",
+    "Les Amis de l'Enfance",
+)
 _KIND_LABEL = {
-    "MECS": "MECS", "EMERGENCY_SHELTER": "Foyer d'urgence", "AEMO_SERVICE": "Service AEMO",
-    "FOSTER_SERVICE": "Service de placement familial", "DAY_SERVICE": "Accueil de jour",
-    "HEADQUARTERS": "Siège", "OTHER": "Service",
-}  # fmt: skip
+    "MECS": "MECS",
+    "EMERGENCY_SHELTER": "Foyer d'urgence",
+    "AEMO_SERVICE": "Service AEMO",
+    "FOSTER_SERVICE": "Service de placement familial",
+    "DAY_SERVICE": "Accueil de jour",
+    "HEADQUARTERS": "Siège",
+    "OTHER": "Service",
+}
 _SMALL_KINDS = ("MECS", "AEMO_SERVICE", "HEADQUARTERS", "FOSTER_SERVICE", "DAY_SERVICE")
 
 
@@ -77,8 +137,11 @@ def make_territories(config: GeneratorConfig, rng: np.random.Generator) -> Terri
         weight = rng.lognormal(0.0, 0.55, n)
         code = np.array([f"{i + 1:02d}" for i in range(n)])
     else:
-        names = [f"Territoire {_CIRCONSCRIPTIONS[i % len(_CIRCONSCRIPTIONS)]}"
-                 + (f" {i // len(_CIRCONSCRIPTIONS) + 1}" if i >= len(_CIRCONSCRIPTIONS) else "") for i in range(n)]  # fmt: skip
+        names = [
+            f"Territoire {_CIRCONSCRIPTIONS[i % len(_CIRCONSCRIPTIONS)]}"
+            + (f" {i // len(_CIRCONSCRIPTIONS) + 1}" if i >= len(_CIRCONSCRIPTIONS) else "")
+            for i in range(n)
+        ]
         ids = [f"T{i + 1:02d}" for i in range(n)]
         weight = rng.uniform(0.7, 1.3, n)
         code = np.array(["99"] * n)  # no real département has code 99
@@ -86,8 +149,9 @@ def make_territories(config: GeneratorConfig, rng: np.random.Generator) -> Terri
     return Territories(table, weight / weight.sum(), code)
 
 
-def make_establishments(config: GeneratorConfig, territories: Territories, months: Months,
-                        rng: np.random.Generator) -> Establishments:  # fmt: skip
+def make_establishments(
+    config: GeneratorConfig, territories: Territories, months: Months, rng: np.random.Generator
+) -> Establishments:
     """Gives the establishments with their kind, territory, association and size in posts."""
     n = config.n_establishments
     kinds = list(config.establishment_kinds)
@@ -106,7 +170,7 @@ def make_establishments(config: GeneratorConfig, territories: Territories, month
     org_home = rng.choice(len(territories.weight), n_org, p=territories.weight)
     org_weight = rng.pareto(1.5, n_org) + 1.0  # a few large associations
     organisation = rng.choice(n_org, n, p=org_weight / org_weight.sum())
-    organisation[:n_org] = np.arange(min(n, n_org))[: n_org]  # every association has an establishment
+    organisation[:n_org] = np.arange(min(n, n_org))[:n_org]  # every association has an establishment
     away = rng.random(n) < 0.15
     territory = np.where(away, rng.choice(len(territories.weight), n, p=territories.weight), org_home[organisation])
 
@@ -117,31 +181,48 @@ def make_establishments(config: GeneratorConfig, territories: Territories, month
     late = months.n - 6 > months.window_start + 12
     open_month = rng.integers(months.window_start + 12, months.n - 6, n) if late else np.full(n, months.window_start)
     first_year = int(ymd(np.array([months.start[0]]))[0][0])
-    budget_start = np.where(opened, months.start[np.clip(open_month, 0, months.n - 1)],
-                            from_ymd(rng.integers(2005, first_year + 1, n), 1, 1))  # fmt: skip
+    budget_start = np.where(
+        opened,
+        months.start[np.clip(open_month, 0, months.n - 1)],
+        from_ymd(rng.integers(2005, first_year + 1, n), 1, 1),
+    )
 
     seq = np.arange(n)
     ids = np.char.add(np.char.add(territories.code[territory], "0"), np.char.zfill((seq * 7 + 1001).astype(str), 6))
     house = np.array(_HOUSE_NAMES)[rng.integers(0, len(_HOUSE_NAMES), n)]
     town = np.array(_PLACE_WORDS)[rng.integers(0, len(_PLACE_WORDS), n)]
-    org_names = np.array([f"Association {_ORG_WORDS[i % len(_ORG_WORDS)]}"
-                          + (f" {chr(65 + (i // len(_ORG_WORDS)) % 26)}{i // (26 * len(_ORG_WORDS)) or ''}"
-                             if i >= len(_ORG_WORDS) else "") for i in range(n_org)])  # fmt: skip
+    org_names = np.array(
+        [
+            f"Association {_ORG_WORDS[i % len(_ORG_WORDS)]}"
+            + (
+                f" {chr(65 + (i // len(_ORG_WORDS)) % 26)}{i // (26 * len(_ORG_WORDS)) or ''}"
+                if i >= len(_ORG_WORDS)
+                else ""
+            )
+            for i in range(n_org)
+        ]
+    )
     names = [
-        f"{_KIND_LABEL[k]} {org_names[o].removeprefix('Association ')}" if k == "HEADQUARTERS"
+        f"{_KIND_LABEL[k]} {org_names[o].removeprefix('Association ')}"
+        if k == "HEADQUARTERS"
         else f"{_KIND_LABEL[k]} {h} ({t})"
-        for k, o, h, t in zip(kind, organisation, house, town)
-    ]  # fmt: skip
-    table = pl.DataFrame({
-        "establishment_id": ids, "name": names, "kind": kind,
-        "territory_id": territories.table["territory_id"].to_numpy()[territory],
-        "organisation": org_names[organisation],
-    })  # fmt: skip
+        for k, o, h, t in zip(kind, organisation, house, town, strict=True)
+    ]
+    table = pl.DataFrame(
+        {
+            "establishment_id": ids,
+            "name": names,
+            "kind": kind,
+            "territory_id": territories.table["territory_id"].to_numpy()[territory],
+            "organisation": org_names[organisation],
+        }
+    )
     return Establishments(table, kind, organisation, posts, budget_start.astype(np.int64), opened)
 
 
-def make_posts(config: GeneratorConfig, est: Establishments, months: Months,
-               rng: np.random.Generator) -> tuple[Posts, pl.DataFrame]:  # fmt: skip
+def make_posts(
+    config: GeneratorConfig, est: Establishments, months: Months, rng: np.random.Generator
+) -> tuple[Posts, pl.DataFrame]:
     """Gives every post that is ever budgeted and the budgeted_posts extract (rows per budget change)."""
     fam_index = {f: i for i, f in enumerate(STAFF_FAMILIES)}
     # Initial posts per establishment x family.
@@ -200,25 +281,32 @@ def make_posts(config: GeneratorConfig, est: Establishments, months: Months,
     posts = Posts(cell_est[all_cell], fam, fte, open_from.astype(np.int64), retire_from)
 
     # budgeted_fte per cell after each change = sum of fte of the posts in budget.
-    events = pl.DataFrame({
-        "cell": np.concatenate([all_cell, all_cell]),
-        "day": np.concatenate([posts.open_from, posts.retire_from]),
-        "delta": np.concatenate([fte, -fte]),
-    }).filter(pl.col("day") < NEVER)  # fmt: skip
+    events = pl.DataFrame(
+        {
+            "cell": np.concatenate([all_cell, all_cell]),
+            "day": np.concatenate([posts.open_from, posts.retire_from]),
+            "delta": np.concatenate([fte, -fte]),
+        }
+    ).filter(pl.col("day") < NEVER)
     rows = (
-        events.group_by("cell", "day").agg(pl.col("delta").sum())
+        events.group_by("cell", "day")
+        .agg(pl.col("delta").sum())
         .sort("cell", "day")
-        .with_columns(budgeted_fte=pl.col("delta").cum_sum().over("cell").round(2).clip(lower_bound=0.0),
-                      valid_to=pl.col("day").shift(-1).over("cell") - 1)
-    )  # fmt: skip
+        .with_columns(
+            budgeted_fte=pl.col("delta").cum_sum().over("cell").round(2).clip(lower_bound=0.0),
+            valid_to=pl.col("day").shift(-1).over("cell") - 1,
+        )
+    )
     cell = rows["cell"].to_numpy()
-    budget = pl.DataFrame({
-        "establishment_id": est.table["establishment_id"].to_numpy()[cell_est[cell]],
-        "job_family": as_codes(STAFF_FAMILIES, cell_fam[cell]),
-        "valid_from": rows["day"].cast(pl.Int32).cast(pl.Date),
-        "valid_to": rows["valid_to"].cast(pl.Int32).cast(pl.Date),
-        "budgeted_fte": rows["budgeted_fte"],
-    })  # fmt: skip
+    budget = pl.DataFrame(
+        {
+            "establishment_id": est.table["establishment_id"].to_numpy()[cell_est[cell]],
+            "job_family": as_codes(STAFF_FAMILIES, cell_fam[cell]),
+            "valid_from": rows["day"].cast(pl.Int32).cast(pl.Date),
+            "valid_to": rows["valid_to"].cast(pl.Int32).cast(pl.Date),
+            "budgeted_fte": rows["budgeted_fte"],
+        }
+    )
     return posts, budget
 
 

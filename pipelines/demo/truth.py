@@ -18,8 +18,9 @@ log = logging.getLogger("vivier.demo")
 UNITS_PER_CHUNK = 400_000  # carers x paths simulated at once (bounds memory)
 
 
-def true_carer_risk(config: GeneratorConfig, history: CarerHistory, months: Months,
-                    rng: np.random.Generator) -> pl.DataFrame:  # fmt: skip
+def true_carer_risk(
+    config: GeneratorConfig, history: CarerHistory, months: Months, rng: np.random.Generator
+) -> pl.DataFrame:
     """Gives carer_id and true_risk_12m for every carer active on the as-of date.
 
     The risk is the chance of leaving for any reason but death within the 12
@@ -100,8 +101,9 @@ DOC = {
 }
 
 
-def truth_document(config: GeneratorConfig, ref: Reference, exposure: SegurExposure, files: dict[str, int],
-                   carer_hazard: dict) -> dict:  # fmt: skip
+def truth_document(
+    config: GeneratorConfig, ref: Reference, exposure: SegurExposure, files: dict[str, int], carer_hazard: dict
+) -> dict:
     """Gives the content of truth.json."""
     params = {k: v for k, v in vars(config).items() if isinstance(v, (int, float, str)) and not isinstance(v, bool)}
     return {

@@ -18,16 +18,35 @@ import polars as pl
 
 from pipelines.demo.arrays import Table, as_codes, as_dates, as_ids, draw, match_by_key, pick
 from pipelines.demo.config import EDUCATIVE, STAFF_FAMILIES, GeneratorConfig, Reference, segur_effect_of
-from pipelines.demo.dates import (NEVER, Months, add_months, add_years, age_from_code, day_number, month_of,
-                                  random_day_in, ymd, ymd_code)
+from pipelines.demo.dates import (
+    NEVER,
+    Months,
+    add_months,
+    add_years,
+    age_from_code,
+    day_number,
+    month_of,
+    random_day_in,
+    ymd,
+    ymd_code,
+)
 from pipelines.demo.organisation import Establishments, Posts
 
 log = logging.getLogger("vivier.demo")
 
 CONTRACT_TYPES = ("CDI", "CDD", "INTERIM", "APPRENTICE")
 CDI, CDD, INTERIM, APPRENTICE = range(4)
-EXIT_REASONS = ("RESIGNATION", "MUTUAL_AGREEMENT", "END_OF_FIXED_TERM", "END_OF_TRIAL", "RETIREMENT", "DISMISSAL",
-                "INTERNAL_TRANSFER", "DEATH", "OTHER")  # fmt: skip
+EXIT_REASONS = (
+    "RESIGNATION",
+    "MUTUAL_AGREEMENT",
+    "END_OF_FIXED_TERM",
+    "END_OF_TRIAL",
+    "RETIREMENT",
+    "DISMISSAL",
+    "INTERNAL_TRANSFER",
+    "DEATH",
+    "OTHER",
+)
 RESIGNATION, MUTUAL, FIXED_TERM, TRIAL, RETIREMENT, DISMISSAL, TRANSFER, DEATH, OTHER = range(9)
 OUTCOMES = ("OPEN", "FILLED", "CANCELLED")
 OPEN, FILLED, CANCELLED = range(3)
@@ -63,8 +82,15 @@ class Workforce:
 class _Sim:
     """The state of every post and its holder while the months are simulated."""
 
-    def __init__(self, config: GeneratorConfig, ref: Reference, est: Establishments, posts: Posts, months: Months,
-                 rng: np.random.Generator) -> None:  # fmt: skip
+    def __init__(
+        self,
+        config: GeneratorConfig,
+        ref: Reference,
+        est: Establishments,
+        posts: Posts,
+        months: Months,
+        rng: np.random.Generator,
+    ) -> None:
         self.c, self.ref, self.est, self.posts, self.months, self.rng = config, ref, est, posts, months, rng
         self.as_of = day_number(config.as_of)
         n = posts.n
@@ -84,8 +110,9 @@ class _Sim:
 
         cap = int(n * 4)
         self.people = Table(cap, birth="i8", code="i8", retire="i8", sex="i1", level="f8")
-        self.contracts = Table(cap, employee="i8", post="i8", ctype="i1", fte="f8", start="i8", end="i8",
-                               reason="i1", pay="f8")  # fmt: skip
+        self.contracts = Table(
+            cap, employee="i8", post="i8", ctype="i1", fte="f8", start="i8", end="i8", reason="i1", pay="f8"
+        )
         self.postings = Table(cap, post="i8", opened="i8", closed="i8", outcome="i1", contract="i8", how="i1")
 
         # Per-family tables used every month.
@@ -102,7 +129,8 @@ class _Sim:
         cov = [ref.coverage.get(f) for f in STAFF_FAMILIES]
         self.cover_day = np.array([day_number(d) if d else NEVER for d in cov], dtype=np.int64)
         self.cover_month = np.array(
-            [int(month_of(np.array([day_number(d)]), int(months.start[0]))[0]) if d else 10**6 for d in cov])
+            [int(month_of(np.array([day_number(d)]), int(months.start[0]))[0]) if d else 10**6 for d in cov]
+        )
         self.effect = np.array([segur_effect_of(config, g) for g in groups])
         self.segur = SegurExposure()
 
@@ -130,19 +158,22 @@ class _Sim:
         birth = on - np.round(age * 365.25).astype(np.int64)
         sex = (self.rng.random(n) >= self.female[family]).astype(np.int8)  # 0 = F, 1 = M
         level = self.rng.lognormal(0.0, 0.06, n) * (1 + 0.008 * np.clip(age - 25, 0, 30))
-        return self.people.append(birth=birth, code=ymd_code(birth), retire=add_years(birth, self.c.retirement_age_max),
-                                  sex=sex, level=level)  # fmt: skip
+        return self.people.append(
+            birth=birth, code=ymd_code(birth), retire=add_years(birth, self.c.retirement_age_max), sex=sex, level=level
+        )
 
     def contract_length_end(self, ctype: np.ndarray, start: np.ndarray) -> np.ndarray:
         """Gives the planned last day of fixed-term contracts (NEVER for a CDI), never exactly the as-of date."""
         c = self.c
         months = np.select(
             [ctype == CDD, ctype == INTERIM, ctype == APPRENTICE],
-            [self.rng.integers(c.cdd_months[0], c.cdd_months[1] + 1, ctype.size),
-             self.rng.integers(c.interim_months[0], c.interim_months[1] + 1, ctype.size),
-             self.rng.choice(np.array(c.apprentice_months), ctype.size)],
+            [
+                self.rng.integers(c.cdd_months[0], c.cdd_months[1] + 1, ctype.size),
+                self.rng.integers(c.interim_months[0], c.interim_months[1] + 1, ctype.size),
+                self.rng.choice(np.array(c.apprentice_months), ctype.size),
+            ],
             0,
-        )  # fmt: skip
+        )
         end = add_months(start, months) - 1
         # A contract ending exactly on the as-of date would look like an exit on that day.
         end = np.where(end == self.as_of, end + 1, end)
@@ -153,17 +184,30 @@ class _Sim:
         t = draw(self.rng, self.c.hire_contract_mix, family.size).astype(np.int8)
         return np.where((t == APPRENTICE) & ~self.educative[family], CDD, t).astype(np.int8)
 
-    def start_contracts(self, post: np.ndarray, employee: np.ndarray, ctype: np.ndarray, start: np.ndarray,
-                        spell_start: np.ndarray, first: np.ndarray, planned_end: np.ndarray | None = None,
-                        ) -> np.ndarray:  # fmt: skip
+    def start_contracts(
+        self,
+        post: np.ndarray,
+        employee: np.ndarray,
+        ctype: np.ndarray,
+        start: np.ndarray,
+        spell_start: np.ndarray,
+        first: np.ndarray,
+        planned_end: np.ndarray | None = None,
+    ) -> np.ndarray:
         """Gives the rows of contracts started on posts (the posts become held)."""
         fam = self.posts.family[post]
         if planned_end is None:
             planned_end = self.contract_length_end(ctype, start)
         rows = self.contracts.append(
-            employee=employee, post=post, ctype=ctype, fte=self.posts.fte[post], start=start, end=NEVER,
-            reason=-1, pay=self.pay(fam, start, self.people.level[employee]),
-        )  # fmt: skip
+            employee=employee,
+            post=post,
+            ctype=ctype,
+            fte=self.posts.fte[post],
+            start=start,
+            end=NEVER,
+            reason=-1,
+            pay=self.pay(fam, start, self.people.level[employee]),
+        )
         self.contract[post] = rows
         self.planned_end[post] = planned_end
         self.spell_start[post] = spell_start
@@ -190,14 +234,16 @@ class _Sim:
         fill = np.maximum(opened + np.round(delay).astype(np.int64) + 1, self.vacant_from[post])
         cancel = rng.random(post.size) < c.posting_cancel_share
         cancel_day = opened + np.maximum(np.round(rng.uniform(0.2, 0.9, post.size) * (fill - opened)), 1)
-        self.posting[post] = self.postings.append(post=post, opened=opened, closed=NEVER, outcome=OPEN,
-                                                  contract=-1, how=0)  # fmt: skip
+        self.posting[post] = self.postings.append(
+            post=post, opened=opened, closed=NEVER, outcome=OPEN, contract=-1, how=0
+        )
         self.fill_day[post] = fill
         self.cancel_day[post] = np.where(cancel & (cancel_day < fill), cancel_day, NEVER).astype(np.int64)
         self.pending_open[post] = NEVER
 
-    def close_postings(self, post: np.ndarray, day: np.ndarray, outcome: int, contract: np.ndarray | None = None,
-                       how: int = 0) -> None:  # fmt: skip
+    def close_postings(
+        self, post: np.ndarray, day: np.ndarray, outcome: int, contract: np.ndarray | None = None, how: int = 0
+    ) -> None:
         rows = self.posting[post]
         self.postings.closed[rows] = day
         self.postings.outcome[rows] = outcome
@@ -243,13 +289,14 @@ class _Sim:
         self.people.retire[people] = add_years(self.people.birth[people], c.retirement_age_max)
         age_days = t0 - self.people.birth[people]
         first_job_age = rng.uniform(20.0, 26.0, held.size) * 365.25
-        tenure = np.minimum(rng.exponential(c.initial_tenure_mean_years * 365.25, held.size),
-                            np.maximum(age_days - first_job_age, 30)).astype(np.int64)  # fmt: skip
+        tenure = np.minimum(
+            rng.exponential(c.initial_tenure_mean_years * 365.25, held.size), np.maximum(age_days - first_job_age, 30)
+        ).astype(np.int64)
         cstart = np.select(
             [ctype == CDI, ctype == CDD, ctype == INTERIM],
             [t0 - tenure, t0 - rng.integers(0, 181, held.size), t0 - rng.integers(0, 61, held.size)],
             t0 - rng.integers(0, 700, held.size),
-        )  # fmt: skip
+        )
         planned = self.contract_length_end(ctype, cstart)
         planned = np.where(ctype == CDI, NEVER, np.maximum(planned, t0 + rng.integers(15, 120, held.size)))
         self.start_contracts(held, people, ctype, cstart, cstart, np.zeros(held.size, dtype=bool), planned)
@@ -292,8 +339,13 @@ class _Sim:
 
         tenure = (ms - self.spell_start[held]) / 365.25
         year = int(self.months.year[m])
-        base = (self.voluntary[fam] * _steps(c.tenure_factor, tenure) * _steps(c.age_factor, age)
-                * self.contract_factor[ctype] * self._year_table(c.year_factor, np.array([year]))[0])  # fmt: skip
+        base = (
+            self.voluntary[fam]
+            * _steps(c.tenure_factor, tenure)
+            * _steps(c.age_factor, age)
+            * self.contract_factor[ctype]
+            * self._year_table(c.year_factor, np.array([year]))[0]
+        )
         k = m - self.cover_month[fam]
         covered = k >= 0
         effect = self.effect[fam] * (1.0 + c.segur_effect_growth_per_year * np.maximum(k, 0) / 12.0)
@@ -319,8 +371,17 @@ class _Sim:
         leave = ((rng.random(held.size) < -np.expm1(-total)) | forced) & ~planned_now
         # The reason of each leaver, in proportion to the competing hazards.
         n = int(leave.sum())
-        rates = np.stack([voluntary[leave], trial[leave], np.full(n, c.dismissal_per_year / 12),
-                          np.full(n, c.other_exit_per_year / 12), death[leave], retirement[leave]], axis=1)  # fmt: skip
+        rates = np.stack(
+            [
+                voluntary[leave],
+                trial[leave],
+                np.full(n, c.dismissal_per_year / 12),
+                np.full(n, c.other_exit_per_year / 12),
+                death[leave],
+                retirement[leave],
+            ],
+            axis=1,
+        )
         cause = pick(rng, rng.random(n), rates)
         mutual = (ctype[leave] == CDI) & (rng.random(n) < c.mutual_agreement_share)
         reason = np.array([RESIGNATION, TRIAL, DISMISSAL, OTHER, DEATH, RETIREMENT])[cause]
@@ -339,15 +400,17 @@ class _Sim:
         u = rng.random(due.size)
         renew = (dtype == CDD) & (u < c.cdd_renew)
         convert = ((dtype == CDD) & (u >= c.cdd_renew) & (u < c.cdd_renew + c.cdd_convert)) | (
-            (dtype == APPRENTICE) & (u < c.apprentice_convert))  # fmt: skip
+            (dtype == APPRENTICE) & (u < c.apprentice_convert)
+        )
         stays = renew | convert
         people = self.contracts.employee[self.contract[due]]
         spell = self.spell_start[due]
         self.end_contracts(due, end, FIXED_TERM)
         self.fall_vacant(due[~stays], end[~stays], np.full((~stays).sum(), FIXED_TERM))
         new_type = np.where(renew, CDD, CDI)[stays].astype(np.int8)
-        self.start_contracts(due[stays], people[stays], new_type, end[stays] + 1, spell[stays],
-                             np.zeros(stays.sum(), dtype=bool))  # fmt: skip
+        self.start_contracts(
+            due[stays], people[stays], new_type, end[stays] + 1, spell[stays], np.zeros(stays.sum(), dtype=bool)
+        )
         return np.concatenate([go, due])
 
     def _transfers(self, ms: int, me: int, changed: np.ndarray) -> None:
@@ -356,19 +419,25 @@ class _Sim:
         held = np.flatnonzero(self.contract >= 0)
         held = held[~np.isin(held, changed)]
         rows = self.contract[held]
-        count = np.bincount(self.contracts.employee[self.contract[self.contract >= 0]],
-                            minlength=self.people.n)  # fmt: skip
-        eligible = ((self.contracts.ctype[rows] == CDI) & (ms - self.spell_start[held] >= 365)
-                    & (count[self.contracts.employee[rows]] == 1)
-                    & (self.contracts.start[rows] < ms))  # fmt: skip
+        count = np.bincount(self.contracts.employee[self.contract[self.contract >= 0]], minlength=self.people.n)
+        eligible = (
+            (self.contracts.ctype[rows] == CDI)
+            & (ms - self.spell_start[held] >= 365)
+            & (count[self.contracts.employee[rows]] == 1)
+            & (self.contracts.start[rows] < ms)
+        )
         movers = held[eligible & (rng.random(held.size) < c.transfer_per_year / 12)]
         targets = np.flatnonzero((self.contract < 0) & self.alive & (self.posting >= 0))
         li, ri = match_by_key(rng, self.org_family[movers], self.org_family[targets])
         src, dst = movers[li], targets[ri]
         # The new contract starts the next day, which must not be after the as-of date.
         day = random_day_in(rng, ms, min(me, self.as_of - 1), src.size)
-        ok = ((self.posts.establishment[src] != self.posts.establishment[dst]) & (self.fill_day[dst] > day + 1)
-              & (self.cancel_day[dst] > day + 1) & (self.postings.opened[self.posting[dst]] <= day + 1))  # fmt: skip
+        ok = (
+            (self.posts.establishment[src] != self.posts.establishment[dst])
+            & (self.fill_day[dst] > day + 1)
+            & (self.cancel_day[dst] > day + 1)
+            & (self.postings.opened[self.posting[dst]] <= day + 1)
+        )
         src, dst, day = src[ok], dst[ok], day[ok]
         if src.size == 0:
             return
@@ -376,8 +445,9 @@ class _Sim:
         spell = self.spell_start[src]
         self.end_contracts(src, day, TRANSFER)
         self.fall_vacant(src, day, np.full(src.size, TRANSFER))
-        rows = self.start_contracts(dst, people, np.full(dst.size, CDI, dtype=np.int8), day + 1, spell,
-                                    np.zeros(dst.size, dtype=bool))  # fmt: skip
+        rows = self.start_contracts(
+            dst, people, np.full(dst.size, CDI, dtype=np.int8), day + 1, spell, np.zeros(dst.size, dtype=bool)
+        )
         self.close_postings(dst, day + 1, FILLED, rows, how=1)
 
     def _post_vacancies(self, me: int) -> None:
@@ -420,8 +490,11 @@ class _Sim:
         held = np.flatnonzero(self.contract >= 0)
         emp_held = self.contracts.employee[self.contract[held]]
         count = np.bincount(emp_held, minlength=self.people.n)
-        pool = held[(self.posts.fte[held] <= 0.5) & (count[emp_held] == 1)
-                    & (self.contracts.start[self.contract[held]] < day.min())]  # fmt: skip
+        pool = held[
+            (self.posts.fte[held] <= 0.5)
+            & (count[emp_held] == 1)
+            & (self.contracts.start[self.contract[held]] < day.min())
+        ]
         li, ri = match_by_key(rng, fam[small], self.posts.family[pool])
         who = np.flatnonzero(small)[li]
         employee[who] = self.contracts.employee[self.contract[pool[ri]]]
@@ -449,20 +522,26 @@ class _Sim:
         reason = np.where(ongoing & (planned < NEVER), FIXED_TERM, k["reason"])
         est_ids = est.table["establishment_id"].to_numpy()
         emp = k["employee"]
-        staff = pl.DataFrame({
-            "employee_id": as_ids("M", emp + 1, 7),
-            "contract_id": as_ids("C", np.arange(k["end"].size) + 1, 8),
-            "birth_date": as_dates(self.people.birth[emp]),
-            "sex": as_codes(("F", "M"), self.people.sex[emp]),
-            "job_family": as_codes(STAFF_FAMILIES, self.posts.family[k["post"]]),
-            "establishment_id": as_codes(est_ids, self.posts.establishment[k["post"]]),
-            "contract_type": as_codes(CONTRACT_TYPES, k["ctype"]),
-            "fte": k["fte"],
-            "start_date": as_dates(k["start"]),
-            "end_date": as_dates(end),
-            "exit_reason": as_codes(EXIT_REASONS, reason),
-            "monthly_gross_pay": k["pay"],
-        }).filter(pl.col("start_date") <= self.c.as_of).sort("employee_id", "start_date", "contract_id")  # fmt: skip
+        staff = (
+            pl.DataFrame(
+                {
+                    "employee_id": as_ids("M", emp + 1, 7),
+                    "contract_id": as_ids("C", np.arange(k["end"].size) + 1, 8),
+                    "birth_date": as_dates(self.people.birth[emp]),
+                    "sex": as_codes(("F", "M"), self.people.sex[emp]),
+                    "job_family": as_codes(STAFF_FAMILIES, self.posts.family[k["post"]]),
+                    "establishment_id": as_codes(est_ids, self.posts.establishment[k["post"]]),
+                    "contract_type": as_codes(CONTRACT_TYPES, k["ctype"]),
+                    "fte": k["fte"],
+                    "start_date": as_dates(k["start"]),
+                    "end_date": as_dates(end),
+                    "exit_reason": as_codes(EXIT_REASONS, reason),
+                    "monthly_gross_pay": k["pay"],
+                }
+            )
+            .filter(pl.col("start_date") <= self.c.as_of)
+            .sort("employee_id", "start_date", "contract_id")
+        )
 
         q = self.postings.view()
         keep = q["opened"] <= self.as_of
@@ -470,16 +549,18 @@ class _Sim:
         outcome = np.where(due_later, OPEN, q["outcome"])
         closed = np.where(due_later, NEVER, q["closed"])
         contract = np.where(outcome == FILLED, q["contract"], -1)
-        postings = pl.DataFrame({
-            "posting_id": as_ids("OF", np.arange(q["post"].size) + 1, 7),
-            "establishment_id": as_codes(est_ids, self.posts.establishment[q["post"]]),
-            "job_family": as_codes(STAFF_FAMILIES, self.posts.family[q["post"]]),
-            "fte": self.posts.fte[q["post"]],
-            "opened_date": as_dates(q["opened"]),
-            "closed_date": as_dates(closed),
-            "outcome": as_codes(OUTCOMES, outcome),
-            "contract_id": as_ids("C", contract + 1, 8).scatter(np.flatnonzero(contract < 0), None),
-        }).filter(pl.Series(keep))  # fmt: skip
+        postings = pl.DataFrame(
+            {
+                "posting_id": as_ids("OF", np.arange(q["post"].size) + 1, 7),
+                "establishment_id": as_codes(est_ids, self.posts.establishment[q["post"]]),
+                "job_family": as_codes(STAFF_FAMILIES, self.posts.family[q["post"]]),
+                "fte": self.posts.fte[q["post"]],
+                "opened_date": as_dates(q["opened"]),
+                "closed_date": as_dates(closed),
+                "outcome": as_codes(OUTCOMES, outcome),
+                "contract_id": as_ids("C", contract + 1, 8).scatter(np.flatnonzero(contract < 0), None),
+            }
+        ).filter(pl.Series(keep))
         return staff, postings, q["how"][keep]
 
 
@@ -490,16 +571,20 @@ def _steps(table: tuple[tuple[float, float], ...], x: np.ndarray) -> np.ndarray:
     return values[np.clip(np.searchsorted(thresholds, x, side="right") - 1, 0, len(values) - 1)]
 
 
-def simulate_workforce(config: GeneratorConfig, ref: Reference, est: Establishments, posts: Posts, months: Months,
-                       rng: np.random.Generator) -> Workforce:  # fmt: skip
+def simulate_workforce(
+    config: GeneratorConfig, ref: Reference, est: Establishments, posts: Posts, months: Months, rng: np.random.Generator
+) -> Workforce:
     """Gives the staff and job_postings extracts and the planted Ségur exposure, month by month."""
     sim = _Sim(config, ref, est, posts, months, rng)
     sim.start()
     for m in range(months.n):
         sim.month(m)
         if m % 24 == 23 or m == months.n - 1:
-            log.info("staff: simulated %s (%d contracts, %d postings so far)",
-                     np.datetime64(int(months.start[m]), "D").astype("datetime64[M]"), sim.contracts.n,
-                     sim.postings.n)  # fmt: skip
+            log.info(
+                "staff: simulated %s (%d contracts, %d postings so far)",
+                np.datetime64(int(months.start[m]), "D").astype("datetime64[M]"),
+                sim.contracts.n,
+                sim.postings.n,
+            )
     staff, postings, how = sim.tables(est)
     return Workforce(staff, postings, how, sim.segur)

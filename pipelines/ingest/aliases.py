@@ -12,8 +12,7 @@ from pathlib import Path
 import yaml
 
 from pipelines.ingest.contract import Extract
-
-ALIASES_FILE = Path(__file__).resolve().parents[2] / "config" / "column_aliases.yaml"
+from pipelines.paths import ALIASES_FILE
 
 
 def normalise_header(text: str) -> str:

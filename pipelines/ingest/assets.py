@@ -15,11 +15,14 @@ from pipelines.ingest.files import ExtractFileError, extract_of, find_files, rea
 from pipelines.ingest.headers import extract_tables, load_aliases
 from pipelines.ingest.raw import RAW_REPORT_SCHEMA, empty_raw, to_raw
 from pipelines.ingest.validate import count_by_file, raw_as_quarantined, validate
-from pipelines.resources import VivierSettings
+from pipelines.markdown import markdown_table
+from pipelines.paths import REFERENCE_DIR
+from pipelines.settings import Settings
+from pipelines.tables import PERIOD as REPORTING_PERIOD
+from pipelines.tables import asset_key
 from pipelines.text import printable
 from pipelines.warehouse import Warehouse
 
-REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference"
 # `<extract>.removed` in the landing folder: the extract was removed on purpose (docs/operations.md).
 REMOVED = ".removed"
 # More than this share of an extract's rows not found in a reference list that a landing file
@@ -46,8 +49,9 @@ def dangling_links(landing_dir: Path, extract: str) -> list[Path]:
     mounted, a file deleted): the folder's listing of files does not show them."""
     if not landing_dir.is_dir():
         return []
-    return sorted(p for p in landing_dir.iterdir()
-                  if p.is_symlink() and not p.exists() and extract_of(p.name) == extract)  # fmt: skip
+    return sorted(
+        p for p in landing_dir.iterdir() if p.is_symlink() and not p.exists() and extract_of(p.name) == extract
+    )
 
 
 def landing_problem(extract: Extract, landing_dir: Path, files: list[Path], last_load: list[tuple[str, int]]):
@@ -60,24 +64,30 @@ def landing_problem(extract: Extract, landing_dir: Path, files: list[Path], last
     name, shown = extract.name, printable(str(landing_dir))
     links = dangling_links(landing_dir, name)
     if links:
-        return " ".join(f"{printable(p.name)} is a link to {printable(os.readlink(p))}, which cannot be reached."
-                        for p in links) + (" Is the share mounted? Put the file back, or remove the link. "
-                                           f"The {name} tables are kept as they were."), None  # fmt: skip
+        return " ".join(
+            f"{printable(p.name)} is a link to {printable(os.readlink(p))}, which cannot be reached." for p in links
+        ) + (
+            f" Is the share mounted? Put the file back, or remove the link. The {name} tables are kept as they were."
+        ), None
     marker = landing_dir / f"{name}{REMOVED}"
     if extract.reference_data or not marker.exists():
         marker = None
     if marker and files:
-        return (f"{marker.name} says the {name} extract is removed, but {printable(files[0].name)} is in the landing "
-                "folder: delete one of them."), None  # fmt: skip
+        return (
+            f"{marker.name} says the {name} extract is removed, but {printable(files[0].name)} is in the landing "
+            "folder: delete one of them."
+        ), None
     if files:
         return None, None
     if marker:
         return None, f"{name}: removed on purpose ({marker.name} in the landing folder): its tables are emptied."
     if last_load:
         read = ", ".join(f"{printable(f)} ({n:,} rows)" for f, n in last_load)
-        return (f"No file for the {name} extract in {shown}: the last load read {read}. Its tables are kept as they "
-                "were. If the files are on a share, check that it is mounted; to remove the extract on purpose, "
-                f"put an empty file named {name}{REMOVED} in the landing folder."), None  # fmt: skip
+        return (
+            f"No file for the {name} extract in {shown}: the last load read {read}. Its tables are kept as they "
+            "were. If the files are on a share, check that it is mounted; to remove the extract on purpose, "
+            f"put an empty file named {name}{REMOVED} in the landing folder."
+        ), None
     return None, f"No file for the {name} extract in {shown}: it loads empty."
 
 
@@ -90,18 +100,21 @@ def emptied_problem(extract: Extract, files: list[Path], rows: int, last_load: l
     if rows or not files or extract.reference_data or not sum(n for _, n in last_load):
         return None
     read = ", ".join(f"{printable(f)} ({n:,} rows)" for f, n in last_load)
-    return (f"{', '.join(printable(p.name) for p in files)} hold(s) no row, only a header: the last load of the "
-            f"{extract.name} extract read {read}. Its tables are kept as they were. Export the extract again; to "
-            f"empty it on purpose, delete its files and put an empty file named {extract.name}{REMOVED} in the "
-            "landing folder.")
+    return (
+        f"{', '.join(printable(p.name) for p in files)} hold(s) no row, only a header: the last load of the "
+        f"{extract.name} extract read {read}. Its tables are kept as they were. Export the extract again; to "
+        f"empty it on purpose, delete its files and put an empty file named {extract.name}{REMOVED} in the "
+        "landing folder."
+    )
 
 
 def last_load(warehouse: Warehouse, extract: str) -> list[tuple[str, int]]:
     """Gives the files (and their rows) the last load of an extract read, from the warehouse the run started from."""
     if not warehouse.exists("quality.ingest_files"):
         return []
-    files = warehouse.query(f"SELECT source_file, rows_read FROM quality.ingest_files WHERE extract = '{extract}' "
-                            "ORDER BY source_file")  # fmt: skip
+    files = warehouse.query(
+        f"SELECT source_file, rows_read FROM quality.ingest_files WHERE extract = '{extract}' ORDER BY source_file"
+    )
     return list(files.iter_rows())
 
 
@@ -112,7 +125,7 @@ def build_raw_asset(extract: Extract) -> dg.AssetsDefinition:
         kinds={"polars", "duckdb"},
         description=f"{extract.description} As read from the landing files: contract columns only, ids pseudonymised.",
     )
-    def raw_extract(context: dg.AssetExecutionContext, warehouse: Warehouse, settings: VivierSettings):
+    def raw_extract(context: dg.AssetExecutionContext, warehouse: Warehouse, settings: dg.ResourceParam[Settings]):
         landing = Path(settings.landing_dir)
         files = source_files(extract, landing)
         before = last_load(warehouse, extract.name)
@@ -137,7 +150,7 @@ def build_raw_asset(extract: Extract) -> dg.AssetsDefinition:
         warehouse.replace_part("quality.ingest_files", "extract", extract.name, reports)
         return dg.MaterializeResult(
             metadata={
-                "files": dg.MetadataValue.md(_markdown(reports)) if files else "no file",
+                "files": dg.MetadataValue.md(markdown_table(reports)) if files else "no file",
                 "rows_read": rows.height,
                 "dropped_columns": ", ".join(c for c in reports["dropped_columns"] if c) or "none",
             }
@@ -147,12 +160,20 @@ def build_raw_asset(extract: Extract) -> dg.AssetsDefinition:
 
 
 def build_staging_asset(extract: Extract) -> dg.AssetsDefinition:
-    upstream = [dg.AssetKey(["raw", extract.name])] + [dg.AssetKey(["staging", r]) for r in extract.references]
-    key = dg.AssetKey(["staging", extract.name])
+    upstream = [asset_key(f"raw.{extract.name}")] + [asset_key(f"staging.{r}") for r in extract.references]
+    key = asset_key(f"staging.{extract.name}")
     event_date = period.EVENT_DATES.get(extract.name)
-    checks = [dg.AssetCheckSpec(FUTURE_EVENTS_CHECK, asset=key,
-                                description=f"No {event_date} after today: the latest event date sets the as-of date.")
-              ] if event_date else []  # fmt: skip
+    checks = (
+        [
+            dg.AssetCheckSpec(
+                FUTURE_EVENTS_CHECK,
+                asset=key,
+                description=f"No {event_date} after today: the latest event date sets the as-of date.",
+            )
+        ]
+        if event_date
+        else []
+    )
 
     @dg.asset(
         key=key,
@@ -162,10 +183,11 @@ def build_staging_asset(extract: Extract) -> dg.AssetsDefinition:
         kinds={"polars", "duckdb"},
         description=f"{extract.description} Typed and checked; rows that break a rule are in quality.quarantine.",
     )
-    def staging_extract(context: dg.AssetExecutionContext, warehouse: Warehouse, settings: VivierSettings):
+    def staging_extract(context: dg.AssetExecutionContext, warehouse: Warehouse, settings: dg.ResourceParam[Settings]):
         references = {
-            c.references: warehouse.query("SELECT DISTINCT {1} FROM staging.{0}".format(*c.references.split(".")))
-            .to_series()
+            c.references: warehouse.query(
+                "SELECT DISTINCT {1} FROM staging.{0}".format(*c.references.split("."))
+            ).to_series()
             for c in extract.columns
             if c.references
         }
@@ -178,8 +200,10 @@ def build_staging_asset(extract: Extract) -> dg.AssetsDefinition:
         files = warehouse.query(f"SELECT * FROM quality.ingest_files WHERE extract = '{extract.name}'")
         report = count_by_file(files, checked)
         masked_raw = raw_as_quarantined(extract, raw, checked.quarantined)
-        warehouse.replace_many({f"staging.{extract.name}": checked.loaded}
-                               | ({f"raw.{extract.name}": masked_raw} if masked_raw is not None else {}))  # fmt: skip
+        warehouse.replace_many(
+            {f"staging.{extract.name}": checked.loaded}
+            | ({f"raw.{extract.name}": masked_raw} if masked_raw is not None else {})
+        )
         warehouse.replace_part("quality.quarantine", "extract", extract.name, checked.quarantined)
         warehouse.replace_part("quality.ingest_report", "extract", extract.name, report)
         if checked.quarantined.height:
@@ -190,14 +214,17 @@ def build_staging_asset(extract: Extract) -> dg.AssetsDefinition:
                 + "); see quality.quarantine."
             )
         today = dt.date.today()
-        events = period.future_events(warehouse.query(period.latest_events_sql(extract.name, event_date, today)),
-                                      today, "") if event_date else []  # fmt: skip
+        events = (
+            period.future_events(warehouse.query(period.latest_events_sql(extract.name, event_date, today)), today, "")
+            if event_date
+            else []
+        )
         return dg.MaterializeResult(
             metadata={
                 "rows_loaded": checked.loaded.height,
                 "rows_quarantined": checked.quarantined.height,
                 "exact_duplicates": checked.duplicates.height,
-                "files": dg.MetadataValue.md(_markdown(report.drop("extract"))) if report.height else "no file",
+                "files": dg.MetadataValue.md(markdown_table(report.drop("extract"))) if report.height else "no file",
             },
             check_results=[_future_events_check(e, today) for e in events],
         )
@@ -215,9 +242,9 @@ def replaced_reference_problem(extract: Extract, checked, landing_dir: Path) -> 
         if not rows or not replaces_reference(reference, landing_dir):
             continue
         unknown = checked.quarantined.filter(
-            (pl.col("rule") == "unknown_reference") & pl.col("detail").str.contains(f"not found in {column.references}",
-                                                                                    literal=True)
-        ).height  # fmt: skip
+            (pl.col("rule") == "unknown_reference")
+            & pl.col("detail").str.contains(f"not found in {column.references}", literal=True)
+        ).height
         if unknown > REPLACED_REFERENCE_MAX_UNKNOWN * rows:
             replacement = ", ".join(printable(p.name) for p in source_files(reference, landing_dir))
             return (
@@ -230,7 +257,7 @@ def replaced_reference_problem(extract: Extract, checked, landing_dir: Path) -> 
     return None
 
 
-PERIOD = dg.AssetKey(["staging", "reporting_period"])
+PERIOD = asset_key(REPORTING_PERIOD)
 FUTURE_EVENTS_CHECK = "event_dates_are_not_in_the_future"
 AS_OF_CHECK = "as_of_date_is_not_in_the_future"
 # Dagster runs a step only once every step it depends on has succeeded, so a period that
@@ -256,13 +283,17 @@ LAST_STEP = {"dagster/priority": "-1"}
         )
     ],
     check_specs=[
-        dg.AssetCheckSpec(AS_OF_CHECK, asset=PERIOD, blocking=True,
-                          description="The as-of date is not after today, nor in a month after the latest event of "
-                                      "the extracts: no month is reported before it is over, or from no data."),
-    ],  # fmt: skip
+        dg.AssetCheckSpec(
+            AS_OF_CHECK,
+            asset=PERIOD,
+            blocking=True,
+            description="The as-of date is not after today, nor in a month after the latest event of "
+            "the extracts: no month is reported before it is over, or from no data.",
+        ),
+    ],
     op_tags=LAST_STEP,
 )
-def reporting_period(context: dg.AssetExecutionContext, warehouse: Warehouse, settings: VivierSettings):
+def reporting_period(context: dg.AssetExecutionContext, warehouse: Warehouse, settings: dg.ResourceParam[Settings]):
     today = dt.date.today()
     present = [n for n in period.EVENT_DATES if warehouse.exists(f"staging.{n}")]
     never_loaded = _never_loaded_outside_this_run(context, present, Path(settings.landing_dir))
@@ -270,19 +301,24 @@ def reporting_period(context: dg.AssetExecutionContext, warehouse: Warehouse, se
         # A run of part of the assets (a mart and its upstream assets, chosen in the UI) on a new
         # warehouse: without these dates the as-of date could be a month early, silently.
         one = len(never_loaded) == 1
-        raise dg.Failure(description=(
-            f"The as-of date is the latest event date of every extract, but {', '.join(never_loaded)} "
-            f"{'has' if one else 'have'} never been loaded and {'is' if one else 'are'} not part of this run, "
-            f"although the landing folder has {'its' if one else 'their'} files. Materialise "
-            + ", ".join(f"staging/{n}" for n in never_loaded)
-            + " too, or run every asset (`vivier run`, or the job nightly_refresh)."
-        ))  # fmt: skip
-    latest = warehouse.query(" UNION ALL ".join(period.latest_events_sql(n, period.EVENT_DATES[n], today)
-                                                for n in present)) if present else None  # fmt: skip
+        raise dg.Failure(
+            description=(
+                f"The as-of date is the latest event date of every extract, but {', '.join(never_loaded)} "
+                f"{'has' if one else 'have'} never been loaded and {'is' if one else 'are'} not part of this run, "
+                f"although the landing folder has {'its' if one else 'their'} files. Materialise "
+                + ", ".join(f"staging/{n}" for n in never_loaded)
+                + " too, or run every asset (`vivier run`, or the job nightly_refresh)."
+            )
+        )
+    latest = (
+        warehouse.query(" UNION ALL ".join(period.latest_events_sql(n, period.EVENT_DATES[n], today) for n in present))
+        if present
+        else None
+    )
     stale = _not_loaded_in_this_run(context)
     table = period.reporting_period(
         latest["latest_date"].max() if latest is not None else None,
-        settings.as_of_date(),
+        settings.as_of,
         settings.history_months,
         stale,
     )
@@ -290,12 +326,16 @@ def reporting_period(context: dg.AssetExecutionContext, warehouse: Warehouse, se
     row = table.row(0, named=True)
     context.log.info(f"As-of date {row['as_of_date']} ({row['as_of_source']}), months from {row['first_month']}.")
     if stale:
-        context.log.warning(f"{', '.join(stale)} not loaded in this run: the as-of date uses the dates of their "
-                            "last load, if any.")  # fmt: skip
+        context.log.warning(
+            f"{', '.join(stale)} not loaded in this run: the as-of date uses the dates of their last load, if any."
+        )
     yield dg.MaterializeResult(
         asset_key=PERIOD,
-        metadata={k: str(v) for k, v in row.items()
-                  if k in ("as_of_date", "first_month", "as_of_source", "extracts_not_loaded")},  # fmt: skip
+        metadata={
+            k: str(v)
+            for k, v in row.items()
+            if k in ("as_of_date", "first_month", "as_of_source", "extracts_not_loaded")
+        },
     )
     events = period.future_events(latest, today, row["as_of_source"]) if latest is not None else []
     yield _as_of_check(events, today, row)
@@ -305,30 +345,40 @@ def _not_loaded_in_this_run(context: dg.AssetExecutionContext) -> list[str]:
     """Gives the event extracts that this run was to load and did not (their files, or an extract
     they refer to, failed): their staging tables are those of their last load."""
     in_run = context.run.asset_selection or context.job_def.asset_layer.selected_asset_keys
-    keys = {name: dg.AssetKey(["staging", name]) for name in period.EVENT_DATES}
+    keys = {name: asset_key(f"staging.{name}") for name in period.EVENT_DATES}
     events = context.instance.get_latest_materialization_events([k for k in keys.values() if k in in_run])
-    return [name for name, key in keys.items()
-            if key in in_run and (events.get(key) is None or events[key].run_id != context.run_id)]  # fmt: skip
+    return [
+        name
+        for name, key in keys.items()
+        if key in in_run and (events.get(key) is None or events[key].run_id != context.run_id)
+    ]
 
 
 def _never_loaded_outside_this_run(context: dg.AssetExecutionContext, present: list[str], landing: Path) -> list[str]:
     """Gives the event extracts that have files in the landing folder but no staging table, and that
     this run does not load: the period would be computed without their dates."""
     in_run = context.run.asset_selection or context.job_def.asset_layer.selected_asset_keys
-    return [name for name in period.EVENT_DATES if name not in present
-            and dg.AssetKey(["staging", name]) not in in_run and find_files(landing, name)]  # fmt: skip
+    return [
+        name
+        for name in period.EVENT_DATES
+        if name not in present and asset_key(f"staging.{name}") not in in_run and find_files(landing, name)
+    ]
 
 
 def _future_events_check(event: dict, today: dt.date) -> dg.AssetCheckResult:
     """Gives an event extract's check that none of its event dates is after today (a warning)."""
     return dg.AssetCheckResult(
         check_name=FUTURE_EVENTS_CHECK,
-        asset_key=dg.AssetKey(["staging", event["extract"]]),
+        asset_key=asset_key(f"staging.{event['extract']}"),
         passed=event["passed"],
         severity=dg.AssetCheckSeverity.WARN,
         description=None if event["passed"] else _future_events_message(event, today),
-        metadata={"rows_after_today": event["future_rows"], "latest": str(event["latest_date"]),
-                  "latest_row": event["latest_row"] or "", "today": str(today)},  # fmt: skip
+        metadata={
+            "rows_after_today": event["future_rows"],
+            "latest": str(event["latest_date"]),
+            "latest_row": event["latest_row"] or "",
+            "today": str(today),
+        },
     )
 
 
@@ -351,8 +401,12 @@ def _as_of_check(events: list[dict], today: dt.date, period_row: dict) -> dg.Ass
         asset_key=PERIOD,
         passed=description is None,
         description=description,
-        metadata={"as_of_date": str(period_row["as_of_date"]), "as_of_source": period_row["as_of_source"],
-                  "latest_event_date": str(period_row["latest_event_date"]), "today": str(today)},  # fmt: skip
+        metadata={
+            "as_of_date": str(period_row["as_of_date"]),
+            "as_of_source": period_row["as_of_source"],
+            "latest_event_date": str(period_row["latest_event_date"]),
+            "today": str(today),
+        },
     )
 
 
@@ -364,11 +418,6 @@ def _future_events_message(event: dict, today: dt.date) -> str:
         "if rows that have not happened yet are exported on purpose, leave them out, or set VIVIER_AS_OF to the "
         "last complete month."
     )
-
-
-def _markdown(table: pl.DataFrame) -> str:
-    header = "| " + " | ".join(table.columns) + " |\n|" + "---|" * table.width + "\n"
-    return header + "".join("| " + " | ".join(str(v) for v in row) + " |\n" for row in table.iter_rows())
 
 
 ingest_assets = (

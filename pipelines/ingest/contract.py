@@ -77,11 +77,23 @@ class Extract:
 # The codes the shipped job_families must hold at least; a landing job_families
 # file may add others, so other extracts check job_family against the loaded list.
 JOB_FAMILIES = (
-    "EDUCATEUR_SPECIALISE", "MONITEUR_EDUCATEUR", "EDUCATEUR_JEUNES_ENFANTS",
-    "ASSISTANT_SERVICE_SOCIAL", "CONSEILLER_ESF", "TISF", "AES", "PSYCHOLOGUE",
-    "INFIRMIER", "SURVEILLANT_NUIT", "MAITRESSE_DE_MAISON", "ADMINISTRATIF",
-    "SERVICES_GENERAUX", "CHEF_DE_SERVICE", "DIRECTION", "ASSISTANT_FAMILIAL",
-)  # fmt: skip
+    "EDUCATEUR_SPECIALISE",
+    "MONITEUR_EDUCATEUR",
+    "EDUCATEUR_JEUNES_ENFANTS",
+    "ASSISTANT_SERVICE_SOCIAL",
+    "CONSEILLER_ESF",
+    "TISF",
+    "AES",
+    "PSYCHOLOGUE",
+    "INFIRMIER",
+    "SURVEILLANT_NUIT",
+    "MAITRESSE_DE_MAISON",
+    "ADMINISTRATIF",
+    "SERVICES_GENERAUX",
+    "CHEF_DE_SERVICE",
+    "DIRECTION",
+    "ASSISTANT_FAMILIAL",
+)
 SEX = ("F", "M")
 EMPLOYER_KINDS = ("DEPARTMENT", "ASSOCIATION")
 
@@ -124,8 +136,19 @@ EXTRACTS: dict[str, Extract] = {
             (
                 _id("establishment_id"),
                 Column("name", "text", required=True),
-                _code("kind", ("MECS", "EMERGENCY_SHELTER", "AEMO_SERVICE", "FOSTER_SERVICE",
-                               "DAY_SERVICE", "HEADQUARTERS", "OTHER"), required=True),
+                _code(
+                    "kind",
+                    (
+                        "MECS",
+                        "EMERGENCY_SHELTER",
+                        "AEMO_SERVICE",
+                        "FOSTER_SERVICE",
+                        "DAY_SERVICE",
+                        "HEADQUARTERS",
+                        "OTHER",
+                    ),
+                    required=True,
+                ),
                 _id("territory_id", **TERRITORY),
                 Column("organisation", "text", required=True),
             ),
@@ -164,8 +187,20 @@ EXTRACTS: dict[str, Extract] = {
                 Column("fte", "decimal", required=True, **FTE),
                 _date("start_date", required=True),
                 _date("end_date"),
-                _code("exit_reason", ("RESIGNATION", "MUTUAL_AGREEMENT", "END_OF_FIXED_TERM", "END_OF_TRIAL",
-                                      "RETIREMENT", "DISMISSAL", "INTERNAL_TRANSFER", "DEATH", "OTHER")),
+                _code(
+                    "exit_reason",
+                    (
+                        "RESIGNATION",
+                        "MUTUAL_AGREEMENT",
+                        "END_OF_FIXED_TERM",
+                        "END_OF_TRIAL",
+                        "RETIREMENT",
+                        "DISMISSAL",
+                        "INTERNAL_TRANSFER",
+                        "DEATH",
+                        "OTHER",
+                    ),
+                ),
                 Column("monthly_gross_pay", "decimal", **NON_NEGATIVE),
             ),
             key=("contract_id",),
@@ -208,8 +243,11 @@ EXTRACTS: dict[str, Extract] = {
                 _id("application_id"),
                 _id("posting_id", references="job_postings.posting_id"),
                 _date("applied_date", required=True),
-                _code("channel", ("FRANCE_TRAVAIL", "JOB_BOARD", "SCHOOL", "REFERRAL", "SOCIAL_MEDIA",
-                                  "SPONTANEOUS", "OTHER"), required=True),
+                _code(
+                    "channel",
+                    ("FRANCE_TRAVAIL", "JOB_BOARD", "SCHOOL", "REFERRAL", "SOCIAL_MEDIA", "SPONTANEOUS", "OTHER"),
+                    required=True,
+                ),
                 _code("stage_reached", ("APPLIED", "SCREENED", "INTERVIEWED", "OFFERED", "HIRED"), required=True),
                 Column("withdrawn", "boolean"),
             ),
@@ -228,8 +266,18 @@ EXTRACTS: dict[str, Extract] = {
                 Column("approved_places", "integer", required=True, low=1, high=6),
                 _date("employment_start_date", required=True),
                 _date("end_date"),
-                _code("end_reason", ("RETIREMENT", "RESIGNATION", "DISMISSAL", "APPROVAL_WITHDRAWN",
-                                     "APPROVAL_NOT_RENEWED", "DEATH", "OTHER")),
+                _code(
+                    "end_reason",
+                    (
+                        "RETIREMENT",
+                        "RESIGNATION",
+                        "DISMISSAL",
+                        "APPROVAL_WITHDRAWN",
+                        "APPROVAL_NOT_RENEWED",
+                        "DEATH",
+                        "OTHER",
+                    ),
+                ),
                 _date("initial_training_done_date"),
                 Column("distance_to_service_km", "decimal", **NON_NEGATIVE),
             ),
@@ -247,8 +295,9 @@ EXTRACTS: dict[str, Extract] = {
                 _date("child_birth_date", required=True),
                 _date("start_date", required=True),
                 _date("end_date"),
-                _code("end_reason", ("RETURN_HOME", "PLANNED_MOVE", "BREAKDOWN", "AGE_OF_MAJORITY",
-                                     "ADOPTION", "OTHER")),
+                _code(
+                    "end_reason", ("RETURN_HOME", "PLANNED_MOVE", "BREAKDOWN", "AGE_OF_MAJORITY", "ADOPTION", "OTHER")
+                ),
                 Column("complex_needs", "boolean"),
             ),
             key=("placement_id",),
@@ -260,8 +309,11 @@ EXTRACTS: dict[str, Extract] = {
             (
                 _id("carer_id", **CARER),
                 _date("event_date", required=True),
-                _code("event_type", ("SUPPORT_VISIT", "TRAINING_DAY", "RESPITE_DAY", "PEER_GROUP",
-                                     "ALLEGATION", "COMPLAINT"), required=True),
+                _code(
+                    "event_type",
+                    ("SUPPORT_VISIT", "TRAINING_DAY", "RESPITE_DAY", "PEER_GROUP", "ALLEGATION", "COMPLAINT"),
+                    required=True,
+                ),
                 Column("days", "decimal", **NON_NEGATIVE),
             ),
             description="Support, training, respite and incidents of foster carers.",
@@ -271,8 +323,11 @@ EXTRACTS: dict[str, Extract] = {
             (
                 _id("enquiry_id"),
                 _date("enquiry_date", required=True),
-                _code("channel", ("WEBSITE", "INFO_MEETING", "CAMPAIGN", "WORD_OF_MOUTH", "SOCIAL_MEDIA",
-                                  "OTHER"), required=True),
+                _code(
+                    "channel",
+                    ("WEBSITE", "INFO_MEETING", "CAMPAIGN", "WORD_OF_MOUTH", "SOCIAL_MEDIA", "OTHER"),
+                    required=True,
+                ),
                 _id("territory_id", **TERRITORY),
                 _date("application_date"),
                 _date("decision_date"),
@@ -288,7 +343,17 @@ EXTRACTS: dict[str, Extract] = {
 
 # Reference extracts come first so that checks against them can run.
 LOAD_ORDER = (
-    "territories", "job_families", "segur_measures", "establishments", "staff", "budgeted_posts",
-    "job_postings", "applications", "foster_carers", "placements", "carer_events", "carer_enquiries",
-)  # fmt: skip
+    "territories",
+    "job_families",
+    "segur_measures",
+    "establishments",
+    "staff",
+    "budgeted_posts",
+    "job_postings",
+    "applications",
+    "foster_carers",
+    "placements",
+    "carer_events",
+    "carer_enquiries",
+)
 assert set(LOAD_ORDER) == set(EXTRACTS)

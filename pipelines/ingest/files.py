@@ -99,8 +99,11 @@ def extract_of(file_name: str) -> str | None:
     Reference data (job_families, segur_measures) is replaced only by a file of exactly its name."""
     lowered = file_name.lower()
     # A payroll export of job codes named job_families_paie.csv is not the list Vivier checks against.
-    matches = [name for name, e in EXTRACTS.items()
-               if (lowered.rsplit(".", 1)[0] == name if e.reference_data else lowered.startswith(name))]  # fmt: skip
+    matches = [
+        name
+        for name, e in EXTRACTS.items()
+        if (lowered.rsplit(".", 1)[0] == name if e.reference_data else lowered.startswith(name))
+    ]
     return max(matches, key=len) if matches else None
 
 
@@ -201,7 +204,9 @@ def decode(data: bytes) -> tuple[str, str, list[int]]:
             try:
                 lines.append(line.decode("cp1252"))
             except UnicodeDecodeError as error:  # positions in the file, as for a whole-file decode
-                raise UnicodeDecodeError("cp1252", data, offset + error.start, offset + error.end, error.reason)
+                raise UnicodeDecodeError(
+                    "cp1252", data, offset + error.start, offset + error.end, error.reason
+                ) from None
             foreign.append(number)
         offset += len(line) + 1
     return "\n".join(lines), f"{utf8}+cp1252", foreign
@@ -231,8 +236,10 @@ def find_header(lines: list[list[str]], known: Mapping[str, str] | None = None, 
     elif filled[index] == most:
         why = f"it fills the most cells among the first {searched} rows ({most})"
     else:
-        why = (f"it is the first of the first {searched} rows to fill at least half as many cells as the fullest "
-               f"(row {filled.index(most) + 1} fills {most})")  # fmt: skip
+        why = (
+            f"it is the first of the first {searched} rows to fill at least half as many cells as the fullest "
+            f"(row {filled.index(most) + 1} fills {most})"
+        )
     if extract:
         why += f", and none names a column of the {extract} extract"
     return HeaderRow(index, 0, f"row {index + 1} was taken as the header: {why}")
@@ -283,8 +290,18 @@ def _read_csv(path: Path, known: Mapping[str, str], extract: str) -> TextTable:
     _check_not_cut_short(path, body, separator, len(header), rows)
     if skipped:
         notes.insert(0, f"{name}: {skipped} row(s) above the header (a title, blank lines) were skipped.")
-    return TextTable(path, headers, rows, "csv", encoding, _name(separator), lines_above_header=skipped,
-                     notes=tuple(notes), positions=positions, header_why=found.why)  # fmt: skip
+    return TextTable(
+        path,
+        headers,
+        rows,
+        "csv",
+        encoding,
+        _name(separator),
+        lines_above_header=skipped,
+        notes=tuple(notes),
+        positions=positions,
+        header_why=found.why,
+    )
 
 
 def _parse_csv(
@@ -312,7 +329,7 @@ def _parse_csv(
         message = str(error)  # never shown: it quotes the lines it failed on
     if "not properly escaped" in message:
         raise ExtractFileError(
-            f"{name}: a quoted value is never closed (a \" without its closing \"): the file was probably "
+            f'{name}: a quoted value is never closed (a " without its closing "): the file was probably '
             "cut short during export, or a value holds a stray quote. Export the file again."
         )
     if "more fields" in message:
@@ -433,16 +450,26 @@ def _read_xlsx(path: Path, known: Mapping[str, str], extract: str) -> list[TextT
             sheets.append((index, sheet_name, cells, errors.errors if errors else []))
     if not sheets:
         raise ExtractFileError(f"{printable(path.name)}: no sheet of the workbook holds a cell. Export it again.")
-    tables = [_sheet_table(path, reader, index, name if len(sheets) > 1 else "", cells, known, extract)
-              for index, name, cells, _ in sheets]  # fmt: skip
+    tables = [
+        _sheet_table(path, reader, index, name if len(sheets) > 1 else "", cells, known, extract)
+        for index, name, cells, _ in sheets
+    ]
     for table, (_, _, _, errors) in zip(tables, sheets, strict=True):
         _refuse_error_cells(table, errors, known)
     return tables
 
 
 # fastexcel's names of Excel's error values, and how Excel shows them.
-EXCEL_ERRORS = {"Div0": "#DIV/0!", "NA": "#N/A", "Value": "#VALUE!", "Ref": "#REF!", "Name": "#NAME?",
-                "Num": "#NUM!", "Null": "#NULL!", "GettingData": "#GETTING_DATA"}  # fmt: skip
+EXCEL_ERRORS = {
+    "Div0": "#DIV/0!",
+    "NA": "#N/A",
+    "Value": "#VALUE!",
+    "Ref": "#REF!",
+    "Name": "#NAME?",
+    "Num": "#NUM!",
+    "Null": "#NULL!",
+    "GettingData": "#GETTING_DATA",
+}
 
 
 def _refuse_error_cells(table: TextTable, errors: list, known: Mapping[str, str]) -> None:
@@ -460,7 +487,9 @@ def _refuse_error_cells(table: TextTable, errors: list, known: Mapping[str, str]
     for row, column, detail in found[:3]:
         kind = next((display for name, display in EXCEL_ERRORS.items() if f"Error({name})" in detail), "an error")
         header = positions.get(column + 1)
-        where = f"column '{printable(header)}'" if header and normalise_header(header) in known else f"column {column + 1}"
+        where = (
+            f"column '{printable(header)}'" if header and normalise_header(header) in known else f"column {column + 1}"
+        )
         shown.append(f"row {row}, {where}: {kind}")
     more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""
     raise ExtractFileError(
@@ -494,9 +523,18 @@ def _sheet_table(
     renamed = dict(zip(body.columns, header, strict=True))
     excel_dates = {renamed[c]: s for c, s in dates.items() if renamed[c] in rows.columns}
     notes = (f"{printable(table_name)}: {skipped} row(s) above the header (a title, blank lines) were skipped.",)
-    return TextTable(path, headers, rows, "xlsx", lines_above_header=skipped, sheet=sheet_name,
-                     excel_dates=excel_dates, notes=notes if skipped else (), positions=positions,
-                     header_why=found.why)  # fmt: skip
+    return TextTable(
+        path,
+        headers,
+        rows,
+        "xlsx",
+        lines_above_header=skipped,
+        sheet=sheet_name,
+        excel_dates=excel_dates,
+        notes=notes if skipped else (),
+        positions=positions,
+        header_why=found.why,
+    )
 
 
 # ------------------------------------------------------------------------------------------ Parquet
@@ -504,10 +542,14 @@ def _sheet_table(
 
 def _read_parquet(path: Path) -> TextTable:
     rows = pl.read_parquet(path, glob=False)
-    rows = rows.with_columns(
-        [pl.col(c).dt.strftime("%Y-%m-%d") for c, t in rows.schema.items() if t in (pl.Date, pl.Datetime)]
-        + [_whole_as_integer(c) for c, t in rows.schema.items() if t.is_float()]
-    ).with_columns(pl.all().cast(pl.String)).with_row_index(ROW, offset=FIRST_DATA_ROW)
+    rows = (
+        rows.with_columns(
+            [pl.col(c).dt.strftime("%Y-%m-%d") for c, t in rows.schema.items() if t in (pl.Date, pl.Datetime)]
+            + [_whole_as_integer(c) for c, t in rows.schema.items() if t.is_float()]
+        )
+        .with_columns(pl.all().cast(pl.String))
+        .with_row_index(ROW, offset=FIRST_DATA_ROW)
+    )
     return TextTable(path, list(rows.columns[1:]), rows, "parquet")
 
 

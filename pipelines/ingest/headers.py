@@ -6,31 +6,107 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from pipelines.ingest.aliases import ALIASES_FILE, known_headers, load_aliases, normalise_header
+from pipelines.ingest.aliases import known_headers, load_aliases, normalise_header
 from pipelines.ingest.contract import Extract
 from pipelines.ingest.files import ExtractFileError, TextTable
 from pipelines.text import printable
 
-__all__ = ["ALIASES_FILE", "HeaderMap", "dropped_as_listed", "extract_tables", "known_headers", "load_aliases",
-           "map_headers", "normalise_header"]  # fmt: skip
+__all__ = [
+    "HeaderMap",
+    "dropped_as_listed",
+    "extract_tables",
+    "known_headers",
+    "load_aliases",
+    "map_headers",
+    "normalise_header",
+]
 
 # Headers that HR and payroll exports carry beside the contract's columns. A dropped header that
 # is one of them (once normalised, as aliases are) is a column's name and is listed as written in
 # the summary and the ingest report; any other may be a note about a person typed in the header
 # row ("Remplaçante de Mme ... 06 ..."), and is listed only by its position and length.
-DROPPED_HEADERS_SHOWN = frozenset(normalise_header(h) for h in (
-    "Nom", "Prénom", "Prénoms", "Nom de naissance", "Nom d'usage", "Nom de famille", "Nom marital", "Nom prénom",
-    "Prénom nom", "Civilité", "Sexe", "Âge", "Date de naissance", "Lieu de naissance", "Nationalité",
-    "NIR", "Clé NIR", "N° de sécurité sociale", "Numéro de sécurité sociale", "N° SS", "NSS", "Sécurité sociale",
-    "Adresse", "Adresse 1", "Adresse 2", "Complément d'adresse", "Code postal", "CP", "Ville", "Commune", "Pays",
-    "Téléphone", "Tél", "Portable", "Téléphone portable", "E-mail", "Email", "Mail", "Courriel", "Adresse e-mail",
-    "Situation familiale", "Nombre d'enfants", "Nom de l'enfant", "Prénom de l'enfant", "Date de naissance enfant",
-    "Personne à prévenir", "IBAN", "RIB", "BIC", "Mutuelle",
-    "Commentaire", "Commentaires", "Observation", "Observations", "Remarque", "Remarques", "Note", "Notes",
-    "Matricule", "Service", "Poste", "Libellé emploi", "Qualification", "Catégorie", "Statut", "Coefficient",
-    "Indice", "Échelon", "Ancienneté", "Date d'ancienneté", "Convention collective", "Temps de travail", "Horaire",
-    "Salaire", "Motif", "Référent", "Responsable",
-))  # fmt: skip
+DROPPED_HEADERS_SHOWN = frozenset(
+    normalise_header(h)
+    for h in (
+        "Nom",
+        "Prénom",
+        "Prénoms",
+        "Nom de naissance",
+        "Nom d'usage",
+        "Nom de famille",
+        "Nom marital",
+        "Nom prénom",
+        "Prénom nom",
+        "Civilité",
+        "Sexe",
+        "Âge",
+        "Date de naissance",
+        "Lieu de naissance",
+        "Nationalité",
+        "NIR",
+        "Clé NIR",
+        "N° de sécurité sociale",
+        "Numéro de sécurité sociale",
+        "N° SS",
+        "NSS",
+        "Sécurité sociale",
+        "Adresse",
+        "Adresse 1",
+        "Adresse 2",
+        "Complément d'adresse",
+        "Code postal",
+        "CP",
+        "Ville",
+        "Commune",
+        "Pays",
+        "Téléphone",
+        "Tél",
+        "Portable",
+        "Téléphone portable",
+        "E-mail",
+        "Email",
+        "Mail",
+        "Courriel",
+        "Adresse e-mail",
+        "Situation familiale",
+        "Nombre d'enfants",
+        "Nom de l'enfant",
+        "Prénom de l'enfant",
+        "Date de naissance enfant",
+        "Personne à prévenir",
+        "IBAN",
+        "RIB",
+        "BIC",
+        "Mutuelle",
+        "Commentaire",
+        "Commentaires",
+        "Observation",
+        "Observations",
+        "Remarque",
+        "Remarques",
+        "Note",
+        "Notes",
+        "Matricule",
+        "Service",
+        "Poste",
+        "Libellé emploi",
+        "Qualification",
+        "Catégorie",
+        "Statut",
+        "Coefficient",
+        "Indice",
+        "Échelon",
+        "Ancienneté",
+        "Date d'ancienneté",
+        "Convention collective",
+        "Temps de travail",
+        "Horaire",
+        "Salaire",
+        "Motif",
+        "Référent",
+        "Responsable",
+    )
+)
 
 
 @dataclass(frozen=True)

@@ -87,10 +87,13 @@ def future_events(latest: pl.DataFrame, today: dt.date, as_of_source: str) -> li
     would report a month before it is over. With VIVIER_AS_OF set, it cannot."""
     derived = as_of_source != "VIVIER_AS_OF"
     return [
-        row | {"passed": row["future_rows"] == 0,
-               "moves_as_of": derived and row["latest_date"] is not None and default_as_of(row["latest_date"]) > today}
+        row
+        | {
+            "passed": row["future_rows"] == 0,
+            "moves_as_of": derived and row["latest_date"] is not None and default_as_of(row["latest_date"]) > today,
+        }
         for row in latest.iter_rows(named=True)
-    ]  # fmt: skip
+    ]
 
 
 def as_of_after_the_events(period: dict) -> str | None:

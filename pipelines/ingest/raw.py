@@ -54,17 +54,22 @@ def to_raw(table: TextTable, extract: Extract, aliases: dict, key: str) -> tuple
     text = pl.col(pl.String).str.strip_chars()
     rows = (
         table.rows.select(
-            [pl.col(present[c]).alias(c) if c in present else pl.lit(None, pl.String).alias(c)
-             for c in extract.column_names]
+            [
+                pl.col(present[c]).alias(c) if c in present else pl.lit(None, pl.String).alias(c)
+                for c in extract.column_names
+            ]
             + [pl.lit(table.name).alias(FILE), pl.col(ROW).cast(pl.Int64)]
-        )  # fmt: skip
+        )
         .with_columns(text)
         .with_columns(pl.when(text == "").then(None).otherwise(text).name.keep())
     )
     rows = rows.with_columns(
-        [excel_serial_to_date(c.name, table.excel_dates[present[c.name]]) for c in extract.columns
-         if c.kind == "date" and present.get(c.name) in table.excel_dates]
-    )  # fmt: skip
+        [
+            excel_serial_to_date(c.name, table.excel_dates[present[c.name]])
+            for c in extract.columns
+            if c.kind == "date" and present.get(c.name) in table.excel_dates
+        ]
+    )
     rows = pseudonymise(rows, [c.name for c in extract.columns if c.pseudonymised], key)
     rows = describe_invalid_values(extract, rows)
     report = {

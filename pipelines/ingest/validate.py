@@ -29,8 +29,11 @@ NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)$"
 # rule each broke: "fte: out_of_range; start_date: invalid_date" (null when there is none).
 INVALID = "invalid_values"
 CHARACTER_KINDS = (
-    ("letters", r"\p{L}"), ("digits", r"\p{N}"), ("spaces", r"\s"), ("other characters", r"[^\p{L}\p{N}\s]"),
-)  # fmt: skip
+    ("letters", r"\p{L}"),
+    ("digits", r"\p{N}"),
+    ("spaces", r"\s"),
+    ("other characters", r"[^\p{L}\p{N}\s]"),
+)
 
 QUARANTINE_SCHEMA = {
     "extract": pl.String,
@@ -98,8 +101,11 @@ def describe(value: pl.Expr) -> pl.Expr:
     never as its text: enough to find it in the file, nothing of what it says."""
     length = value.str.len_chars()
     unit = pl.when(length == 1).then(pl.lit("character")).otherwise(pl.lit("characters"))
-    kinds = pl.concat_list([pl.when(value.str.contains(pattern)).then(pl.lit(name))
-                            for name, pattern in CHARACTER_KINDS]).list.drop_nulls().list.join(", ")  # fmt: skip
+    kinds = (
+        pl.concat_list([pl.when(value.str.contains(pattern)).then(pl.lit(name)) for name, pattern in CHARACTER_KINDS])
+        .list.drop_nulls()
+        .list.join(", ")
+    )
     return pl.format("{} {}: {}", length, unit, kinds)
 
 
@@ -167,7 +173,9 @@ def describe_invalid_values(extract: Extract, rows: pl.DataFrame) -> pl.DataFram
         "_i",
         *[pl.when(pl.col(f"{c}_rule").is_not_null()).then(describe(pl.col(c))).alias(c) for c in checked],
         pl.concat_list([pl.format("{}: {}", pl.lit(c), pl.col(f"{c}_rule")) for c in checked])
-        .list.drop_nulls().list.join("; ").alias(INVALID),
+        .list.drop_nulls()
+        .list.join("; ")
+        .alias(INVALID),
     )
     return rows.with_row_index("_i").update(described, on="_i").drop("_i")
 
@@ -197,16 +205,24 @@ def validate(extract: Extract, raw: pl.DataFrame, references: dict[str, pl.Serie
     bad = broken.select(pl.any_horizontal(flags)).to_series() if flags else pl.repeat(False, rows.height, eager=True)
     found = pl.concat([both.filter(bad), broken.filter(bad)], how="horizontal").with_columns(
         # Every rule a row breaks is said; the first, in the contract's order, names the row's rule.
-        pl.concat_list([pl.when(flag).then(check.message) for flag, check in zip(flags, checks)])
-        .list.drop_nulls().alias("_messages"),
-        pl.concat_list([pl.when(flag).then(pl.lit(check.rule)) for flag, check in zip(flags, checks)])
-        .list.drop_nulls().list.first().alias("_rule"),
-    )  # fmt: skip
+        pl.concat_list([pl.when(flag).then(check.message) for flag, check in zip(flags, checks, strict=True)])
+        .list.drop_nulls()
+        .alias("_messages"),
+        pl.concat_list([pl.when(flag).then(pl.lit(check.rule)) for flag, check in zip(flags, checks, strict=True)])
+        .list.drop_nulls()
+        .list.first()
+        .alias("_rule"),
+    )
     # A value not found in another extract is described too (ids are pseudonyms already).
-    unknown = {check.column: flags[i] for i, check in enumerate(checks) if check.rule == "unknown_reference"
-               and not extract.column(check.column).pseudonymised}  # fmt: skip
-    record = [pl.when(unknown[n]).then(describe(pl.col(n))).otherwise(pl.col(n)).alias(n) if n in unknown else pl.col(n)
-              for n in names]  # fmt: skip
+    unknown = {
+        check.column: flags[i]
+        for i, check in enumerate(checks)
+        if check.rule == "unknown_reference" and not extract.column(check.column).pseudonymised
+    }
+    record = [
+        pl.when(unknown[n]).then(describe(pl.col(n))).otherwise(pl.col(n)).alias(n) if n in unknown else pl.col(n)
+        for n in names
+    ]
 
     loaded = pl.concat([typed, rows.select(FILE, ROW)], how="horizontal").filter(~bad)
     loaded = loaded.rename({f"_{n}": n for n in names})
@@ -231,9 +247,13 @@ def raw_as_quarantined(extract: Extract, raw: pl.DataFrame, quarantined: pl.Data
     columns = [c.name for c in extract.columns if c.references and not c.pseudonymised]
     if not columns or not quarantined.filter(pl.col("detail").str.contains("is not found in")).height:
         return None
-    records = quarantined.select(
-        FILE, ROW, pl.col("record").str.json_decode(pl.Struct({n: pl.String for n in extract.column_names}))
-    ).unnest("record").select(FILE, ROW, *columns)
+    records = (
+        quarantined.select(
+            FILE, ROW, pl.col("record").str.json_decode(pl.Struct({n: pl.String for n in extract.column_names}))
+        )
+        .unnest("record")
+        .select(FILE, ROW, *columns)
+    )
     masked = raw.update(records, on=[FILE, ROW], how="left", include_nulls=True)
     return None if masked.select(columns).equals(raw.select(columns)) else masked
 
@@ -292,23 +312,38 @@ def _row_checks(extract: Extract, references: dict[str, pl.Series], any_invalid:
             checks.append(check(rule, c.name, listed, pl.format("the value ({}) {}", raw(c.name), pl.lit(text))))
     for earlier, later in extract.date_order:
         before = typed(later) < typed(earlier)
-        checks.append(check("date_order", later, before, pl.format("{} is before {} ({})", quoted(later),
-                                                                   pl.lit(earlier), quoted(earlier))))  # fmt: skip
+        checks.append(
+            check(
+                "date_order",
+                later,
+                before,
+                pl.format("{} is before {} ({})", quoted(later), pl.lit(earlier), quoted(earlier)),
+            )
+        )
     for end, reason in extract.reason_required:
         missing = typed(end).is_not_null() & raw(reason).is_null()
         checks.append(check("reason_required", reason, missing, f"is required when {end} is set"))
     if extract.key:
         keys = [typed(k) for k in extract.key]
         repeated = pl.all_horizontal([k.is_not_null() for k in keys]) & (pl.len().over(keys) > 1)
-        checks.append(check("duplicate_key", "+".join(extract.key), repeated,
-                            "the same key appears on rows with different content"))  # fmt: skip
+        checks.append(
+            check(
+                "duplicate_key", "+".join(extract.key), repeated, "the same key appears on rows with different content"
+            )
+        )
     for c in extract.columns:
         if c.references:
             known = references.get(c.references, pl.Series([], dtype=pl.String))
             unknown = typed(c.name).is_not_null() & ~typed(c.name).is_in(known.implode())
             shown = quoted(c.name) if c.pseudonymised else pl.format("the value ({})", describe(raw(c.name)))
-            checks.append(check("unknown_reference", c.name, unknown,
-                                pl.format("{} is not found in {}", shown, pl.lit(c.references))))  # fmt: skip
+            checks.append(
+                check(
+                    "unknown_reference",
+                    c.name,
+                    unknown,
+                    pl.format("{} is not found in {}", shown, pl.lit(c.references)),
+                )
+            )
     return sorted(checks, key=lambda c: RULES.index(c.rule))
 
 
@@ -329,7 +364,18 @@ def count_by_file(files: pl.DataFrame, checked: Validated) -> pl.DataFrame:
         .join(counted(checked.quarantined, "rows_quarantined"), on=FILE, how="left")
         .join(counted(checked.duplicates, "exact_duplicates"), on=FILE, how="left")
         .with_columns(pl.col("rows_loaded", "rows_quarantined", "exact_duplicates").fill_null(0))
-        .select("extract", FILE, "rows_read", "rows_loaded", "rows_quarantined", "exact_duplicates",
-                "blank_rows", "dropped_columns", "file_format", "encoding", "separator")  # fmt: skip
+        .select(
+            "extract",
+            FILE,
+            "rows_read",
+            "rows_loaded",
+            "rows_quarantined",
+            "exact_duplicates",
+            "blank_rows",
+            "dropped_columns",
+            "file_format",
+            "encoding",
+            "separator",
+        )
         .sort(FILE)
     )

@@ -16,9 +16,11 @@ import math
 import dagster as dg
 
 from pipelines.ingest.contract import EXTRACTS
+from pipelines.markdown import markdown_table
 from pipelines.quality import gx, messages
 from pipelines.quality.results import append_results, previous_row_count, result_rows
 from pipelines.quality.suites import BLOCKING, ROW_COUNT_TOLERANCE, WARNING, Suite, load_suites
+from pipelines.tables import asset_key
 from pipelines.warehouse import Warehouse
 
 CHECK_NAME = "expectations_are_met"
@@ -52,7 +54,7 @@ def check_result(suite: Suite, name: str, outcomes: list[gx.Outcome]) -> dg.Asse
     failed = sorted((o for o in outcomes if not o.success), key=lambda o: o.expectation.severity != BLOCKING)
     blocking_failed = [o for o in failed if o.expectation.severity == BLOCKING]
     return dg.AssetCheckResult(
-        asset_key=dg.AssetKey(suite.asset_key),
+        asset_key=asset_key(suite.table),
         check_name=name,
         passed=not failed,
         severity=dg.AssetCheckSeverity.ERROR if blocking_failed else dg.AssetCheckSeverity.WARN,
@@ -61,7 +63,9 @@ def check_result(suite: Suite, name: str, outcomes: list[gx.Outcome]) -> dg.Asse
             "expectations": len(outcomes),
             "failed": len(failed),
             "blocking_failed": len(blocking_failed),
-            "failed_expectations": dg.MetadataValue.md(messages.markdown(failed)) if failed else "none",
+            "failed_expectations": dg.MetadataValue.md(markdown_table(messages.failed_table(failed)))
+            if failed
+            else "none",
             "suite": suite.source,
         },
     )
@@ -93,8 +97,10 @@ def split(suite: Suite) -> tuple[Suite, Suite | None]:
         return suite, None
     wrong = [e.name for e in apart if e.severity == BLOCKING]
     if wrong:
-        raise ValueError(f"{suite.source}: blocking expectations may read only tables {suite.table} is loaded after, "
-                         f"not {', '.join(sorted({t for e in apart for t in e.reads} - allowed))}: {', '.join(wrong)}")
+        raise ValueError(
+            f"{suite.source}: blocking expectations may read only tables {suite.table} is loaded after, "
+            f"not {', '.join(sorted({t for e in apart for t in e.reads} - allowed))}: {', '.join(wrong)}"
+        )
     main = [e for e in suite.expectations if e not in apart]
     return dataclasses.replace(suite, expectations=main), dataclasses.replace(suite, expectations=apart)
 
@@ -114,11 +120,13 @@ def _suite_check(suite: Suite, name: str, step: str) -> dg.AssetChecksDefinition
         return ", ".join(e.name for e in suite.expectations if e.severity == severity) or "none"
 
     spec = dg.AssetCheckSpec(
-        name, asset=dg.AssetKey(suite.asset_key), blocking=BLOCKING in suite.severities,
-        additional_deps=[dg.AssetKey(t.split(".")) for t in suite.reads],
+        name,
+        asset=asset_key(suite.table),
+        blocking=BLOCKING in suite.severities,
+        additional_deps=[asset_key(t) for t in suite.reads],
         description=f"The expectations of {suite.source}. Blocking, failing with severity ERROR and stopping "
         f"the assets downstream: {listed(BLOCKING)}. Warnings, failing with severity WARN: {listed(WARNING)}.",
-    )  # fmt: skip
+    )
 
     @dg.multi_asset_check(
         specs=[spec],

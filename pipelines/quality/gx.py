@@ -52,8 +52,12 @@ def _context():
     return context
 
 
-def validate(suite: Suite, frame: pd.DataFrame, parameters: dict[str, Any],
-             name_rows: Callable[[list[int]], dict[int, str]] | None = None) -> list[Outcome]:  # fmt: skip
+def validate(
+    suite: Suite,
+    frame: pd.DataFrame,
+    parameters: dict[str, Any],
+    name_rows: Callable[[list[int]], dict[int, str]] | None = None,
+) -> list[Outcome]:
     """Gives the outcome of each expectation of `suite` on `frame` (the rows of `suite.batch_sql()`);
     `name_rows` gives the names of rows by their ids, for the examples of failed expectations."""
     context = _context()
@@ -85,8 +89,11 @@ def _results(batch, suite: Suite, expectations, parameters: dict[str, Any], resu
             for e in expectations
         ],
     )
-    found = batch.validate(gx_suite, expectation_parameters=_gx_values(parameters),
-                           result_format={"result_format": result_format, "partial_unexpected_count": EXAMPLES})
+    found = batch.validate(
+        gx_suite,
+        expectation_parameters=_gx_values(parameters),
+        result_format={"result_format": result_format, "partial_unexpected_count": EXAMPLES},
+    )
     return {r.expectation_config.meta["name"]: r for r in found.results}
 
 
@@ -123,9 +130,7 @@ def _outcome(suite: Suite, expectation: Expectation, result, names: dict) -> Out
     private = any(suite.is_private(c) for c in columns)
     if "column_A" in expectation.kwargs:  # a pair: name both values
         values = [f"{columns[0]} {_show(a)}, {columns[1]} {_show(b)}" for a, b in values]
-    examples = tuple(
-        str(row) if private else f"{row}: {_show(value)}" for row, value in zip(rows, values, strict=False)
-    )
+    examples = tuple(str(row) if private else f"{row}: {_show(value)}" for row, value in zip(rows, values, strict=True))
     return Outcome(
         expectation,
         bool(result.success),

@@ -3,6 +3,8 @@ extract, the expectation, how many rows, where, what to fix) and to the Dagster 
 
 from __future__ import annotations
 
+import polars as pl
+
 from pipelines.quality.gx import Outcome
 from pipelines.quality.suites import WARNING, Suite
 
@@ -40,9 +42,14 @@ def describe(suite: Suite, failed: list[Outcome]) -> str | None:
     )
 
 
-def markdown(failed: list[Outcome]) -> str:
-    """Gives the failed expectations as a Markdown table, for the check's metadata."""
-    lines = ["| expectation | severity | found | fix |", "|---|---|---|---|"]
-    lines += [f"| {o.expectation.name} | {o.expectation.severity} | {found(o)} | {o.expectation.fix} |".replace("\n", " ")
-              for o in failed]  # fmt: skip
-    return "\n".join(lines)
+def failed_table(failed: list[Outcome]) -> pl.DataFrame:
+    """Gives the failed expectations as a table, for the check's metadata (shown as Markdown)."""
+    return pl.DataFrame(
+        {
+            "expectation": [o.expectation.name for o in failed],
+            "severity": [o.expectation.severity for o in failed],
+            "found": [found(o) for o in failed],
+            "fix": [o.expectation.fix for o in failed],
+        },
+        schema=dict.fromkeys(("expectation", "severity", "found", "fix"), pl.String),
+    )

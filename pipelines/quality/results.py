@@ -26,14 +26,34 @@ SCHEMA = {
     "observed_value": pl.String,
     "row_count": pl.Int64,
 }
-DDL = f"CREATE TABLE IF NOT EXISTS {TABLE} (" + ", ".join(
-    f"{name} {sql}" for name, sql in zip(SCHEMA, ("VARCHAR", "VARCHAR", "BOOLEAN", "BIGINT", "VARCHAR",
-                                                 "TIMESTAMPTZ", "VARCHAR", "VARCHAR", "VARCHAR", "BIGINT"), strict=True)
-) + ")"  # fmt: skip
+DDL = (
+    f"CREATE TABLE IF NOT EXISTS {TABLE} ("
+    + ", ".join(
+        f"{name} {sql}"
+        for name, sql in zip(
+            SCHEMA,
+            (
+                "VARCHAR",
+                "VARCHAR",
+                "BOOLEAN",
+                "BIGINT",
+                "VARCHAR",
+                "TIMESTAMPTZ",
+                "VARCHAR",
+                "VARCHAR",
+                "VARCHAR",
+                "BIGINT",
+            ),
+            strict=True,
+        )
+    )
+    + ")"
+)
 
 
-def result_rows(suite: Suite, outcomes: list[Outcome], run_id: str, checked_at: dt.datetime,
-                row_count: int) -> pl.DataFrame:  # fmt: skip
+def result_rows(
+    suite: Suite, outcomes: list[Outcome], run_id: str, checked_at: dt.datetime, row_count: int
+) -> pl.DataFrame:
     """Gives the rows of `quality.validation_results` for one suite's run."""
     return pl.DataFrame(
         [
@@ -63,8 +83,10 @@ def append_results(warehouse: Warehouse, rows: pl.DataFrame) -> None:
             con.execute("CREATE SCHEMA IF NOT EXISTS quality")
             con.execute(DDL)
             con.register("incoming", rows)
-            con.execute(f"DELETE FROM {TABLE} WHERE (suite, expectation, run_id) IN "
-                        "(SELECT suite, expectation, run_id FROM incoming)")
+            con.execute(
+                f"DELETE FROM {TABLE} WHERE (suite, expectation, run_id) IN "
+                "(SELECT suite, expectation, run_id FROM incoming)"
+            )
             con.execute(f"INSERT INTO {TABLE} BY NAME SELECT * FROM incoming")
             con.unregister("incoming")
             con.commit()
@@ -76,8 +98,10 @@ def append_results(warehouse: Warehouse, rows: pl.DataFrame) -> None:
 def previous_row_count(warehouse: Warehouse, suite: Suite, run_id: str) -> int | None:
     """Gives the table's row count at the last earlier run that checked it, or None."""
     with warehouse.connect(read_only=True) as con:
-        exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'quality' "
-                             "AND table_name = 'validation_results'").fetchall()  # fmt: skip
+        exists = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'quality' "
+            "AND table_name = 'validation_results'"
+        ).fetchall()
         if not exists[0][0]:
             return None
         found = con.execute(

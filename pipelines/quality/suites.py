@@ -26,13 +26,14 @@ from typing import Any
 
 from pipelines.ingest.contract import EXTRACTS
 from pipelines.ingest.period import EVENT_DATES
+from pipelines.paths import EXPECTATIONS_DIR
 
 BLOCKING = "blocking"
 WARNING = "warning"
 PERIOD = "staging.reporting_period"
 # The fix of an invariant that only the code computing a mart can break.
 MART_BUG = "a bug in the mart: report it, with the run's date."
-SUITES_DIR = Path(__file__).resolve().parents[2] / "expectations"
+SUITES_DIR = EXPECTATIONS_DIR
 # Where a staging row came from, as a spreadsheet shows it: examples point there, never at a person.
 SOURCE_ROW = "t.source_file || ' row ' || t.source_row"
 # A half-exported file: fewer rows than this share of the last run's.
@@ -97,7 +98,7 @@ class Suite:
         duplicated = sorted({n for n in names if names.count(n) > 1})
         if duplicated:
             raise ValueError(f"suite {self.table}: expectation names used twice: {', '.join(duplicated)}")
-        self.columns  # raises on two definitions of one added column
+        _ = self.columns  # raises on two definitions of one added column
 
     @property
     def name(self) -> str:
@@ -147,20 +148,26 @@ class Suite:
 
 def row_count_is_stable(table: str) -> Expectation:
     return warning(
-        "row_count_is_stable", "expect_table_row_count_to_be_between",
+        "row_count_is_stable",
+        "expect_table_row_count_to_be_between",
         f"{table} has far fewer rows than at the last run (below {ROW_COUNT_TOLERANCE:.0%}): a file exported "
         "in part, or a missing file? Export it again, whole; if the drop is real, the next run compares with this one.",
         min_value=parameter("min_row_count"),
-    )  # fmt: skip
+    )
 
 
 def has_rows(table: str) -> Expectation:
-    return warning("has_rows", "expect_table_row_count_to_be_between",
-                   f"{table} is empty: put its extract in the landing folder, with its rows.", min_value=1)  # fmt: skip
+    return warning(
+        "has_rows",
+        "expect_table_row_count_to_be_between",
+        f"{table} is empty: put its extract in the landing folder, with its rows.",
+        min_value=1,
+    )
 
 
-def is_found_in(column: str, table: str, target: str | None = None, severity: str = BLOCKING,
-                when: str = "", fix: str = "") -> Expectation:  # fmt: skip
+def is_found_in(
+    column: str, table: str, target: str | None = None, severity: str = BLOCKING, when: str = "", fix: str = ""
+) -> Expectation:
     """Gives the expectation that every value of `column` is found in `table`.`target`
     (referential integrity), on the rows where the SQL condition `when` holds."""
     target = target or column
@@ -169,19 +176,32 @@ def is_found_in(column: str, table: str, target: str | None = None, severity: st
     missing = f"NOT EXISTS (SELECT 1 FROM {table} r WHERE r.{target} = t.{column})"
     sql = f"CASE WHEN {condition} AND {missing} THEN t.{column} END"
     make = blocking if severity == BLOCKING else warning
-    return make(f"{column}_is_found_in_{table.split('.')[-1]}", "expect_column_values_to_be_null",
-                fix or f"Add the missing {target} to {table.split('.')[-1]}, or correct {column}.",
-                columns={unknown: sql}, reads=(table,), column=unknown)  # fmt: skip
+    return make(
+        f"{column}_is_found_in_{table.split('.')[-1]}",
+        "expect_column_values_to_be_null",
+        fix or f"Add the missing {target} to {table.split('.')[-1]}, or correct {column}.",
+        columns={unknown: sql},
+        reads=(table,),
+        column=unknown,
+    )
 
 
-def is_not_before(later: str, earlier: str, severity: str = WARNING, fix: str = "", *, columns=None,
-                  reads=()) -> Expectation:  # fmt: skip
+def is_not_before(
+    later: str, earlier: str, severity: str = WARNING, fix: str = "", *, columns=None, reads=()
+) -> Expectation:
     """Gives the expectation that `later` is on or after `earlier` where both are set."""
     make = blocking if severity == BLOCKING else warning
-    return make(f"{later}_is_not_before_{earlier}", "expect_column_pair_values_a_to_be_greater_than_b",
-                fix or f"Correct {earlier} or {later}: {later} cannot come before {earlier}.", columns=columns,
-                reads=reads, column_A=later, column_B=earlier, or_equal=True,
-                ignore_row_if="either_value_is_missing")  # fmt: skip
+    return make(
+        f"{later}_is_not_before_{earlier}",
+        "expect_column_pair_values_a_to_be_greater_than_b",
+        fix or f"Correct {earlier} or {later}: {later} cannot come before {earlier}.",
+        columns=columns,
+        reads=reads,
+        column_A=later,
+        column_B=earlier,
+        or_equal=True,
+        ignore_row_if="either_value_is_missing",
+    )
 
 
 def never(name: str, sql: str, fix: str, severity: str = WARNING, reads=()) -> Expectation:
@@ -191,8 +211,9 @@ def never(name: str, sql: str, fix: str, severity: str = WARNING, reads=()) -> E
     return make(name, "expect_column_values_to_be_null", fix, columns={name: sql}, reads=reads, column=name)
 
 
-def faults(name: str, conditions: dict[str, str], fix: str, severity: str = WARNING, reads=(),
-           show=None) -> Expectation:  # fmt: skip
+def faults(
+    name: str, conditions: dict[str, str], fix: str, severity: str = WARNING, reads=(), show=None
+) -> Expectation:
     """Gives the expectation that no row breaks any of `conditions` (column -> SQL over `t`,
     true when the column is at fault). Each failing row shows its faults, "fte 1.5; sex X",
     as `show(column)` gives them (SQL; by default the column and its value, "null" for none:
@@ -225,8 +246,10 @@ def is_not_a_share(column: str) -> str:
 def is_not_the_ratio(column: str, numerator: str, denominator: str) -> str:
     """Gives the SQL condition that a rate of `t` is not numerator / denominator (null when either is null, or
     the denominator is 0)."""
-    return (f"(t.{column} IS NULL) <> (t.{numerator} IS NULL OR coalesce(t.{denominator}, 0) = 0) "
-            f"OR abs(t.{column} - t.{numerator} / nullif(t.{denominator}, 0)) > 1e-9")  # fmt: skip
+    return (
+        f"(t.{column} IS NULL) <> (t.{numerator} IS NULL OR coalesce(t.{denominator}, 0) = 0) "
+        f"OR abs(t.{column} - t.{numerator} / nullif(t.{denominator}, 0)) > 1e-9"
+    )
 
 
 def keys_are_unique(columns: tuple[str, ...], fix: str) -> list[Expectation]:
@@ -235,8 +258,10 @@ def keys_are_unique(columns: tuple[str, ...], fix: str) -> list[Expectation]:
         unique = blocking("keys_are_unique", "expect_column_values_to_be_unique", fix, column=columns[0])
     else:
         unique = blocking("keys_are_unique", "expect_compound_columns_to_be_unique", fix, column_list=list(columns))
-    return [faults("keys_are_filled", {c: f"t.{c} IS NULL" for c in columns}, fix, BLOCKING, show=lambda c: f"'{c}'"),
-            unique]  # fmt: skip
+    return [
+        faults("keys_are_filled", {c: f"t.{c} IS NULL" for c in columns}, fix, BLOCKING, show=lambda c: f"'{c}'"),
+        unique,
+    ]
 
 
 def months_are_covered(table: str, column: str, months: int = 12, at_least: int | None = None) -> Expectation:
@@ -244,27 +269,43 @@ def months_are_covered(table: str, column: str, months: int = 12, at_least: int 
     each have rows; `at_least` lowers that for sparse extracts. A month missing in the middle
     is a monthly file missing, or an export that skipped a period."""
     recent = f"recent_{column}_month"
-    sql = (f"CASE WHEN date_trunc('month', t.{column}) > date_trunc('month', (SELECT max({column}) FROM {table})) "
-           f"- INTERVAL {months} MONTH THEN date_trunc('month', t.{column}) END")  # fmt: skip
-    return warning(f"last_{months}_months_of_{column}_have_rows", "expect_column_unique_value_count_to_be_between",
-                   f"Some of the last {months} months have no {column} in {table}: is a monthly file missing, or did "
-                   "the export skip a period? Add the missing months.",
-                   columns={recent: sql}, column=recent, min_value=at_least or months)  # fmt: skip
+    sql = (
+        f"CASE WHEN date_trunc('month', t.{column}) > date_trunc('month', (SELECT max({column}) FROM {table})) "
+        f"- INTERVAL {months} MONTH THEN date_trunc('month', t.{column}) END"
+    )
+    return warning(
+        f"last_{months}_months_of_{column}_have_rows",
+        "expect_column_unique_value_count_to_be_between",
+        f"Some of the last {months} months have no {column} in {table}: is a monthly file missing, or did "
+        "the export skip a period? Add the missing months.",
+        columns={recent: sql},
+        column=recent,
+        min_value=at_least or months,
+    )
 
 
 def age_is_plausible(birth: str, on: str, low: int, high: int, who: str) -> Expectation:
     age = f"age_at_{on}"
-    return warning(f"{age}_is_plausible", "expect_column_values_to_be_between",
-                   f"The age of the {who} at {on} should be {low} to {high}: correct {birth} or {on}.",
-                   columns={age: f"date_diff('year', t.{birth}, t.{on})"}, column=age,
-                   min_value=low, max_value=high)  # fmt: skip
+    return warning(
+        f"{age}_is_plausible",
+        "expect_column_values_to_be_between",
+        f"The age of the {who} at {on} should be {low} to {high}: correct {birth} or {on}.",
+        columns={age: f"date_diff('year', t.{birth}, t.{on})"},
+        column=age,
+        min_value=low,
+        max_value=high,
+    )
 
 
 def staging_suite(extract: str, *more: Expectation, description: str = "") -> Suite:
     """Gives the suite of a staging table: the contract's rules for the extract, then `more`."""
     spec = EXTRACTS[extract]
-    return Suite(f"staging.{extract}", (*contract_expectations(extract), *more), private=private_columns(extract),
-                 description=description or spec.description)  # fmt: skip
+    return Suite(
+        f"staging.{extract}",
+        (*contract_expectations(extract), *more),
+        private=private_columns(extract),
+        description=description or spec.description,
+    )
 
 
 def private_columns(extract: str) -> tuple[str, ...]:
@@ -294,53 +335,96 @@ def contract_expectations(extract: str) -> list[Expectation]:
         out += keys_are_unique(spec.key, f"Give every row of the {extract} extract its own {' + '.join(spec.key)}.")
     required = {c.name: f"t.{c.name} IS NULL" for c in spec.columns if c.required and c.name not in spec.key}
     if required:
-        out.append(faults("required_fields_are_filled", required, f"Fill every required column of the {extract} "
-                          "extract (marked * in contract section 2).", BLOCKING, show=lambda c: f"'{c}'"))  # fmt: skip
+        out.append(
+            faults(
+                "required_fields_are_filled",
+                required,
+                f"Fill every required column of the {extract} extract (marked * in contract section 2).",
+                BLOCKING,
+                show=lambda c: f"'{c}'",
+            )
+        )
     codes = {c.name: is_not_in(c.name, c.codes) for c in spec.columns if c.codes}
     if codes:
         out.append(faults("codes_are_known", codes, "Use the codes of contract section 2.", show=shown))
     bounds = {}
     for c in spec.columns:
-        outside = [f"t.{c.name} {'<=' if c.low_open else '<'} {c.low}" if c.low is not None else "",
-                   f"t.{c.name} > {c.high}" if c.high is not None else ""]  # fmt: skip
+        outside = [
+            f"t.{c.name} {'<=' if c.low_open else '<'} {c.low}" if c.low is not None else "",
+            f"t.{c.name} > {c.high}" if c.high is not None else "",
+        ]
         if any(outside):
             bounds[c.name] = " OR ".join(o for o in outside if o)
     if bounds:
-        out.append(faults("numbers_are_within_bounds", bounds,
-                          "Correct the numbers outside the contract's bounds (0 < fte <= 1, pay and days >= 0, ...).",
-                          show=shown))  # fmt: skip
+        out.append(
+            faults(
+                "numbers_are_within_bounds",
+                bounds,
+                "Correct the numbers outside the contract's bounds (0 < fte <= 1, pay and days >= 0, ...).",
+                show=shown,
+            )
+        )
     dates = {}
     for c in spec.columns:
         if c.kind == "date" and "birth_date" not in c.name:
             latest = "current_date" if c.name in EVENT_COLUMNS.get(extract, ()) else "current_date + INTERVAL 5 YEAR"
             dates[c.name] = f"t.{c.name} < DATE '{EARLIEST_EVENT}' OR t.{c.name} > {latest}"
     if dates:
-        out.append(faults("dates_are_plausible", dates,
-                          f"Correct the dates before {EARLIEST_EVENT}, or after today for events that have happened "
-                          "(applications, postings opened, contract starts...), or more than five years ahead.",
-                          show=shown))  # fmt: skip
+        out.append(
+            faults(
+                "dates_are_plausible",
+                dates,
+                f"Correct the dates before {EARLIEST_EVENT}, or after today for events that have happened "
+                "(applications, postings opened, contract starts...), or more than five years ahead.",
+                show=shown,
+            )
+        )
     if spec.date_order:
         before = {later: earlier for earlier, later in spec.date_order}
         order = {later: f"t.{later} < t.{earlier}" for earlier, later in spec.date_order}
-        out.append(faults("dates_are_in_order", order, "Correct the dates that come before the date they follow: "
-                          + ", ".join(f"{a} <= {b}" for a, b in spec.date_order) + ".",
-                          show=lambda c: f"'{c} before {before[c]}'"))  # fmt: skip
+        out.append(
+            faults(
+                "dates_are_in_order",
+                order,
+                "Correct the dates that come before the date they follow: "
+                + ", ".join(f"{a} <= {b}" for a, b in spec.date_order)
+                + ".",
+                show=lambda c: f"'{c} before {before[c]}'",
+            )
+        )
     if spec.reason_required:
         reasons = {reason: f"t.{end} IS NOT NULL AND t.{reason} IS NULL" for end, reason in spec.reason_required}
-        out.append(faults("reasons_are_given", reasons, "Give the reason of every end: "
-                          + ", ".join(f"{r} when {e} is set" for e, r in spec.reason_required) + ".",
-                          show=lambda c: f"'no {c}'"))  # fmt: skip
+        out.append(
+            faults(
+                "reasons_are_given",
+                reasons,
+                "Give the reason of every end: "
+                + ", ".join(f"{r} when {e} is set" for e, r in spec.reason_required)
+                + ".",
+                show=lambda c: f"'no {c}'",
+            )
+        )
     references = {}
     for c in spec.columns:
         if c.references:
             other, target = c.references.split(".")
-            references[c.name] = (f"t.{c.name} IS NOT NULL AND NOT EXISTS "
-                                  f"(SELECT 1 FROM staging.{other} r WHERE r.{target} = t.{c.name})")  # fmt: skip
+            references[c.name] = (
+                f"t.{c.name} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM staging.{other} r WHERE r.{target} = t.{c.name})"
+            )
     if references:
         reads = tuple(f"staging.{c.references.split('.')[0]}" for c in spec.columns if c.references)
-        out.append(faults("references_are_found", references, "Every " + ", ".join(references) + " must be found in "
-                          f"its own extract ({', '.join(dict.fromkeys(r.split('.')[1] for r in reads))}): add it "
-                          "there, or correct it.", BLOCKING, reads=reads, show=shown))  # fmt: skip
+        out.append(
+            faults(
+                "references_are_found",
+                references,
+                "Every " + ", ".join(references) + " must be found in "
+                f"its own extract ({', '.join(dict.fromkeys(r.split('.')[1] for r in reads))}): add it "
+                "there, or correct it.",
+                BLOCKING,
+                reads=reads,
+                show=shown,
+            )
+        )
     return out
 
 
@@ -361,4 +445,3 @@ def load_suites(directory: Path = SUITES_DIR) -> list[Suite]:
             raise TypeError(f"{path}: defines no SUITE (a pipelines.quality.suites.Suite)")
         suites.append(dataclasses.replace(suite, source=f"{directory.name}/{path.name}"))
     return suites
-

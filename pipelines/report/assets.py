@@ -9,7 +9,8 @@ import dagster as dg
 from pipelines.report.build import build_report
 from pipelines.report.database import report_views
 from pipelines.report.lineage import tables_read_by_views
-from pipelines.settings import load_settings
+from pipelines.settings import Settings
+from pipelines.tables import asset_key
 from pipelines.warehouse import Warehouse
 
 # The quality tables are not assets, so they are no dependency: `quality.quarantine` and
@@ -22,9 +23,7 @@ NOT_ASSETS = ("quality",)
 VIEW_TABLES = tables_read_by_views(report_views())
 # What the sql/ views read, as the views name it: a view that reads a new table makes it a dependency.
 READS = [
-    dg.AssetKey(table.split("."))
-    for table in sorted(set().union(*VIEW_TABLES.values()))
-    if table.split(".")[0] not in NOT_ASSETS
+    asset_key(table) for table in sorted(set().union(*VIEW_TABLES.values())) if table.split(".")[0] not in NOT_ASSETS
 ]
 
 
@@ -35,8 +34,10 @@ READS = [
     description="The directors' static report (Evidence, in French): every sql/ view run on the warehouse, "
     "disclosure-controlled, built into VIVIER_REPORT_DIR.",
 )
-def director_report(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    report = build_report(warehouse, load_settings().report_dir, echo=context.log.debug)
+def director_report(
+    context: dg.AssetExecutionContext, warehouse: Warehouse, settings: dg.ResourceParam[Settings]
+) -> dg.MaterializeResult:
+    report = build_report(warehouse, settings.report_dir, echo=context.log.debug)
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(report.site.out_dir.resolve())),
@@ -51,9 +52,11 @@ def director_report(context: dg.AssetExecutionContext, warehouse: Warehouse) -> 
 report_assets = [director_report]
 
 report_refresh = dg.define_asset_job(
-    "report_refresh", selection=dg.AssetSelection.groups("report"), executor_def=dg.in_process_executor,
+    "report_refresh",
+    selection=dg.AssetSelection.groups("report"),
+    executor_def=dg.in_process_executor,
     description="The directors' report, rebuilt from the published warehouse.",
-)  # fmt: skip
+)
 
 
 def report_after_refresh(refresh_job) -> dg.SensorDefinition:

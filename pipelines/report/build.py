@@ -6,10 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipelines.paths import REPORTS_DIR
 from pipelines.report.database import query_views, report_views, write_report_database
 from pipelines.report.evidence import (
     DATABASE_FILE,
-    PROJECT,
     BuildResult,
     build_lock,
     build_site,
@@ -26,8 +26,9 @@ class Report:
     rows: dict[str, int]
 
 
-def build_report(warehouse: Warehouse, out_dir: Path, project: Path = PROJECT,
-                 echo: Callable[[str], None] = print) -> Report:  # fmt: skip
+def build_report(
+    warehouse: Warehouse, out_dir: Path, project: Path = REPORTS_DIR, echo: Callable[[str], None] = print
+) -> Report:
     """Builds the directors' report from `warehouse` (read only) into `out_dir`."""
     check_installed(project)
     views = report_views()

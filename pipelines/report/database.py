@@ -12,10 +12,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines.paths import SQL_DIR
 from pipelines.report.disclosure import create_macros
 from pipelines.warehouse import Warehouse
 
-SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 # The newest on-disk format DuckDB 1.4 (Evidence's Node binding) opens.
 STORAGE_VERSION = "v1.2.0"
 
@@ -47,8 +47,10 @@ def run_views(con: duckdb.DuckDBPyConnection, views: list[View]) -> dict[str, pl
         try:
             results[view.name] = con.sql(view.sql).pl()
         except duckdb.Error as error:
-            raise ViewError(f"sql/{view.name}.sql failed on the warehouse: {error}. "
-                            "Fix the view (the tables it reads are in contract section 3).") from error  # fmt: skip
+            raise ViewError(
+                f"sql/{view.name}.sql failed on the warehouse: {error}. "
+                "Fix the view (the tables it reads are in contract section 3)."
+            ) from error
     return results
 
 

@@ -21,9 +21,8 @@ MACROS = {
     "shown_rate(rate, denominator)": f"CASE WHEN coalesce(denominator, 0) < {MIN_SHOWN} THEN NULL ELSE rate END",
     # a share of people, `numerator` out of `denominator`: NULL as above, and also when the
     # numerator is 1 to 4 (shown beside its denominator, the rate would give the hidden count away)
-    "shown_share(rate, numerator, denominator)":
-        f"CASE WHEN coalesce(denominator, 0) < {MIN_SHOWN} OR (numerator > 0 AND numerator < {MIN_SHOWN}) "
-        "THEN NULL ELSE rate END",
+    "shown_share(rate, numerator, denominator)": f"CASE WHEN coalesce(denominator, 0) < {MIN_SHOWN} "
+    f"OR (numerator > 0 AND numerator < {MIN_SHOWN}) THEN NULL ELSE rate END",
     # a figure about the same `n` people (their fte, places, the vacancy their fte leaves): NULL when
     # shown_count(n) is, so that the figure cannot give the hidden count back
     "shown_beside(value, n)": f"CASE WHEN n > 0 AND n < {MIN_SHOWN} THEN NULL ELSE value END",

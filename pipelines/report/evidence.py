@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parents[2] / "reports"
+from pipelines.paths import REPORTS_DIR
+
 SOURCE = "vivier"
 DATABASE_FILE = "report.duckdb"
 SOURCE_QUERY_HEADER = "-- Written by `vivier report` (pipelines/report/evidence.py): one source query per sql/ view.\n"
@@ -41,11 +42,11 @@ class QueryError:
         return f"{self.query}: {self.detail.strip() or 'see the build log'}"
 
 
-def source_dir(project: Path = PROJECT) -> Path:
+def source_dir(project: Path = REPORTS_DIR) -> Path:
     return project / "sources" / SOURCE
 
 
-def write_source_queries(view_names: list[str], project: Path = PROJECT) -> None:
+def write_source_queries(view_names: list[str], project: Path = REPORTS_DIR) -> None:
     """Writes one Evidence source query per report view (`select * from <view>`), removing stale ones."""
     folder = source_dir(project)
     folder.mkdir(parents=True, exist_ok=True)
@@ -59,23 +60,32 @@ def write_source_queries(view_names: list[str], project: Path = PROJECT) -> None
 def query_errors(log: str) -> list[QueryError]:
     """Gives the failed queries Evidence reported in its output (it exits 0 on some of them)."""
     clean = re.sub(r"\x1b\[[0-9;]*m", "", log)
-    return [QueryError(m["query"], m["detail"]) for line in clean.splitlines()
-            for pattern in ERROR_PATTERNS if (m := pattern.search(line))]  # fmt: skip
+    return [
+        QueryError(m["query"], m["detail"])
+        for line in clean.splitlines()
+        for pattern in ERROR_PATTERNS
+        if (m := pattern.search(line))
+    ]
 
 
-def check_installed(project: Path = PROJECT) -> None:
+def check_installed(project: Path = REPORTS_DIR) -> None:
     """Raises with the fix when the pinned Node packages are not installed."""
     if not (project / "node_modules" / ".bin" / "evidence").exists():
-        raise ReportBuildError(f"Evidence is not installed in {project}/node_modules. Run `make report-deps` "
-                               "(npm ci from reports/package-lock.json; needs Node.js 18 or newer).")  # fmt: skip
+        raise ReportBuildError(
+            f"Evidence is not installed in {project}/node_modules. Run `make report-deps` "
+            "(npm ci from reports/package-lock.json; needs Node.js 18 or newer)."
+        )
 
 
 def run_evidence(args: list[str], project: Path, echo: Callable[[str], None]) -> str:
     """Runs the project's own `evidence` with `args`, echoing each line; gives the whole output."""
-    env = os.environ | {"NO_COLOR": "1", "FORCE_COLOR": "0", "CI": "true"}
+    # Node gets no Vivier setting: the pseudonym key has nothing to do in a site build.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VIVIER_")}
+    env |= {"NO_COLOR": "1", "FORCE_COLOR": "0", "CI": "true"}
     command = [str(project / "node_modules" / ".bin" / "evidence"), *args]
-    process = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, errors="replace")  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace"
+    )
     lines = []
     assert process.stdout is not None
     for line in process.stdout:
@@ -83,8 +93,10 @@ def run_evidence(args: list[str], project: Path, echo: Callable[[str], None]) ->
         echo(line.rstrip("\n"))
     output = "".join(lines)
     if process.wait() != 0:
-        raise ReportBuildError(f"`evidence {' '.join(args)}` failed (exit {process.returncode}) in {project}; "
-                               f"its last lines:\n{''.join(lines[-15:])}")  # fmt: skip
+        raise ReportBuildError(
+            f"`evidence {' '.join(args)}` failed (exit {process.returncode}) in {project}; "
+            f"its last lines:\n{''.join(lines[-15:])}"
+        )
     return output
 
 
@@ -107,7 +119,7 @@ class BuildResult:
     seconds: float
 
 
-def build_site(out_dir: Path, project: Path = PROJECT, echo: Callable[[str], None] = print) -> BuildResult:
+def build_site(out_dir: Path, project: Path = REPORTS_DIR, echo: Callable[[str], None] = print) -> BuildResult:
     """Builds the static site from the source database and queries in place into `out_dir` (replaced).
 
     Call it holding `build_lock(project)`."""
@@ -117,9 +129,10 @@ def build_site(out_dir: Path, project: Path = PROJECT, echo: Callable[[str], Non
     output += run_evidence(["build:strict"], project, echo)
     errors = query_errors(output)
     if errors:
-        raise ReportBuildError("The report built, but these queries failed (their charts and tables are "
-                               "empty). Fix the query in reports/pages/ or the view in sql/:\n  "
-                               + "\n  ".join(map(str, errors)))  # fmt: skip
+        raise ReportBuildError(
+            "The report built, but these queries failed (their charts and tables are "
+            "empty). Fix the query in reports/pages/ or the view in sql/:\n  " + "\n  ".join(map(str, errors))
+        )
     replace_folder(project / "build", out_dir)
     if out_dir.resolve() != (project / "build").resolve():
         shutil.rmtree(project / "build")  # a copy of the site is enough
@@ -133,8 +146,10 @@ def replace_folder(built: Path, out_dir: Path) -> None:
     if built.resolve() == out_dir.resolve():
         return
     if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / "index.html").exists():
-        raise ReportBuildError(f"{out_dir} is not empty and holds no earlier report (no index.html): "
-                               "choose an empty folder for VIVIER_REPORT_DIR.")  # fmt: skip
+        raise ReportBuildError(
+            f"{out_dir} is not empty and holds no earlier report (no index.html): "
+            "choose an empty folder for VIVIER_REPORT_DIR."
+        )
     shutil.rmtree(out_dir, ignore_errors=True)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     shutil.copytree(built, out_dir)

@@ -52,8 +52,9 @@ class Fit:
     omega: np.ndarray
     hessian: np.ndarray
 
-    def first_stage_influence(self, cell_derivative: np.ndarray, month_derivative: np.ndarray,
-                              n_clusters: int | None = None) -> np.ndarray:  # fmt: skip
+    def first_stage_influence(
+        self, cell_derivative: np.ndarray, month_derivative: np.ndarray, n_clusters: int | None = None
+    ) -> np.ndarray:
         """Gives, per cluster, how much its data move a sum S of fitted values of other rows (the
         covered cell-months the first stage imputes), to first order: u' s_g, where s_g is the
         cluster's score and u solves H u = dS/dtheta, both concentrated over the cell levels.
@@ -86,8 +87,10 @@ class Fit:
         # the month part of u counts; the reference month reads the zero row at the end.
         u = np.vstack([u, np.zeros((1, u.shape[1]))])
         n_clusters = int(self.cluster.max()) + 1 if n_clusters is None else n_clusters
-        out = np.stack([np.bincount(self.cluster, self.score * u[self.month_column, j], n_clusters)
-                        for j in range(u.shape[1])], axis=1)  # fmt: skip
+        out = np.stack(
+            [np.bincount(self.cluster, self.score * u[self.month_column, j], n_clusters) for j in range(u.shape[1])],
+            axis=1,
+        )
         return out[:, 0] if one else out
 
 
@@ -99,10 +102,21 @@ def _compact(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     return present, position
 
 
-def fit_two_way(y: np.ndarray, cell: np.ndarray, month: np.ndarray, cluster: np.ndarray, *, poisson: bool,
-                exposure: np.ndarray | None = None, weights: np.ndarray | None = None,
-                category: np.ndarray | None = None, n_categories: int = 0, rows: np.ndarray | None = None,
-                tol: float = 1e-10, max_iter: int = 100) -> Fit:  # fmt: skip
+def fit_two_way(
+    y: np.ndarray,
+    cell: np.ndarray,
+    month: np.ndarray,
+    cluster: np.ndarray,
+    *,
+    poisson: bool,
+    exposure: np.ndarray | None = None,
+    weights: np.ndarray | None = None,
+    category: np.ndarray | None = None,
+    n_categories: int = 0,
+    rows: np.ndarray | None = None,
+    tol: float = 1e-10,
+    max_iter: int = 100,
+) -> Fit:
     """Gives the fit of y ~ cell level + month level [+ category] (Poisson with `exposure`, log link; or
     least squares with `weights`), with the category coefficients' cluster-robust (CRV1) covariance.
 
@@ -115,7 +129,9 @@ def fit_two_way(y: np.ndarray, cell: np.ndarray, month: np.ndarray, cluster: np.
     if poisson:
         sub = (lambda v: v) if rows is None else (lambda v: v[rows])
         y_in, cell_in, month_in = sub(y), sub(cell), sub(month)
-        keep = (np.bincount(cell_in, y_in, n_cells)[cell_in] > 0) & (np.bincount(month_in, y_in, n_months)[month_in] > 0)
+        keep = (np.bincount(cell_in, y_in, n_cells)[cell_in] > 0) & (
+            np.bincount(month_in, y_in, n_months)[month_in] > 0
+        )
         del cell_in, month_in
         if category is not None:
             cat_in = sub(category)
@@ -223,7 +239,7 @@ def fit_two_way(y: np.ndarray, cell: np.ndarray, month: np.ndarray, cluster: np.
     score = y - fitted if w is None else w * (y - fitted)
     omega = (fitted if w is None else w * fitted) if poisson else (np.ones(n) if w is None else w)
     hess = information(omega)
-    del flat_m, flat_g
+    flat_m = flat_g = None  # freed: at national scale each holds one integer per row
     n_clusters = int(cluster.max()) + 1
     scores = np.bincount(cluster * (p + 1) + mc, score, n_clusters * (p + 1))
     if gc is not None:
@@ -256,7 +272,19 @@ def fit_two_way(y: np.ndarray, cell: np.ndarray, month: np.ndarray, cluster: np.
         month_level[free_months] = gamma[:n_free]
     cell_level[cell_map] = level
     return Fit(
-        fitted=fitted, cell_level=cell_level, month_level=month_level, coef=coef, vcov=vcov, n_obs=n,
-        n_clusters=g_used, cluster=cluster, cell_compact=c, cell_codes=cell_map,
-        month_column=np.minimum(mc, n_free), free_months=free_months, score=score, omega=omega, hessian=hess,
-    )  # fmt: skip
+        fitted=fitted,
+        cell_level=cell_level,
+        month_level=month_level,
+        coef=coef,
+        vcov=vcov,
+        n_obs=n,
+        n_clusters=g_used,
+        cluster=cluster,
+        cell_compact=c,
+        cell_codes=cell_map,
+        month_column=np.minimum(mc, n_free),
+        free_months=free_months,
+        score=score,
+        omega=omega,
+        hessian=hess,
+    )

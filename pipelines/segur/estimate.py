@@ -89,6 +89,7 @@ from pipelines.segur.rows import (
     pre_trend_caution,
     pre_trend_p_value,
     sentences,
+    twfe_poisson_row,
 )
 
 BOOTSTRAP_REPS = 499
@@ -108,9 +109,18 @@ OUTCOME_COLUMNS = {
 }
 # The panel columns the estimate reads (marts.segur_panel has also segur_group and vacant_fte).
 PANEL_COLUMNS = (
-    "month", "establishment_id", "job_family", "cover_month", "covered", "rel_month", "headcount",
-    "voluntary_exits", "voluntary_exit_rate", "budgeted_fte", "vacancy_rate",
-)  # fmt: skip
+    "month",
+    "establishment_id",
+    "job_family",
+    "cover_month",
+    "covered",
+    "rel_month",
+    "headcount",
+    "voluntary_exits",
+    "voluntary_exit_rate",
+    "budgeted_fte",
+    "vacancy_rate",
+)
 
 
 @dataclass(frozen=True)
@@ -129,19 +139,25 @@ def prepare_panel(panel: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str]]:
     its `cover_month`'s month, and `rel_month` is 0 in that month, -1 the month before."""
     missing = [c for c in KEY_COLUMNS if c not in panel.columns]
     if missing:
-        raise ValueError(f"The Ségur panel has no column {', '.join(missing)}: it needs one row per establishment "
-                         f"(establishment_id), job family (job_family) and month (month, a date), with the first "
-                         f"covered month of the family (cover_month, a date; empty if never covered).")  # fmt: skip
+        raise ValueError(
+            f"The Ségur panel has no column {', '.join(missing)}: it needs one row per establishment "
+            f"(establishment_id), job family (job_family) and month (month, a date), with the first "
+            f"covered month of the family (cover_month, a date; empty if never covered)."
+        )
     month, cover = pl.col("month").dt.truncate("1mo"), pl.col("cover_month").dt.truncate("1mo")
     derived = panel.with_columns(
         _covered=(month >= cover).fill_null(False),
-        _rel_month=((month.dt.year() - cover.dt.year()) * 12 + month.dt.month().cast(pl.Int32)
-                    - cover.dt.month().cast(pl.Int32)).cast(pl.Int32),
-    )  # fmt: skip
-    for column, rule in (("covered", "true from the month of cover_month on, false before it and when cover_month "
-                                     "is empty"),
-                         ("rel_month", "the months since cover_month: 0 in its month, -1 the month before, empty "
-                                       "when cover_month is empty")):  # fmt: skip
+        _rel_month=(
+            (month.dt.year() - cover.dt.year()) * 12 + month.dt.month().cast(pl.Int32) - cover.dt.month().cast(pl.Int32)
+        ).cast(pl.Int32),
+    )
+    for column, rule in (
+        ("covered", "true from the month of cover_month on, false before it and when cover_month is empty"),
+        (
+            "rel_month",
+            "the months since cover_month: 0 in its month, -1 the month before, empty when cover_month is empty",
+        ),
+    ):
         if column not in panel.columns:
             continue
         wrong = derived.with_row_index("_row").filter(pl.col(column).ne_missing(pl.col(f"_{column}"))).head(1)
@@ -159,8 +175,9 @@ def prepare_panel(panel: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str]]:
     for outcome, columns in OUTCOME_COLUMNS.items():
         absent = [c for c in columns if c not in panel.columns]
         if absent:
-            notes[outcome] = (f"No estimate: the panel has no column {', '.join(absent)}, so this outcome is not "
-                              f"measured.")  # fmt: skip
+            notes[outcome] = (
+                f"No estimate: the panel has no column {', '.join(absent)}, so this outcome is not measured."
+            )
             # Empty outcome, zero weight: no cell-month has data for it, the other outcome goes on.
             fill += [pl.lit(0.0).alias(columns[0]), pl.lit(None, pl.Float64).alias(columns[1])]
     derived = derived.with_columns(fill)
@@ -177,28 +194,42 @@ def why_no_estimate(panel: pl.DataFrame) -> str | None:
     """Gives, in words for a director, why the panel cannot support any estimate; None when it can."""
     # Counts only, never a filtered copy of the panel (at national scale it is 1 GB).
     rows = panel.lazy().filter(HAS_DATA)
-    counts = rows.select(
-        n=pl.len(), ever=pl.col("cover_month").is_not_null().sum(), covered=pl.col("covered").sum(),
-        never=pl.col("cover_month").is_null().sum(),
-    ).collect().row(0, named=True)  # fmt: skip
+    counts = (
+        rows.select(
+            n=pl.len(),
+            ever=pl.col("cover_month").is_not_null().sum(),
+            covered=pl.col("covered").sum(),
+            never=pl.col("cover_month").is_null().sum(),
+        )
+        .collect()
+        .row(0, named=True)
+    )
     if counts["n"] == 0:
         return "No estimate: the workforce tables are empty, so there is nothing to compare."
     if counts["ever"] == 0:
-        return ("No estimate: no job family in the data is covered by a Ségur measure (segur_measures has no "
-                "row for them and this employer kind), so there is no covered group to compare with the "
-                "others.")  # fmt: skip
+        return (
+            "No estimate: no job family in the data is covered by a Ségur measure (segur_measures has no "
+            "row for them and this employer kind), so there is no covered group to compare with the "
+            "others."
+        )
     if counts["covered"] == 0:
-        return ("No estimate: no month of the data is covered yet (every measure takes effect after the last "
-                "reported month), so there is no 'after' to look at.")  # fmt: skip
+        return (
+            "No estimate: no month of the data is covered yet (every measure takes effect after the last "
+            "reported month), so there is no 'after' to look at."
+        )
     starts = rows.select(pl.col("cover_month").drop_nulls().unique()).collect().to_series()
     if counts["never"] == 0 and starts.len() == 1:
-        return (f"No estimate: every job family in the data was covered from the same month ({starts[0]:%m/%Y}), "
-                "so no family not (yet) covered is left to show what would have happened without the measure: "
-                "its effect cannot be told apart from everything else that changed that month.")  # fmt: skip
+        return (
+            f"No estimate: every job family in the data was covered from the same month ({starts[0]:%m/%Y}), "
+            "so no family not (yet) covered is left to show what would have happened without the measure: "
+            "its effect cannot be told apart from everything else that changed that month."
+        )
     mixed = rows.group_by("month").agg(c=pl.col("covered").any(), u=(~pl.col("covered")).any())
     if mixed.filter(pl.col("c") & pl.col("u")).collect().height == 0:
-        return ("No estimate: in every covered month, every job family was already covered, so no family not "
-                "(yet) covered is left to compare with.")  # fmt: skip
+        return (
+            "No estimate: in every covered month, every job family was already covered, so no family not "
+            "(yet) covered is left to compare with."
+        )
     return None
 
 
@@ -229,10 +260,13 @@ def estimate_segur_effect(
         )
     else:
         steps = (
-            ("voluntary_exit_rate", lambda: _sample(panel, "voluntary_exit_rate"),
-             lambda s: _exits(s, bootstrap_reps, seed)),
+            (
+                "voluntary_exit_rate",
+                lambda: _sample(panel, "voluntary_exit_rate"),
+                lambda s: _exits(s, bootstrap_reps, seed),
+            ),
             ("vacancy_rate", lambda: _sample(panel, "vacancy_rate"), _vacancy),
-        )  # fmt: skip
+        )
     for name, make, run in steps:
         sample = None  # the previous outcome's, freed before the next is built
         sample = None if name in missing else make()
@@ -241,7 +275,7 @@ def estimate_segur_effect(
             effects.append(empty_effect(why, outcomes=(name,)))
             events.append(empty_events(why, outcomes=(name,)))
             continue
-        with warnings.catch_warnings(), (big.one_blas_thread() if large else contextlib.nullcontext()):
+        with warnings.catch_warnings(), big.one_blas_thread() if large else contextlib.nullcontext():
             # pyfixest reports cells with no event (separation) and empty leads; both are expected here.
             warnings.simplefilter("ignore", UserWarning)
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -289,8 +323,10 @@ def _why_not_outcome(sample: pd.DataFrame | dict) -> str | None:
     if not len(sample["covered"]):
         return "No estimate: this outcome is not defined on any cell-month (no headcount or no budget)."
     if not sample["imputable"].any():
-        return ("No estimate: no covered cell-month has a comparison (its month has no cell not yet covered, "
-                "or the cell was never observed before its coverage).")  # fmt: skip
+        return (
+            "No estimate: no covered cell-month has a comparison (its month has no cell not yet covered, "
+            "or the cell was never observed before its coverage)."
+        )
     if sample["covered"].all():
         return "No estimate: every cell-month of this outcome is covered."
     return None
@@ -311,9 +347,15 @@ def _frame_facts(sample: pd.DataFrame) -> dict:
 # ---------------------------------------------------------------------------------------------- exits
 
 
-def fit_poisson_two_way(y: np.ndarray, exposure: np.ndarray, cell: np.ndarray, month: np.ndarray,
-                        weights: np.ndarray | None = None, tol: float = 1e-12, max_iter: int = 5000
-                        ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+def fit_poisson_two_way(
+    y: np.ndarray,
+    exposure: np.ndarray,
+    cell: np.ndarray,
+    month: np.ndarray,
+    weights: np.ndarray | None = None,
+    tol: float = 1e-12,
+    max_iter: int = 5000,
+) -> tuple[np.ndarray, np.ndarray]:
     """Gives the multiplicative cell and month levels (exp of the fixed effects) of the Poisson
     maximum-likelihood fit y ~ exposure x cell level x month level, with observation weights.
 
@@ -351,9 +393,12 @@ def _poisson_counterfactual(sample: pd.DataFrame, weights: np.ndarray | None = N
     month = sample["month_code"].to_numpy()
     w = None if weights is None else weights[untreated]
     cell_level, month_level = fit_poisson_two_way(
-        sample["y"].to_numpy(float)[untreated], sample["headcount"].to_numpy(float)[untreated],
-        cell[untreated], month[untreated], w,
-    )  # fmt: skip
+        sample["y"].to_numpy(float)[untreated],
+        sample["headcount"].to_numpy(float)[untreated],
+        cell[untreated],
+        month[untreated],
+        w,
+    )
     treated = sample["imputable"].to_numpy()
     return sample["headcount"].to_numpy(float)[treated] * cell_level[cell[treated]] * month_level[month[treated]]
 
@@ -417,8 +462,11 @@ def _exits(sample: pd.DataFrame, reps: int, seed: int) -> tuple[list[dict], list
     else:  # some draws have no voluntary exit at all among covered cells: no log scale
         finite = ratios[np.isfinite(ratios)]
         rel_low, rel_high = (float(v) for v in np.percentile(finite, [2.5, 97.5])) if finite.size else (None, None)
-    caution = (f" Only {facts['n_establishments']} establishments: too few for a reliable interval."
-               if facts["n_establishments"] < MIN_ESTABLISHMENTS else "")  # fmt: skip
+    caution = (
+        f" Only {facts['n_establishments']} establishments: too few for a reliable interval."
+        if facts["n_establishments"] < MIN_ESTABLISHMENTS
+        else ""
+    )
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # months with no draw of their own
         # Percentiles: a month's ratio has a small denominator, and a few draws make it explode.
@@ -427,14 +475,24 @@ def _exits(sample: pd.DataFrame, reps: int, seed: int) -> tuple[list[dict], list
     pre_p, no_test = _pre_trend_p(sample, poisson=True)
     rows = [
         {
-            "outcome": "voluntary_exit_rate", "estimator": "imputation_poisson", "estimate": att,
-            "ci_low": att - Z * se_att, "ci_high": att + Z * se_att, "relative_estimate": relative,
-            "relative_ci_low": rel_low, "relative_ci_high": rel_high,
-            "pre_trend_p_value": pre_p, "counterfactual_level": level,
-            "relative_minimum_detectable_effect": detectable_fall_log(se_log), **facts,
-            "note": sentences(f"Poisson imputation; 95 % intervals from {len(draws)} bootstrap draws of "
-                               f"establishments.{caution}", no_test, pre_trend_caution(pre_p, facts)),
-        }  # fmt: skip
+            "outcome": "voluntary_exit_rate",
+            "estimator": "imputation_poisson",
+            "estimate": att,
+            "ci_low": att - Z * se_att,
+            "ci_high": att + Z * se_att,
+            "relative_estimate": relative,
+            "relative_ci_low": rel_low,
+            "relative_ci_high": rel_high,
+            "pre_trend_p_value": pre_p,
+            "counterfactual_level": level,
+            "relative_minimum_detectable_effect": detectable_fall_log(se_log),
+            **facts,
+            "note": sentences(
+                f"Poisson imputation; 95 % intervals from {len(draws)} bootstrap draws of establishments.{caution}",
+                no_test,
+                pre_trend_caution(pre_p, facts),
+            ),
+        }
     ]
     # Naive: one "covered" coefficient on every cell-month, already-covered cells as comparisons.
     full = sample.assign(log_h=np.log(sample["headcount"].to_numpy(float)), d=sample["covered"].astype(float))
@@ -443,17 +501,9 @@ def _exits(sample: pd.DataFrame, reps: int, seed: int) -> tuple[list[dict], list
     cov = full[full["covered"]]
     observed_rate = cov["y"].sum() / cov["headcount"].sum()
     twfe_level = observed_rate / math.exp(b)
-    rows.append({
-        "outcome": "voluntary_exit_rate", "estimator": "twfe_poisson",
-        "estimate": twfe_level * math.expm1(b), "ci_low": twfe_level * math.expm1(b - Z * se),
-        "ci_high": twfe_level * math.expm1(b + Z * se), "relative_estimate": math.expm1(b),
-        "relative_ci_low": math.expm1(b - Z * se), "relative_ci_high": math.expm1(b + Z * se),
-        "pre_trend_p_value": pre_p, "counterfactual_level": twfe_level,
-        "relative_minimum_detectable_effect": detectable_fall_log(se),
-        **_frame_facts(sample.assign(imputable=sample["covered"])),
-        "note": sentences("Naive two-way fixed effects (Poisson): already-covered cells serve as comparisons; "
-                           "biased when effects differ between waves or grow over time.", no_test),
-    })  # fmt: skip
+    rows.append(
+        twfe_poisson_row(b, se, twfe_level, pre_p, _frame_facts(sample.assign(imputable=sample["covered"])), no_test)
+    )
 
     events = _lead_events(sample, "voluntary_exit_rate", "imputation_poisson", poisson=True)
     rel = treated["rel_month"].to_numpy()
@@ -464,11 +514,21 @@ def _exits(sample: pd.DataFrame, reps: int, seed: int) -> tuple[list[dict], list
             continue
         lvl = by_k_mu[k] / treated.loc[rel == k, "headcount"].sum()
         lo, hi = float(low_k[k]), float(high_k[k])
-        events.append({
-            "outcome": "voluntary_exit_rate", "estimator": "imputation_poisson", "rel_month": k,
-            "estimate": lvl * by_k[k], "ci_low": lvl * lo, "ci_high": lvl * hi, "relative_estimate": by_k[k],
-            "relative_ci_low": lo, "relative_ci_high": hi, "n_cell_months": n, "note": None,
-        })  # fmt: skip
+        events.append(
+            {
+                "outcome": "voluntary_exit_rate",
+                "estimator": "imputation_poisson",
+                "rel_month": k,
+                "estimate": lvl * by_k[k],
+                "ci_low": lvl * lo,
+                "ci_high": lvl * hi,
+                "relative_estimate": by_k[k],
+                "relative_ci_low": lo,
+                "relative_ci_high": hi,
+                "n_cell_months": n,
+                "note": None,
+            }
+        )
     return rows, events
 
 
@@ -483,30 +543,62 @@ def _vacancy(sample: pd.DataFrame) -> tuple[list[dict], list[dict]]:
     used = sample[~sample["covered"] | sample["imputable"]].copy()
     used["d"] = used["covered"].astype(bool)
     used["d_post"] = used["covered"].astype(float)
-    fit = pf.did2s(used, yname="y", first_stage="~ 0 | cell + month_id", second_stage="~ d_post",
-                   treatment="d", cluster="establishment_id", weights="w")  # fmt: skip
+    fit = pf.did2s(
+        used,
+        yname="y",
+        first_stage="~ 0 | cell + month_id",
+        second_stage="~ d_post",
+        treatment="d",
+        cluster="establishment_id",
+        weights="w",
+    )
     rows = []
     b, se = _coef(fit, "d_post")
     cov = used[used["d"]]
     observed = float(np.average(cov["y"], weights=cov["w"]))
     pre_p, no_test = _pre_trend_p(sample, poisson=False)
-    rows.append(linear_row("imputation_did2s", b, se, observed, pre_p, facts,
-                            sentences("Linear imputation (Gardner's did2s), weights budgeted fte.", no_test,
-                                       pre_trend_caution(pre_p, facts))))  # fmt: skip
+    rows.append(
+        linear_row(
+            "imputation_did2s",
+            b,
+            se,
+            observed,
+            pre_p,
+            facts,
+            sentences(
+                "Linear imputation (Gardner's did2s), weights budgeted fte.", no_test, pre_trend_caution(pre_p, facts)
+            ),
+        )
+    )
     full = sample.assign(d=sample["covered"].astype(float))
     naive = pf.feols("y ~ d | cell + month_id", data=full, weights="w", vcov={"CRV1": "establishment_id"})
     b2, se2 = float(naive.coef()["d"]), float(naive.se()["d"])
     cov2 = full[full["covered"]]
-    rows.append(linear_row(
-        "twfe_ols", b2, se2, float(np.average(cov2["y"], weights=cov2["w"])), pre_p,
-        _frame_facts(sample.assign(imputable=sample["covered"])),
-        sentences("Naive two-way fixed effects (weighted OLS): already-covered cells serve as comparisons.", no_test),
-    ))  # fmt: skip
+    rows.append(
+        linear_row(
+            "twfe_ols",
+            b2,
+            se2,
+            float(np.average(cov2["y"], weights=cov2["w"])),
+            pre_p,
+            _frame_facts(sample.assign(imputable=sample["covered"])),
+            sentences(
+                "Naive two-way fixed effects (weighted OLS): already-covered cells serve as comparisons.", no_test
+            ),
+        )
+    )
 
     events = _lead_events(sample, "vacancy_rate", "imputation_did2s", poisson=False)
     used["k"] = np.where(used["d"], used["rel_month"].fillna(-1).astype(int).clip(upper=WINDOW + 1), -1)
-    by_k = pf.did2s(used, yname="y", first_stage="~ 0 | cell + month_id", second_stage="~ i(k, ref=-1)",
-                    treatment="d", cluster="establishment_id", weights="w")  # fmt: skip
+    by_k = pf.did2s(
+        used,
+        yname="y",
+        first_stage="~ 0 | cell + month_id",
+        second_stage="~ i(k, ref=-1)",
+        treatment="d",
+        cluster="establishment_id",
+        weights="w",
+    )
     coefs, ses = by_k.coef(), by_k.se()
     for k in range(0, WINDOW + 1):
         at_k = used[used["d"] & (used["k"] == k)]
@@ -544,9 +636,12 @@ def _lead_model(sample: pd.DataFrame, columns: list[str], poisson: bool):
 
 
 def _lead_reference(sample: pd.DataFrame, poisson: bool) -> int:
-    return count_lead_references(sample["cell_code"].to_numpy(), sample["covered"].to_numpy(bool),
-                                 sample["rel_month"].to_numpy(float, na_value=np.nan),
-                                 sample["y"].to_numpy(float) if poisson else None)  # fmt: skip
+    return count_lead_references(
+        sample["cell_code"].to_numpy(),
+        sample["covered"].to_numpy(bool),
+        sample["rel_month"].to_numpy(float, na_value=np.nan),
+        sample["y"].to_numpy(float) if poisson else None,
+    )
 
 
 def _pre_trend_p(sample: pd.DataFrame, poisson: bool) -> tuple[float | None, str | None]:
@@ -576,8 +671,10 @@ def _fitted_clusters(sample: pd.DataFrame, poisson: bool) -> int:
     untreated = sample.loc[~sample["covered"].to_numpy()]
     if poisson:
         y = untreated["y"]
-        untreated = untreated[(y.groupby(untreated["cell"]).transform("sum") > 0)
-                              & (y.groupby(untreated["month_id"]).transform("sum") > 0)]  # fmt: skip
+        untreated = untreated[
+            (y.groupby(untreated["cell"]).transform("sum") > 0)
+            & (y.groupby(untreated["month_id"]).transform("sum") > 0)
+        ]
     return int(untreated["establishment_id"].nunique())
 
 
@@ -599,8 +696,20 @@ def _lead_events(sample: pd.DataFrame, outcome: str, estimator: str, poisson: bo
         at_k = sample[cols[name].astype(bool)]
         b = coefs.get(name, np.nan) if name in present else np.nan
         w_avg = float(np.average(at_k["y"], weights=at_k["w"])) if len(at_k) and not poisson else None
-        out.append(lead_row(outcome, estimator, k, len(at_k), b, ses.get(name, np.nan), poisson,
-                             float(at_k["y"].sum()), float(at_k["headcount"].sum()), w_avg))  # fmt: skip
+        out.append(
+            lead_row(
+                outcome,
+                estimator,
+                k,
+                len(at_k),
+                b,
+                ses.get(name, np.nan),
+                poisson,
+                float(at_k["y"].sum()),
+                float(at_k["headcount"].sum()),
+                w_avg,
+            )
+        )
     return out
 
 
@@ -630,11 +739,11 @@ def _without_singletons(used: pd.DataFrame) -> pd.DataFrame:
     fails on rows it no longer has."""
     while True:
         uncovered = used[~used["covered"]]
-        alone = [(key, counts[counts == 1].index) for key, counts in
-                 ((k, uncovered[k].value_counts()) for k in ("cell", "month_id"))]  # fmt: skip
+        alone = [
+            (key, counts[counts == 1].index)
+            for key, counts in ((k, uncovered[k].value_counts()) for k in ("cell", "month_id"))
+        ]
         if not any(len(index) for _, index in alone):
             return used.copy()
         for key, index in alone:
             used = used[~used[key].isin(index)]
-
-

@@ -45,6 +45,7 @@ from pipelines.segur.rows import (
     pre_trend_caution,
     pre_trend_p_value,
     sentences,
+    twfe_poisson_row,
 )
 
 KS = np.arange(0, WINDOW + 1)  # event-study months after coverage
@@ -91,8 +92,10 @@ def panel_arrays(panel: pl.DataFrame, outcome: str) -> dict[str, np.ndarray]:
         )
         .collect()
     )
-    out = {name: frame[name].to_numpy() for name in
-           ("establishment", "cell", "month_code", "y", "w", "headcount", "covered", "imputable", "rel_month")}  # fmt: skip
+    out = {
+        name: frame[name].to_numpy()
+        for name in ("establishment", "cell", "month_code", "y", "w", "headcount", "covered", "imputable", "rel_month")
+    }
     out["cell"] = out["cell"].astype(np.int64)
     out["first_month"] = frame["month"].min()
     out["month_id_min"] = int(frame["month_id"].min()) if frame.height else 0
@@ -172,10 +175,17 @@ def _derivatives(a: dict, rows: np.ndarray, values: np.ndarray) -> tuple[np.ndar
 def _fit(a: dict, rows: np.ndarray | None, poisson: bool, category: np.ndarray | None = None, k: int = 0):
     """Fits the outcome on the given rows (None: all), without copying the arrays more than once."""
     return fit_two_way(
-        a["y"], a["cell"], a["month_code"], a["establishment"], poisson=poisson,
-        exposure=a["headcount"] if poisson else None, weights=None if poisson else a["w"],
-        category=category, n_categories=k, rows=rows,
-    )  # fmt: skip
+        a["y"],
+        a["cell"],
+        a["month_code"],
+        a["establishment"],
+        poisson=poisson,
+        exposure=a["headcount"] if poisson else None,
+        weights=None if poisson else a["w"],
+        category=category,
+        n_categories=k,
+        rows=rows,
+    )
 
 
 # ---------------------------------------------------------------------------------------------- leads
@@ -186,8 +196,7 @@ def _lead_codes(a: dict) -> tuple[np.ndarray, np.ndarray]:
     before coverage, 0 otherwise), both on uncovered cell-months only."""
     rel = a["rel_month"]
     lead = ~a["covered"] & (rel >= -WINDOW) & (rel <= -1)
-    return (np.where(lead, (-rel - 1) // LEAD_BIN + 1, 0).astype(np.int8),
-            np.where(lead, -rel, 0).astype(np.int8))  # fmt: skip
+    return (np.where(lead, (-rel - 1) // LEAD_BIN + 1, 0).astype(np.int8), np.where(lead, -rel, 0).astype(np.int8))
 
 
 def _has_reference(a: dict, poisson: bool) -> bool:
@@ -228,8 +237,9 @@ def _lead_events(a: dict, outcome: str, estimator: str, poisson: bool) -> list[d
         b = fit.coef[j - 1] if fit is not None else np.nan
         se = math.sqrt(fit.vcov[j - 1, j - 1]) if fit is not None and np.isfinite(b) else np.nan
         average = wy[j] / w[j] if w[j] > 0 else None
-        out.append(lead_row(outcome, estimator, k, int(counts[j]), b, se, poisson, float(y_sum[j]),
-                             float(h_sum[j]), average))  # fmt: skip
+        out.append(
+            lead_row(outcome, estimator, k, int(counts[j]), b, se, poisson, float(y_sum[j]), float(h_sum[j]), average)
+        )
     return out
 
 
@@ -261,23 +271,41 @@ def exits(a: dict) -> tuple[list[dict], list[dict]]:
         se_log = se_ratio / ratio
     relative = ratio[0] - 1
     if ratio[0] > 0:
-        rel_low, rel_high = math.expm1(math.log(ratio[0]) - Z * se_log[0]), math.expm1(math.log(ratio[0]) + Z * se_log[0])
+        rel_low, rel_high = (
+            math.expm1(math.log(ratio[0]) - Z * se_log[0]),
+            math.expm1(math.log(ratio[0]) + Z * se_log[0]),
+        )
     else:  # no voluntary exit at all among covered cells: no log scale
         rel_low, rel_high = relative - Z * se_ratio[0], relative + Z * se_ratio[0]
-    caution = (f" Only {facts['n_establishments']} establishments: too few for a reliable interval."
-               if facts["n_establishments"] < MIN_ESTABLISHMENTS else "")  # fmt: skip
+    caution = (
+        f" Only {facts['n_establishments']} establishments: too few for a reliable interval."
+        if facts["n_establishments"] < MIN_ESTABLISHMENTS
+        else ""
+    )
     pre_p, no_test = _pre_trend_p(a, poisson=True)
-    rows = [{
-        "outcome": "voluntary_exit_rate", "estimator": "imputation_poisson", "estimate": float(att[0]),
-        "ci_low": float(att[0] - Z * se_att[0]), "ci_high": float(att[0] + Z * se_att[0]),
-        "relative_estimate": float(relative), "relative_ci_low": rel_low, "relative_ci_high": rel_high,
-        "pre_trend_p_value": pre_p, "counterfactual_level": float(mu_t[0] / h_t[0]),
-        "relative_minimum_detectable_effect": detectable_fall_log(float(se_log[0])) if ratio[0] > 0 else None,
-        **facts,
-        "note": sentences(f"Poisson imputation; 95 % intervals clustered by establishment "
-                           f"({facts['n_establishments']}), from the estimator's influence function (no bootstrap "
-                           f"at this size).{caution}", no_test, pre_trend_caution(pre_p, facts)),
-    }]  # fmt: skip
+    rows = [
+        {
+            "outcome": "voluntary_exit_rate",
+            "estimator": "imputation_poisson",
+            "estimate": float(att[0]),
+            "ci_low": float(att[0] - Z * se_att[0]),
+            "ci_high": float(att[0] + Z * se_att[0]),
+            "relative_estimate": float(relative),
+            "relative_ci_low": rel_low,
+            "relative_ci_high": rel_high,
+            "pre_trend_p_value": pre_p,
+            "counterfactual_level": float(mu_t[0] / h_t[0]),
+            "relative_minimum_detectable_effect": detectable_fall_log(float(se_log[0])) if ratio[0] > 0 else None,
+            **facts,
+            "note": sentences(
+                f"Poisson imputation; 95 % intervals clustered by establishment "
+                f"({facts['n_establishments']}), from the estimator's influence function (no bootstrap "
+                f"at this size).{caution}",
+                no_test,
+                pre_trend_caution(pre_p, facts),
+            ),
+        }
+    ]
     rows.append(_naive_poisson(a, pre_p, no_test))
 
     events = _lead_events(a, "voluntary_exit_rate", "imputation_poisson", poisson=True)
@@ -287,14 +315,27 @@ def exits(a: dict) -> tuple[list[dict], list[dict]]:
             events.append(no_event("voluntary_exit_rate", "imputation_poisson", int(k), n, few=n > 0))
             continue
         r, s = ratio[1 + k], se_log[1 + k]
-        lo, hi = (math.expm1(math.log(r) - Z * s), math.expm1(math.log(r) + Z * s)) if r > 0 else (
-            r - 1 - Z * se_ratio[1 + k], r - 1 + Z * se_ratio[1 + k])  # fmt: skip
+        lo, hi = (
+            (math.expm1(math.log(r) - Z * s), math.expm1(math.log(r) + Z * s))
+            if r > 0
+            else (r - 1 - Z * se_ratio[1 + k], r - 1 + Z * se_ratio[1 + k])
+        )
         lvl = mu_t[1 + k] / h_t[1 + k]
-        events.append({
-            "outcome": "voluntary_exit_rate", "estimator": "imputation_poisson", "rel_month": int(k),
-            "estimate": lvl * (r - 1), "ci_low": lvl * lo, "ci_high": lvl * hi, "relative_estimate": r - 1,
-            "relative_ci_low": lo, "relative_ci_high": hi, "n_cell_months": n, "note": None,
-        })  # fmt: skip
+        events.append(
+            {
+                "outcome": "voluntary_exit_rate",
+                "estimator": "imputation_poisson",
+                "rel_month": int(k),
+                "estimate": lvl * (r - 1),
+                "ci_low": lvl * lo,
+                "ci_high": lvl * hi,
+                "relative_estimate": r - 1,
+                "relative_ci_low": lo,
+                "relative_ci_high": hi,
+                "n_cell_months": n,
+                "note": None,
+            }
+        )
     return rows, events
 
 
@@ -303,16 +344,7 @@ def _naive_poisson(a: dict, pre_p: float | None, no_test: str | None) -> dict:
     b, se = float(fit.coef[0]), math.sqrt(fit.vcov[0, 0])
     cov = a["covered"]
     twfe_level = a["y"][cov].sum() / a["headcount"][cov].sum() / math.exp(b)
-    return {
-        "outcome": "voluntary_exit_rate", "estimator": "twfe_poisson",
-        "estimate": twfe_level * math.expm1(b), "ci_low": twfe_level * math.expm1(b - Z * se),
-        "ci_high": twfe_level * math.expm1(b + Z * se), "relative_estimate": math.expm1(b),
-        "relative_ci_low": math.expm1(b - Z * se), "relative_ci_high": math.expm1(b + Z * se),
-        "pre_trend_p_value": pre_p, "counterfactual_level": twfe_level,
-        "relative_minimum_detectable_effect": detectable_fall_log(se), **_facts(a, a["covered"]),
-        "note": sentences("Naive two-way fixed effects (Poisson): already-covered cells serve as comparisons; "
-                           "biased when effects differ between waves or grow over time.", no_test),
-    }  # fmt: skip
+    return twfe_poisson_row(b, se, twfe_level, pre_p, _facts(a, a["covered"]), no_test)
 
 
 # ---------------------------------------------------------------------------------------------- vacancy
@@ -338,17 +370,37 @@ def vacancy(a: dict) -> tuple[list[dict], list[dict]]:
         se = np.sqrt(_variance((wr_g - effect * w_g - moved) / w_t))
         observed = wy_t / w_t
     pre_p, no_test = _pre_trend_p(a, poisson=False)
-    rows = [linear_row("imputation_did2s", float(effect[0]), float(se[0]), float(observed[0]), pre_p, facts,
-                        sentences("Linear imputation (Gardner's two-stage estimator), weights budgeted fte; 95 % "
-                                   "intervals clustered by establishment, from the estimator's influence function.",
-                                   no_test, pre_trend_caution(pre_p, facts)))]  # fmt: skip
+    rows = [
+        linear_row(
+            "imputation_did2s",
+            float(effect[0]),
+            float(se[0]),
+            float(observed[0]),
+            pre_p,
+            facts,
+            sentences(
+                "Linear imputation (Gardner's two-stage estimator), weights budgeted fte; 95 % "
+                "intervals clustered by establishment, from the estimator's influence function.",
+                no_test,
+                pre_trend_caution(pre_p, facts),
+            ),
+        )
+    ]
     naive = _fit(a, None, poisson=False, category=a["covered"].view(np.int8), k=1)
     cov = a["covered"]
-    rows.append(linear_row(
-        "twfe_ols", float(naive.coef[0]), math.sqrt(naive.vcov[0, 0]),
-        float(np.average(a["y"][cov], weights=a["w"][cov])), pre_p, _facts(a, a["covered"]),
-        sentences("Naive two-way fixed effects (weighted OLS): already-covered cells serve as comparisons.", no_test),
-    ))  # fmt: skip
+    rows.append(
+        linear_row(
+            "twfe_ols",
+            float(naive.coef[0]),
+            math.sqrt(naive.vcov[0, 0]),
+            float(np.average(a["y"][cov], weights=a["w"][cov])),
+            pre_p,
+            _facts(a, a["covered"]),
+            sentences(
+                "Naive two-way fixed effects (weighted OLS): already-covered cells serve as comparisons.", no_test
+            ),
+        )
+    )
 
     events = _lead_events(a, "vacancy_rate", "imputation_did2s", poisson=False)
     counts = np.bincount(np.clip(a["rel_month"][treated], 0, WINDOW + 1), minlength=WINDOW + 2)
@@ -356,6 +408,14 @@ def vacancy(a: dict) -> tuple[list[dict], list[dict]]:
         if counts[k] == 0 or not np.isfinite(se[1 + k]):
             events.append(no_event("vacancy_rate", "imputation_did2s", int(k), int(counts[k])))
             continue
-        events.append(linear_event("imputation_did2s", int(k), float(effect[1 + k]), float(se[1 + k]),
-                                    float(observed[1 + k]), int(counts[k])))  # fmt: skip
+        events.append(
+            linear_event(
+                "imputation_did2s",
+                int(k),
+                float(effect[1 + k]),
+                float(se[1 + k]),
+                float(observed[1 + k]),
+                int(counts[k]),
+            )
+        )
     return rows, events

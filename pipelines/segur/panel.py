@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.workforce.metrics import ratio
+from pipelines.months import ratio
 
 DEFAULT_EMPLOYER_KIND = "ASSOCIATION"
 CELL = ("establishment_id", "job_family")
@@ -70,8 +70,18 @@ def segur_panel(workforce_monthly: pl.LazyFrame, coverage: pl.LazyFrame) -> pl.L
             voluntary_exit_rate=ratio(pl.col("voluntary_exits"), pl.col("headcount")),
         )
         .select(
-            "month", *CELL, "segur_group", "cover_month", "covered", "rel_month", "headcount", "voluntary_exits",
-            "voluntary_exit_rate", "budgeted_fte", "vacant_fte", "vacancy_rate",
-        )  # fmt: skip
+            "month",
+            *CELL,
+            "segur_group",
+            "cover_month",
+            "covered",
+            "rel_month",
+            "headcount",
+            "voluntary_exits",
+            "voluntary_exit_rate",
+            "budgeted_fte",
+            "vacant_fte",
+            "vacancy_rate",
+        )
         .sort(*CELL, "month")
     )

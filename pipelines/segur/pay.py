@@ -25,12 +25,9 @@ def segur_pay(staff: pl.LazyFrame, coverage: pl.LazyFrame, window_months: int = 
         pl.col("effective_date").dt.offset_by(f"-{window_months}mo"),
         pl.col("effective_date").dt.offset_by(f"{window_months}mo"),
     )
-    windowed = (
-        measures.join(contracts, on="job_family", how="left")
-        .with_columns(
-            before=(pl.col("start_date") >= start) & (pl.col("start_date") < pl.col("effective_date")),
-            after=(pl.col("start_date") >= pl.col("effective_date")) & (pl.col("start_date") < end),
-        )
+    windowed = measures.join(contracts, on="job_family", how="left").with_columns(
+        before=(pl.col("start_date") >= start) & (pl.col("start_date") < pl.col("effective_date")),
+        after=(pl.col("start_date") >= pl.col("effective_date")) & (pl.col("start_date") < end),
     )
     pay = pl.col("monthly_gross_pay")
     return (

@@ -32,18 +32,38 @@ PRE_TREND_RELIABLE_ESTABLISHMENTS = 100
 # Below this many expected exits, a month's ratio is noise (event study only).
 MIN_EXPECTED_EXITS = 5.0
 EFFECT_SCHEMA = {
-    "outcome": pl.String, "estimator": pl.String, "estimate": pl.Float64, "ci_low": pl.Float64,
-    "ci_high": pl.Float64, "relative_estimate": pl.Float64, "relative_ci_low": pl.Float64,
-    "relative_ci_high": pl.Float64, "n_units": pl.Int64, "pre_trend_p_value": pl.Float64,
-    "counterfactual_level": pl.Float64, "relative_minimum_detectable_effect": pl.Float64,
-    "n_establishments": pl.Int64, "n_covered_cell_months": pl.Int64, "n_covered_cell_months_left_out": pl.Int64,
-    "first_month": pl.Date, "last_month": pl.Date, "note": pl.String,
-}  # fmt: skip
+    "outcome": pl.String,
+    "estimator": pl.String,
+    "estimate": pl.Float64,
+    "ci_low": pl.Float64,
+    "ci_high": pl.Float64,
+    "relative_estimate": pl.Float64,
+    "relative_ci_low": pl.Float64,
+    "relative_ci_high": pl.Float64,
+    "n_units": pl.Int64,
+    "pre_trend_p_value": pl.Float64,
+    "counterfactual_level": pl.Float64,
+    "relative_minimum_detectable_effect": pl.Float64,
+    "n_establishments": pl.Int64,
+    "n_covered_cell_months": pl.Int64,
+    "n_covered_cell_months_left_out": pl.Int64,
+    "first_month": pl.Date,
+    "last_month": pl.Date,
+    "note": pl.String,
+}
 EVENT_SCHEMA = {
-    "outcome": pl.String, "estimator": pl.String, "rel_month": pl.Int32, "estimate": pl.Float64,
-    "ci_low": pl.Float64, "ci_high": pl.Float64, "relative_estimate": pl.Float64, "relative_ci_low": pl.Float64,
-    "relative_ci_high": pl.Float64, "n_cell_months": pl.Int64, "note": pl.String,
-}  # fmt: skip
+    "outcome": pl.String,
+    "estimator": pl.String,
+    "rel_month": pl.Int32,
+    "estimate": pl.Float64,
+    "ci_low": pl.Float64,
+    "ci_high": pl.Float64,
+    "relative_estimate": pl.Float64,
+    "relative_ci_low": pl.Float64,
+    "relative_ci_high": pl.Float64,
+    "n_cell_months": pl.Int64,
+    "note": pl.String,
+}
 NO_LEAD_REFERENCE = (
     "no covered cell has an uncovered month older than the 24 months before its coverage (the data start "
     "less than 24 months before every wave), so the months before coverage have nothing to be compared with"
@@ -51,32 +71,75 @@ NO_LEAD_REFERENCE = (
 NO_LEAD_MODEL = "the model of the months before coverage could not be fitted (too few exits)"
 
 
-def linear_row(estimator: str, b: float, se: float, observed: float, pre_p: float | None, facts: dict,
-                note: str) -> dict:  # fmt: skip
+def linear_row(
+    estimator: str, b: float, se: float, observed: float, pre_p: float | None, facts: dict, note: str
+) -> dict:
     """Gives the marts.segur_effect row of a vacancy-rate estimate `b` (points, standard error `se`), its
     relative figures taken against the level without the measure (`observed` - `b`)."""
     lo, hi = b - Z * se, b + Z * se
     base = observed - b  # the covered cells' level without the measure
     return {
-        "outcome": "vacancy_rate", "estimator": estimator, "estimate": b, "ci_low": lo, "ci_high": hi,
-        "relative_estimate": safe_div(b, observed - b), "relative_ci_low": safe_div(lo, observed - lo),
-        "relative_ci_high": safe_div(hi, observed - hi), "pre_trend_p_value": pre_p, "counterfactual_level": base,
-        "relative_minimum_detectable_effect": safe_div(-(Z + Z_POWER) * se, base), **facts, "note": note,
-    }  # fmt: skip
+        "outcome": "vacancy_rate",
+        "estimator": estimator,
+        "estimate": b,
+        "ci_low": lo,
+        "ci_high": hi,
+        "relative_estimate": safe_div(b, observed - b),
+        "relative_ci_low": safe_div(lo, observed - lo),
+        "relative_ci_high": safe_div(hi, observed - hi),
+        "pre_trend_p_value": pre_p,
+        "counterfactual_level": base,
+        "relative_minimum_detectable_effect": safe_div(-(Z + Z_POWER) * se, base),
+        **facts,
+        "note": note,
+    }
+
+
+def twfe_poisson_row(b: float, se: float, level: float, pre_p: float | None, facts: dict, no_test: str | None) -> dict:
+    """Gives the naive two-way fixed-effects (Poisson) row of voluntary exits: coefficient `b` (log scale)
+    with standard error `se`, the covered cells' level without the measure `level`."""
+    return {
+        "outcome": "voluntary_exit_rate",
+        "estimator": "twfe_poisson",
+        "estimate": level * math.expm1(b),
+        "ci_low": level * math.expm1(b - Z * se),
+        "ci_high": level * math.expm1(b + Z * se),
+        "relative_estimate": math.expm1(b),
+        "relative_ci_low": math.expm1(b - Z * se),
+        "relative_ci_high": math.expm1(b + Z * se),
+        "pre_trend_p_value": pre_p,
+        "counterfactual_level": level,
+        "relative_minimum_detectable_effect": detectable_fall_log(se),
+        **facts,
+        "note": sentences(
+            "Naive two-way fixed effects (Poisson): already-covered cells serve as comparisons; "
+            "biased when effects differ between waves or grow over time.",
+            no_test,
+        ),
+    }
 
 
 def linear_event(estimator: str, k: int, b: float, se: float, observed: float, n: int) -> dict:
     """Gives the marts.segur_event_study row of a vacancy-rate estimate `b` at k months from coverage."""
     lo, hi = b - Z * se, b + Z * se
     return {
-        "outcome": "vacancy_rate", "estimator": estimator, "rel_month": k, "estimate": b, "ci_low": lo,
-        "ci_high": hi, "relative_estimate": safe_div(b, observed - b), "relative_ci_low": safe_div(lo, observed - lo),
-        "relative_ci_high": safe_div(hi, observed - hi), "n_cell_months": n, "note": None,
-    }  # fmt: skip
+        "outcome": "vacancy_rate",
+        "estimator": estimator,
+        "rel_month": k,
+        "estimate": b,
+        "ci_low": lo,
+        "ci_high": hi,
+        "relative_estimate": safe_div(b, observed - b),
+        "relative_ci_low": safe_div(lo, observed - lo),
+        "relative_ci_high": safe_div(hi, observed - hi),
+        "n_cell_months": n,
+        "note": None,
+    }
 
 
-def count_lead_references(cell: np.ndarray, covered: np.ndarray, rel_month: np.ndarray,
-                          y: np.ndarray | None = None) -> int:  # fmt: skip
+def count_lead_references(
+    cell: np.ndarray, covered: np.ndarray, rel_month: np.ndarray, y: np.ndarray | None = None
+) -> int:
     """Gives the number of uncovered cell-months older than the lead window (more than 24 months
     before coverage) in cells that also have lead months: what the leads are compared with.
 
@@ -112,12 +175,24 @@ def pre_trend_p_value(b: np.ndarray, vcov: np.ndarray, n_clusters: int) -> float
 
 def no_leads(outcome: str, estimator: str, counts: list[int], why: str) -> list[dict]:
     """Gives the empty event-study rows -24 ... -1 (counts: cell-months at each), with why in words."""
-    return [{**no_event(outcome, estimator, k, n), "note": f"No estimate: {why}."}
-            for k, n in zip(range(-WINDOW, 0), counts, strict=True)]  # fmt: skip
+    return [
+        {**no_event(outcome, estimator, k, n), "note": f"No estimate: {why}."}
+        for k, n in zip(range(-WINDOW, 0), counts, strict=True)
+    ]
 
 
-def lead_row(outcome: str, estimator: str, k: int, n: int, b: float, se: float, poisson: bool, y_sum: float,
-              headcount: float, y_average: float | None) -> dict:  # fmt: skip
+def lead_row(
+    outcome: str,
+    estimator: str,
+    k: int,
+    n: int,
+    b: float,
+    se: float,
+    poisson: bool,
+    y_sum: float,
+    headcount: float,
+    y_average: float | None,
+) -> dict:
     """Gives the event-study row of lead month k (k < 0) from its coefficient: a log ratio (Poisson) or
     points (linear); empty when the coefficient is missing or compares with next to no expected exits."""
     if not np.isfinite(b):
@@ -133,11 +208,18 @@ def lead_row(outcome: str, estimator: str, k: int, n: int, b: float, se: float, 
     if poisson:
         lvl = (y_sum / headcount) / math.exp(b)
         return {
-            "outcome": outcome, "estimator": estimator, "rel_month": k, "estimate": lvl * math.expm1(b),
-            "ci_low": lvl * math.expm1(b - Z * se), "ci_high": lvl * math.expm1(b + Z * se),
-            "relative_estimate": math.expm1(b), "relative_ci_low": math.expm1(b - Z * se),
-            "relative_ci_high": math.expm1(b + Z * se), "n_cell_months": n, "note": "pre-period lead",
-        }  # fmt: skip
+            "outcome": outcome,
+            "estimator": estimator,
+            "rel_month": k,
+            "estimate": lvl * math.expm1(b),
+            "ci_low": lvl * math.expm1(b - Z * se),
+            "ci_high": lvl * math.expm1(b + Z * se),
+            "relative_estimate": math.expm1(b),
+            "relative_ci_low": math.expm1(b - Z * se),
+            "relative_ci_high": math.expm1(b + Z * se),
+            "n_cell_months": n,
+            "note": "pre-period lead",
+        }
     row = linear_event(estimator, k, b, se, y_average, n)
     return {**row, "outcome": outcome, "note": "pre-period lead"}
 
@@ -156,9 +238,11 @@ def pre_trend_caution(p_value: float | None, facts: dict) -> str | None:
     g = facts["n_establishments"]
     if p_value is None or g >= PRE_TREND_RELIABLE_ESTABLISHMENTS:
         return None
-    return (f"With {g} establishments the pre-trend test rejects more often than 5 % when nothing drifted, and "
-            f"misses small drifts: read its p-value as a reason to look at the months before coverage, not as a "
-            f"verdict (docs/segur.md, section 10).")  # fmt: skip
+    return (
+        f"With {g} establishments the pre-trend test rejects more often than 5 % when nothing drifted, and "
+        f"misses small drifts: read its p-value as a reason to look at the months before coverage, not as a "
+        f"verdict (docs/segur.md, section 10)."
+    )
 
 
 def sentences(*parts: str | None) -> str:
@@ -174,8 +258,11 @@ def safe_div(a: float, b: float) -> float | None:
 def no_event(outcome: str, estimator: str, k: int, n: int, few: bool = False) -> dict:
     """Gives the empty event-study row of month k (n cell-months), with why in words: too few expected
     exits (`few`), or no comparison."""
-    why = (f"No estimate: fewer than {MIN_EXPECTED_EXITS} voluntary exits expected this month without the measure."
-           if few else "No estimate: no cell-month this far from coverage has a comparison.")  # fmt: skip
+    why = (
+        f"No estimate: fewer than {MIN_EXPECTED_EXITS} voluntary exits expected this month without the measure."
+        if few
+        else "No estimate: no cell-month this far from coverage has a comparison."
+    )
     return {"outcome": outcome, "estimator": estimator, "rel_month": k, "n_cell_months": n, "note": why}
 
 
@@ -187,6 +274,9 @@ def empty_effect(note: str, outcomes: tuple[str, ...] = OUTCOMES) -> pl.DataFram
 
 def empty_events(note: str, outcomes: tuple[str, ...] = OUTCOMES) -> pl.DataFrame:
     """Gives marts.segur_event_study with one empty row per outcome and month -24 ... +24, each with `note`."""
-    rows = [{"outcome": o, "estimator": ESTIMATORS[o][0], "rel_month": k, "note": note}
-            for o in outcomes for k in range(-WINDOW, WINDOW + 1)]  # fmt: skip
+    rows = [
+        {"outcome": o, "estimator": ESTIMATORS[o][0], "rel_month": k, "note": note}
+        for o in outcomes
+        for k in range(-WINDOW, WINDOW + 1)
+    ]
     return pl.DataFrame(rows, schema=EVENT_SCHEMA)

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import polars as pl
 
+from models.dates import month_index, month_start
+from pipelines.months import Period
 from pipelines.workforce.employment import flag_hires_and_exits, merge_month_ranges
 from pipelines.workforce.metrics import budget_in_force
-from pipelines.workforce.months import Period, month_index, month_start
 
 
 def first_data_month(staff: pl.LazyFrame, budgeted_posts: pl.LazyFrame, period: Period) -> pl.LazyFrame:
@@ -47,8 +48,9 @@ def uncovered_months(
     # month ranges, merged into a few runs before they are exploded.
     worked = staff.filter(pl.col("start_date") <= pl.lit(period.as_of)).select(
         first_index=month_index(pl.col("start_date")),
-        last_index=month_index(pl.min_horizontal(pl.col("end_date").fill_null(pl.lit(period.as_of)),
-                                                 pl.lit(period.as_of))),  # fmt: skip
+        last_index=month_index(
+            pl.min_horizontal(pl.col("end_date").fill_null(pl.lit(period.as_of)), pl.lit(period.as_of))
+        ),
     )
     budgeted = budget_in_force(budgeted_posts, period).filter(pl.col("budgeted_fte") > 0)
     months = (
@@ -76,9 +78,7 @@ def roll_forward(turnover: pl.LazyFrame, staff: pl.LazyFrame, period: Period) ->
     but one person; and a person whose last day is the month's last day is still in that
     month-end headcount though their exit counts in that month (they leave the next one)."""
     org = turnover.filter(pl.col("scope") == "ALL").select("month", "headcount", "hires", "exits")
-    months = pl.LazyFrame(
-        {"month": pl.date_range(period.first_month, period.as_of, interval="1mo", eager=True)}
-    )
+    months = pl.LazyFrame({"month": pl.date_range(period.first_month, period.as_of, interval="1mo", eager=True)})
     flagged = flag_hires_and_exits(staff, period.as_of).cache()
     extra_hires = (
         flagged.filter(pl.col("is_hire"))

@@ -31,7 +31,8 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from pipelines.workforce.months import Period, last_month_end_index, month_index
+from models.dates import month_index
+from pipelines.months import Period, last_month_end_index
 
 VOLUNTARY_REASONS = ("RESIGNATION", "MUTUAL_AGREEMENT")
 # Stands for an empty end date (still active) when comparing ends.
@@ -152,8 +153,9 @@ def merge_month_ranges(ranges: pl.LazyFrame, by: Sequence[str]) -> pl.LazyFrame:
         # A run ends on its last row, where its furthest month is the running maximum.
         .with_columns(
             first_index=pl.when(pl.col("_opens")).then(pl.col("first_index")).forward_fill(),
-            last_index=((pl.col("_run") * WIDTH + pl.col("last_index")).cum_max() - pl.col("_run") * WIDTH)
-            .cast(pl.Int32),
+            last_index=((pl.col("_run") * WIDTH + pl.col("last_index")).cum_max() - pl.col("_run") * WIDTH).cast(
+                pl.Int32
+            ),
         )
         .filter(pl.col("_run") != pl.col("_run").shift(-1).fill_null(-1))
         .select(*by, "first_index", "last_index")
@@ -181,8 +183,15 @@ def monthly_events(contracts: pl.LazyFrame, key: str, period: Period, with_fte: 
     zero = pl.lit(0, pl.Int64)
 
     def event(frame: pl.LazyFrame, month: pl.Expr, headcount=zero, fte=zero, hires=zero, exits=zero, voluntary=zero):
-        return frame.select(key, month_index=month.cast(pl.Int32), headcount=headcount, fte=fte, hires=hires,
-                            exits=exits, voluntary_exits=voluntary)  # fmt: skip
+        return frame.select(
+            key,
+            month_index=month.cast(pl.Int32),
+            headcount=headcount,
+            fte=fte,
+            hires=hires,
+            exits=exits,
+            voluntary_exits=voluntary,
+        )
 
     after = pl.col("last_index") + 1
     # +1 (+fte) at the first month end a range is active, -1 (-fte) at the month end after its last.
@@ -196,8 +205,12 @@ def monthly_events(contracts: pl.LazyFrame, key: str, period: Period, with_fte: 
     ]
     flows = [
         event(contracts.filter(pl.col("is_hire")), month_index(pl.col("start_date")), hires=pl.lit(1, pl.Int64)),
-        event(contracts.filter(pl.col("is_exit")), month_index(pl.col("end_date")), exits=pl.lit(1, pl.Int64),
-              voluntary=pl.col("is_voluntary_exit").cast(pl.Int64)),  # fmt: skip
+        event(
+            contracts.filter(pl.col("is_exit")),
+            month_index(pl.col("end_date")),
+            exits=pl.lit(1, pl.Int64),
+            voluntary=pl.col("is_voluntary_exit").cast(pl.Int64),
+        ),
     ]
     return pl.concat(headcount + (ftes if with_fte else []) + flows).filter(
         pl.col("month_index") >= period.lookback_index

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from models.dates import month_index
+from pipelines.months import ONE_DAY, Period, last_month_end_index, ratio
 from pipelines.workforce.employment import (
     CONTRACT_COLUMNS,
     FLOWS,
@@ -32,7 +34,6 @@ from pipelines.workforce.employment import (
     monthly_figures,
     number_keys,
 )
-from pipelines.workforce.months import ONE_DAY, Period, last_month_end_index, month_index
 
 CELL = ("establishment_id", "job_family")
 # Scope of turnover_12m -> the contract column that names a scope's member.
@@ -45,11 +46,6 @@ SCOPES = {
 }
 CONTRACT_SCOPES = ("ALL", "ESTABLISHMENT", "JOB_FAMILY", "TERRITORY")
 ATTRITION_HORIZONS = (3, 6, 12)
-
-
-def ratio(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
-    """Gives numerator / denominator, null when the denominator is 0 or null."""
-    return pl.when(denominator != 0).then(numerator / denominator)
 
 
 def budget_in_force(budgeted_posts: pl.LazyFrame, period: Period) -> pl.LazyFrame:
@@ -83,8 +79,10 @@ def budget_in_force(budgeted_posts: pl.LazyFrame, period: Period) -> pl.LazyFram
         .with_columns(_first=first_of_group(*CELL))
         .with_columns(_group=pl.col("_first").cum_sum().cast(pl.Int64))
         .with_columns(
-            _overlaps=(pl.col("first_index") <= max_before(pl.col("last_index").cast(pl.Int64), pl.col("_group"),
-                                                           pl.col("_first"))).fill_null(False)  # fmt: skip
+            _overlaps=(
+                pl.col("first_index")
+                <= max_before(pl.col("last_index").cast(pl.Int64), pl.col("_group"), pl.col("_first"))
+            ).fill_null(False)
         )
         .with_columns(_tangled=pl.col("_overlaps").any().over(CELL))
         .cache()
@@ -105,9 +103,11 @@ def budget_in_force(budgeted_posts: pl.LazyFrame, period: Period) -> pl.LazyFram
 def workforce_monthly(staff: pl.LazyFrame, budgeted_posts: pl.LazyFrame, period: Period) -> pl.LazyFrame:
     """Gives per month, establishment and job family: headcount, fte, hires, exits, voluntary exits,
     budgeted, vacant fte and vacancy rate; cells with a budget and nobody in post included."""
-    budget = budget_in_force(budgeted_posts, period).with_columns(
-        budgeted_fte=pl.col("budgeted_fte").mul(FTE_UNIT).round(0).cast(pl.Int64)
-    ).cache()
+    budget = (
+        budget_in_force(budgeted_posts, period)
+        .with_columns(budgeted_fte=pl.col("budgeted_fte").mul(FTE_UNIT).round(0).cast(pl.Int64))
+        .cache()
+    )
     # The heavy part runs on one integer per cell, numbered in the cells' order.
     cells = number_keys([staff, budget], CELL, "cell")
     people = monthly_events(flagged(staff, period.as_of).join(cells, on=CELL), "cell", period)
@@ -124,9 +124,13 @@ def workforce_monthly(staff: pl.LazyFrame, budgeted_posts: pl.LazyFrame, period:
         pl.col("headcount", "fte", "budgeted_fte", *FLOWS).fill_null(0)
     )
     figures = monthly_figures(
-        events, "cell", period, levels=("headcount", "fte", "budgeted_fte"), every_month=False,
+        events,
+        "cell",
+        period,
+        levels=("headcount", "fte", "budgeted_fte"),
+        every_month=False,
         from_index=period.first_index,
-    )  # fmt: skip
+    )
     # Rows come by cell, then month: sorting 10M rows by month would cost more than the rest.
     return (
         figures.join(cells, on="cell", how="left", maintain_order="left")
@@ -266,8 +270,7 @@ def early_attrition(staff: pl.LazyFrame, period: Period) -> pl.LazyFrame:
         hires=pl.len().cast(pl.Int64), **left
     )
     observed = {
-        f"observed_{n}m": pl.col("cohort_month").dt.month_end().dt.offset_by(f"{n}mo") - ONE_DAY
-        <= pl.lit(period.as_of)
+        f"observed_{n}m": pl.col("cohort_month").dt.month_end().dt.offset_by(f"{n}mo") - ONE_DAY <= pl.lit(period.as_of)
         for n in ATTRITION_HORIZONS
     }
     columns = ["cohort_month", "job_family", "hires"]

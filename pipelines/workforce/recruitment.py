@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.workforce.metrics import ratio
-from pipelines.workforce.months import Period
+from pipelines.months import Period, ratio
 
 # Stages in the order a candidate goes through them; `stage_reached` is the furthest.
 STAGES = ("APPLIED", "SCREENED", "INTERVIEWED", "OFFERED", "HIRED")

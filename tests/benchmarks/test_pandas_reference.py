@@ -11,8 +11,8 @@ import polars as pl
 
 from benchmarks import pandas_reference as ref
 from benchmarks.workforce import KEYS, differences, last_months
+from pipelines.months import Period
 from pipelines.workforce import metrics
-from pipelines.workforce.months import Period
 
 
 def assert_same(polars_table: pl.DataFrame, pandas_table: pd.DataFrame, table: str) -> None:
@@ -35,10 +35,18 @@ def test_pandas_reference_equals_the_polars_marts_on_the_small_demo(small_wareho
     assert workforce.height > 0 and turnover.height > 0
     assert turnover["scope"].n_unique() == 4
 
-    assert_same(workforce, ref.workforce_monthly(pandas_frames["staff"], pandas_frames["budgeted_posts"],
-                                                 period.as_of, period.first_month), "workforce_monthly")  # fmt: skip
-    assert_same(turnover, ref.turnover_12m(pandas_frames["staff"], pandas_frames["establishments"],
-                                           period.as_of, period.first_month), "turnover_12m")  # fmt: skip
+    assert_same(
+        workforce,
+        ref.workforce_monthly(
+            pandas_frames["staff"], pandas_frames["budgeted_posts"], period.as_of, period.first_month
+        ),
+        "workforce_monthly",
+    )
+    assert_same(
+        turnover,
+        ref.turnover_12m(pandas_frames["staff"], pandas_frames["establishments"], period.as_of, period.first_month),
+        "turnover_12m",
+    )
 
 
 # The as-of date falls mid-month: June's figures are taken on 17 June.
@@ -68,17 +76,29 @@ def edge_cases() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     day = lambda text: None if text is None else dt.date.fromisoformat(text)  # noqa: E731
     staff = pl.DataFrame(
         [(e, f"c{i}", est, jf, fte, day(s), day(end), why) for i, (e, est, jf, fte, s, end, why) in enumerate(STAFF)],
-        schema={"employee_id": pl.String, "contract_id": pl.String, "establishment_id": pl.String,
-                "job_family": pl.String, "fte": pl.Float64, "start_date": pl.Date, "end_date": pl.Date,
-                "exit_reason": pl.String},
+        schema={
+            "employee_id": pl.String,
+            "contract_id": pl.String,
+            "establishment_id": pl.String,
+            "job_family": pl.String,
+            "fte": pl.Float64,
+            "start_date": pl.Date,
+            "end_date": pl.Date,
+            "exit_reason": pl.String,
+        },
         orient="row",
-    )  # fmt: skip
+    )
     budget = pl.DataFrame(
         [(e, j, day(a), day(b), f) for e, j, a, b, f in BUDGET],
-        schema={"establishment_id": pl.String, "job_family": pl.String, "valid_from": pl.Date,
-                "valid_to": pl.Date, "budgeted_fte": pl.Float64},
+        schema={
+            "establishment_id": pl.String,
+            "job_family": pl.String,
+            "valid_from": pl.Date,
+            "valid_to": pl.Date,
+            "budgeted_fte": pl.Float64,
+        },
         orient="row",
-    )  # fmt: skip
+    )
     places = pl.DataFrame(PLACES, schema=["establishment_id", "territory_id", "organisation"], orient="row")
     return staff, budget, places
 
@@ -119,6 +139,7 @@ def test_pandas_reference_reads_the_contract_on_the_edge_cases_as_the_polars_mar
     june_all = turnover[(turnover["scope"] == "ALL") & (turnover["month"] == pd.Timestamp("2024-06-01"))]
     assert june_all[["headcount", "exits_12m", "voluntary_exits_12m"]].values.tolist() == [[5, 1, 1]]
 
-    assert_same(metrics.workforce_monthly(staff.lazy(), budget.lazy(), period).collect(), workforce,
-                "workforce_monthly")  # fmt: skip
+    assert_same(
+        metrics.workforce_monthly(staff.lazy(), budget.lazy(), period).collect(), workforce, "workforce_monthly"
+    )
     assert_same(metrics.turnover_12m(staff.lazy(), places.lazy(), period).collect(), turnover, "turnover_12m")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import polars as pl
+
 from pipelines.carers.capacity import age_in_years, carer_age_profile, carer_capacity_monthly
 from tests.carers.helpers import carers, day, period, placements, rows
-
-import polars as pl
 
 CARERS = carers(
     ("a", "T1", 2, "2023-05-10", None, None),
@@ -45,8 +45,9 @@ def test_capacity_takes_the_as_of_date_as_the_last_months_figure_day():
 
 
 def test_capacity_leaves_out_months_where_everything_is_zero():
-    table = carer_capacity_monthly(carers(("a", "T1", 1, "2024-03-05", None, None)), placements(),
-                                   period("2024-03-31", "2024-01-01"))  # fmt: skip
+    table = carer_capacity_monthly(
+        carers(("a", "T1", 1, "2024-03-05", None, None)), placements(), period("2024-03-31", "2024-01-01")
+    )
     assert rows(table, *COLUMNS) == [("2024-03-01", "T1", 1, 1, 0, 1, 0)]
 
 
@@ -64,8 +65,9 @@ def test_age_profile_counts_active_carers_by_five_year_band():
         ("g", "T1", 1, "2022-01-01", "2024-03-30", "RESIGNATION"),  # gone
     )
     table = carer_age_profile(people, PLACEMENTS, period("2024-03-31"))
-    assert rows(table, "territory_id", "age_band", "carers", "approved_places", "children_placed",
-                "share_of_carers") == [  # fmt: skip
+    assert rows(
+        table, "territory_id", "age_band", "carers", "approved_places", "children_placed", "share_of_carers"
+    ) == [
         ("T1", "50-54", 1, 2, 1, 0.333333),
         ("T1", "60-64", 2, 4, 2, 0.666667),
     ]

@@ -12,9 +12,12 @@ from models.features import FEATURES
 def risk_of(rows: pl.DataFrame) -> np.ndarray:
     """A made-up model: empty months, an allegation and few visits raise the risk; so does 66+."""
     r = rows.select(
-        0.05 + 0.02 * pl.col("empty_months_12m") + 0.10 * (pl.col("allegations_24m") > 0)
-        + 0.01 * (6 - pl.min_horizontal("support_visits_6m", 6)) + 0.8 * (pl.col("age") >= 66)
-    )  # fmt: skip
+        0.05
+        + 0.02 * pl.col("empty_months_12m")
+        + 0.10 * (pl.col("allegations_24m") > 0)
+        + 0.01 * (6 - pl.min_horizontal("support_visits_6m", 6))
+        + 0.8 * (pl.col("age") >= 66)
+    )
     return r.to_series().to_numpy()
 
 
@@ -22,11 +25,13 @@ def carer(carer_id: str, **values: float) -> dict:
     return {"carer_id": carer_id, **dict.fromkeys(FEATURES, 0.0), "support_visits_6m": 6.0, "age": 50.0, **values}
 
 
-ROWS = pl.DataFrame([
-    carer("a", empty_months_12m=6, allegations_24m=1, months_since_allegation=3, support_visits_6m=2),
-    carer("b"),
-    carer("c", age=66.5, support_visits_6m=5),
-])  # fmt: skip
+ROWS = pl.DataFrame(
+    [
+        carer("a", empty_months_12m=6, allegations_24m=1, months_since_allegation=3, support_visits_6m=2),
+        carer("b"),
+        carer("c", age=66.5, support_visits_6m=5),
+    ]
+)
 
 
 def test_effects_are_the_drop_in_risk_when_each_factor_is_good():

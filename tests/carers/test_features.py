@@ -12,12 +12,23 @@ from tests.carers.helpers import carers, day, events, placements
 
 T = day("2024-06-30")
 CARERS = carers(
-    ("k", "T1", 2, "2020-03-01", None, None, {"birth_date": "1970-01-01", "approval_date": "2019-11-15",
-                                              "initial_training_done_date": "2020-09-01",
-                                              "distance_to_service_km": 12.5}),
+    (
+        "k",
+        "T1",
+        2,
+        "2020-03-01",
+        None,
+        None,
+        {
+            "birth_date": "1970-01-01",
+            "approval_date": "2019-11-15",
+            "initial_training_done_date": "2020-09-01",
+            "distance_to_service_km": 12.5,
+        },
+    ),
     ("new", "T2", 1, "2024-05-10", None, None, {"employer_kind": "ASSOCIATION"}),
     ("gone", "T1", 1, "2010-01-01", "2024-06-29", "RESIGNATION"),
-)  # fmt: skip
+)
 PLACEMENTS = placements(
     ("k", "2021-01-01", None, None, True, "2006-09-01"),  # complex needs, turns 18 on 2024-09-01
     ("k", "2023-09-01", "2024-02-15", "BREAKDOWN", False, "2010-01-01"),
@@ -88,8 +99,12 @@ def test_features_are_the_same_whatever_other_as_of_dates_are_built():
 
 
 def test_quarterly_grid_keeps_month_ends():
-    assert as_of_grid(day("2024-06-30"), day("2023-09-01")) == [day("2023-09-30"), day("2023-12-31"),
-                                                                 day("2024-03-31"), day("2024-06-30")]  # fmt: skip
+    assert as_of_grid(day("2024-06-30"), day("2023-09-01")) == [
+        day("2023-09-30"),
+        day("2023-12-31"),
+        day("2024-03-31"),
+        day("2024-06-30"),
+    ]
     assert shift_months(day("2024-02-29"), -12) == day("2023-02-28")
     assert shift_months(day("2024-05-15"), -3) == day("2024-02-15")
     # A year of event history precedes the first as-of date.

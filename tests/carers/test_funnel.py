@@ -21,8 +21,18 @@ ENQUIRIES = enquiries(
 
 def test_funnel_counts_each_cohort_quarter_channel_and_territory():
     table = carer_funnel(ENQUIRIES, period("2024-06-30", "2024-01-01"))
-    assert rows(table, "cohort_quarter", "channel", "territory_id", "enquiries", "applications", "approvals",
-                "refusals", "withdrawals", "median_days_to_decision") == [  # fmt: skip
+    assert rows(
+        table,
+        "cohort_quarter",
+        "channel",
+        "territory_id",
+        "enquiries",
+        "applications",
+        "approvals",
+        "refusals",
+        "withdrawals",
+        "median_days_to_decision",
+    ) == [
         ("2024-01-01", "INFO_MEETING", "T1", 1, 1, 1, 0, 0, 90.0),
         ("2024-01-01", "WEBSITE", "T1", 4, 2, 1, 1, 1, 60.0),
         ("2024-01-01", "WEBSITE", "T2", 2, 2, 1, 1, 0, 15.5),

@@ -75,15 +75,21 @@ def test_saved_model_loads_and_scores_every_active_carer(departement):
     assert scores["risk_12m"].is_between(0, 1).all()
     assert set(scores["risk_band"]) <= {"HIGH", "MEDIUM", "LOW"}
     assert set(scores["suggested_measure"].drop_nulls()) <= {
-        "more référent visits", "relais (respite carer)", "placement allocation or income guarantee",
-        "placement matching and analysis of practice", "accompaniment protocol", "mentoring of new carers"}
+        "more référent visits",
+        "relais (respite carer)",
+        "placement allocation or income guarantee",
+        "placement matching and analysis of practice",
+        "accompaniment protocol",
+        "mentoring of new carers",
+    }
 
 
 def test_marts_agree_with_each_other(departement):
     warehouse, _ = departement
     period = warehouse.read("staging.reporting_period").row(0, named=True)
-    capacity = warehouse.query(f"SELECT sum(active_carers) FROM marts.carer_capacity_monthly "
-                               f"WHERE month = DATE '{period['as_of_month']}'").item()  # fmt: skip
+    capacity = warehouse.query(
+        f"SELECT sum(active_carers) FROM marts.carer_capacity_monthly WHERE month = DATE '{period['as_of_month']}'"
+    ).item()
     assert capacity == warehouse.query("SELECT count(*) FROM ml.carer_attrition_scores").item()
     assert capacity == warehouse.query("SELECT sum(carers) FROM marts.carer_age_profile").item()
     projection = warehouse.read("marts.carer_projection")
@@ -96,8 +102,10 @@ def test_fairness_audit_and_model_card(departement):
     warehouse, _ = departement
     fairness = warehouse.read("ml.model_fairness")
     assert set(fairness["attribute"]) == {"sex", "age_band"}
-    assert fairness.filter(pl.col("attribute") == "sex")["n"].sum() == warehouse.query(
-        "SELECT count(*) FROM ml.carer_test_predictions").item()  # fmt: skip
+    assert (
+        fairness.filter(pl.col("attribute") == "sex")["n"].sum()
+        == warehouse.query("SELECT count(*) FROM ml.carer_test_predictions").item()
+    )
     card = warehouse.read("ml.model_card")["markdown"].item()
     assert "not proven causes" in card and "Fairness audit" in card
 

@@ -14,8 +14,9 @@ CARERS = carers(
     ("b", "T1", 3, "2010-01-01", None, None, {"birth_date": "1974-06-01"}),
     ("c", "T1", 1, "2024-01-01", None, None, {"birth_date": "1990-01-01"}),  # new carer
 )
-SCORES = pl.DataFrame({"carer_id": ["a", "b", "c"], "territory_id": ["T1"] * 3, "risk_12m": [0.9, 0.1, 0.2],
-                       "approved_places": [2, 3, 1]})  # fmt: skip
+SCORES = pl.DataFrame(
+    {"carer_id": ["a", "b", "c"], "territory_id": ["T1"] * 3, "risk_12m": [0.9, 0.1, 0.2], "approved_places": [2, 3, 1]}
+)
 ENQUIRIES = enquiries(
     ("2023-11-01", "WEBSITE", "T1", "2023-12-01", "2024-03-01", "APPROVED"),
     ("2024-02-01", "WEBSITE", "T1", "2024-03-01", "2024-06-01", "APPROVED"),

@@ -15,8 +15,9 @@ from models.training import LOGISTIC, make_model
 def test_model_round_trips_through_skops(tmp_path):
     X = np.array([[0.0], [1.0], [2.0], [3.0]])
     model = make_model(LOGISTIC).fit(X, [0, 0, 1, 1])
-    path = registry.save_model(model, registry.model_path(tmp_path / "wh" / "vivier.duckdb", "20240630-abc"),
-                               ["age"], "20240630-abc")  # fmt: skip
+    path = registry.save_model(
+        model, registry.model_path(tmp_path / "wh" / "vivier.duckdb", "20240630-abc"), ["age"], "20240630-abc"
+    )
     assert path == (tmp_path / "wh" / "models" / "carer_attrition-20240630-abc.skops").resolve()
     saved = registry.load_model(path)
     assert saved["features"] == ["age"] and saved["version"] == "20240630-abc"
@@ -33,8 +34,18 @@ def test_version_depends_on_the_rows_and_the_recipe_only():
 
 
 def entry(version: str, hour: int) -> pl.DataFrame:
-    row = registry.registry_row(version, LOGISTIC, registry.model_path("w.duckdb", version), dt.date(2024, 6, 30),
-                                [dt.date(2020, 3, 31), dt.date(2023, 6, 30)], 100, 100, 10, ["age"], 0.7)  # fmt: skip
+    row = registry.registry_row(
+        version,
+        LOGISTIC,
+        registry.model_path("w.duckdb", version),
+        dt.date(2024, 6, 30),
+        [dt.date(2020, 3, 31), dt.date(2023, 6, 30)],
+        100,
+        100,
+        10,
+        ["age"],
+        0.7,
+    )
     return row.with_columns(trained_at=pl.lit(dt.datetime(2024, 7, 1, hour)))
 
 

@@ -26,11 +26,18 @@ def risk_of(rows: pl.DataFrame) -> np.ndarray:
 
 
 def test_scores_band_risk_and_weigh_places():
-    rows = pl.DataFrame([
-        {"carer_id": c, "territory_id": "T1", **dict.fromkeys(FEATURES, 0.0), "occupied_places": float(CHILDREN[c]),
-         "approved_places": 3.0}
-        for c in MODEL_RISK
-    ])  # fmt: skip
+    rows = pl.DataFrame(
+        [
+            {
+                "carer_id": c,
+                "territory_id": "T1",
+                **dict.fromkeys(FEATURES, 0.0),
+                "occupied_places": float(CHILDREN[c]),
+                "approved_places": 3.0,
+            }
+            for c in MODEL_RISK
+        ]
+    )
     table = score_carers(rows, risk_of, CARERS, AS_OF, "v1").sort("carer_id")
     assert table.select("carer_id", "risk_12m", "risk_band", "places_at_risk", "risk_source").rows() == [
         ("announced", 1.0, "HIGH", 1.0, "RECORDED_END"),

@@ -28,16 +28,38 @@ def setup(tmp_path):
         "AF003;1985-01-01;T2;DEPARTMENT;2015-01-01;3;2015-02-01\n",
         encoding="utf-8",
     )
-    scores = pl.DataFrame(
-        {"carer_id": [pseudonym(i, KEY) for i in ("AF001", "AF002", "AF003", "AF999")],
-         "as_of_date": [dt.date(2024, 6, 30)] * 4, "risk_12m": [0.9, 0.2, 0.05, 0.5],
-         "risk_band": ["HIGH", "MEDIUM", "LOW", "HIGH"], "places_at_risk": [1.8, 0.2, 0.0, 0.5],
-         "top_factors": ["approaching_retirement", "support_visits", None, None],
-         "suggested_measure": ["mentoring of new carers", "more référent visits", None, None],
-         "children_placed": [2, 1, 0, 1], "territory_id": ["T1", "T1", "T2", "T2"]},
-    ).with_columns(pl.lit(None).alias(c) for c in SCORE_SCHEMA if c not in ("carer_id", "as_of_date", "risk_12m",
-                   "risk_band", "places_at_risk", "top_factors", "suggested_measure", "children_placed",
-                   "territory_id")).cast(SCORE_SCHEMA)  # fmt: skip
+    scores = (
+        pl.DataFrame(
+            {
+                "carer_id": [pseudonym(i, KEY) for i in ("AF001", "AF002", "AF003", "AF999")],
+                "as_of_date": [dt.date(2024, 6, 30)] * 4,
+                "risk_12m": [0.9, 0.2, 0.05, 0.5],
+                "risk_band": ["HIGH", "MEDIUM", "LOW", "HIGH"],
+                "places_at_risk": [1.8, 0.2, 0.0, 0.5],
+                "top_factors": ["approaching_retirement", "support_visits", None, None],
+                "suggested_measure": ["mentoring of new carers", "more référent visits", None, None],
+                "children_placed": [2, 1, 0, 1],
+                "territory_id": ["T1", "T1", "T2", "T2"],
+            },
+        )
+        .with_columns(
+            pl.lit(None).alias(c)
+            for c in SCORE_SCHEMA
+            if c
+            not in (
+                "carer_id",
+                "as_of_date",
+                "risk_12m",
+                "risk_band",
+                "places_at_risk",
+                "top_factors",
+                "suggested_measure",
+                "children_placed",
+                "territory_id",
+            )
+        )
+        .cast(SCORE_SCHEMA)
+    )
     Warehouse(path=str(warehouse)).replace("ml.carer_attrition_scores", scores)
     return landing, warehouse
 
@@ -73,11 +95,11 @@ def test_targets_never_writes_next_to_the_data(tmp_path):
 
 
 def test_targets_never_writes_into_the_report(tmp_path, monkeypatch):
-    from pipelines.report import evidence
+    from pipelines import paths
 
     landing, warehouse = setup(tmp_path)
     project = tmp_path / "reports"
-    monkeypatch.setattr(evidence, "PROJECT", project)  # the Evidence project: its static/ folder is published
+    monkeypatch.setattr(paths, "REPORTS_DIR", project)  # the Evidence project: its static/ folder is published
     site = tmp_path / "site"
     for inside in (site / "targets.csv", project / "static" / "targets.csv"):
         with vivier_env(VIVIER_REPORT_DIR=str(site)):
@@ -97,18 +119,21 @@ def test_cells_a_spreadsheet_would_run_as_formulas_are_written_as_text(tmp_path)
     scores = Warehouse(path=str(warehouse)).read("ml.carer_attrition_scores")
     extra = scores.head(2).with_columns(
         carer_id=pl.Series([pseudonym('=HYPERLINK("http://x.test";"AF")', KEY), pseudonym("-2+3", KEY)]),
-        territory_id=pl.Series(["@T1", "+T2"]), risk_12m=pl.Series([0.95, 0.94]),
-        risk_band=pl.Series(["HIGH", "HIGH"]), suggested_measure=pl.Series(["\tfoo", "\rbar"]))  # fmt: skip
+        territory_id=pl.Series(["@T1", "+T2"]),
+        risk_12m=pl.Series([0.95, 0.94]),
+        risk_band=pl.Series(["HIGH", "HIGH"]),
+        suggested_measure=pl.Series(["\tfoo", "\rbar"]),
+    )
     Warehouse(path=str(warehouse)).replace("ml.carer_attrition_scores", pl.concat([scores, extra]))
     out = tmp_path / "hr" / "to_contact.csv"
     assert run(landing, warehouse, "--out", str(out)).exit_code == 0
     rows = pl.read_csv(out, separator=";").head(2).select("carer_id", "territory_id", "suggested_measure").rows()
-    assert rows == [("'=HYPERLINK(\"http://x.test\";\"AF\")", "'@T1", "'\tfoo"), ("'-2+3", "'+T2", "'\rbar")]
+    assert rows == [('\'=HYPERLINK("http://x.test";"AF")', "'@T1", "'\tfoo"), ("'-2+3", "'+T2", "'\rbar")]
     assert pl.read_csv(out, separator=";")["risk_12m"].to_list()[:2] == [0.95, 0.94]  # numbers stay numbers
 
     xlsx = tmp_path / "hr" / "to_contact.xlsx"
     assert run(landing, warehouse, "--out", str(xlsx)).exit_code == 0
-    assert pl.read_excel(xlsx)["carer_id"].to_list()[:2] == ["'=HYPERLINK(\"http://x.test\";\"AF\")", "'-2+3"]
+    assert pl.read_excel(xlsx)["carer_id"].to_list()[:2] == ['\'=HYPERLINK("http://x.test";"AF")', "'-2+3"]
     with zipfile.ZipFile(xlsx) as book:
         assert "<f>" not in book.read("xl/worksheets/sheet1.xml").decode()  # no cell is a formula
 

@@ -12,44 +12,110 @@ import pytest
 from pipelines.demo import EXTRACTS, generate_demo
 
 AS_OF = date(2026, 6, 30)
-DATES = ("birth_date", "start_date", "end_date", "valid_from", "valid_to", "opened_date", "closed_date",
-         "applied_date", "approval_date", "employment_start_date", "initial_training_done_date",
-         "child_birth_date", "event_date", "enquiry_date", "application_date", "decision_date")  # fmt: skip
+DATES = (
+    "birth_date",
+    "start_date",
+    "end_date",
+    "valid_from",
+    "valid_to",
+    "opened_date",
+    "closed_date",
+    "applied_date",
+    "approval_date",
+    "employment_start_date",
+    "initial_training_done_date",
+    "child_birth_date",
+    "event_date",
+    "enquiry_date",
+    "application_date",
+    "decision_date",
+)
 NUMBERS = ("fte", "budgeted_fte", "monthly_gross_pay", "approved_places", "distance_to_service_km", "days")
 CODES = {
-    ("establishments", "kind"): {"MECS", "EMERGENCY_SHELTER", "AEMO_SERVICE", "FOSTER_SERVICE", "DAY_SERVICE",
-                                 "HEADQUARTERS", "OTHER"},
+    ("establishments", "kind"): {
+        "MECS",
+        "EMERGENCY_SHELTER",
+        "AEMO_SERVICE",
+        "FOSTER_SERVICE",
+        "DAY_SERVICE",
+        "HEADQUARTERS",
+        "OTHER",
+    },
     ("staff", "sex"): {"F", "M"},
     ("staff", "contract_type"): {"CDI", "CDD", "INTERIM", "APPRENTICE", "CIVIL_SERVANT"},
-    ("staff", "exit_reason"): {"RESIGNATION", "MUTUAL_AGREEMENT", "END_OF_FIXED_TERM", "END_OF_TRIAL", "RETIREMENT",
-                               "DISMISSAL", "INTERNAL_TRANSFER", "DEATH", "OTHER"},
+    ("staff", "exit_reason"): {
+        "RESIGNATION",
+        "MUTUAL_AGREEMENT",
+        "END_OF_FIXED_TERM",
+        "END_OF_TRIAL",
+        "RETIREMENT",
+        "DISMISSAL",
+        "INTERNAL_TRANSFER",
+        "DEATH",
+        "OTHER",
+    },
     ("job_postings", "outcome"): {"FILLED", "CANCELLED", "OPEN"},
-    ("applications", "channel"): {"FRANCE_TRAVAIL", "JOB_BOARD", "SCHOOL", "REFERRAL", "SOCIAL_MEDIA", "SPONTANEOUS",
-                                  "OTHER"},
+    ("applications", "channel"): {
+        "FRANCE_TRAVAIL",
+        "JOB_BOARD",
+        "SCHOOL",
+        "REFERRAL",
+        "SOCIAL_MEDIA",
+        "SPONTANEOUS",
+        "OTHER",
+    },
     ("applications", "stage_reached"): {"APPLIED", "SCREENED", "INTERVIEWED", "OFFERED", "HIRED"},
     ("foster_carers", "employer_kind"): {"DEPARTMENT", "ASSOCIATION"},
-    ("foster_carers", "end_reason"): {"RETIREMENT", "RESIGNATION", "DISMISSAL", "APPROVAL_WITHDRAWN",
-                                      "APPROVAL_NOT_RENEWED", "DEATH", "OTHER"},
+    ("foster_carers", "end_reason"): {
+        "RETIREMENT",
+        "RESIGNATION",
+        "DISMISSAL",
+        "APPROVAL_WITHDRAWN",
+        "APPROVAL_NOT_RENEWED",
+        "DEATH",
+        "OTHER",
+    },
     ("placements", "end_reason"): {"RETURN_HOME", "PLANNED_MOVE", "BREAKDOWN", "AGE_OF_MAJORITY", "ADOPTION", "OTHER"},
-    ("carer_events", "event_type"): {"SUPPORT_VISIT", "TRAINING_DAY", "RESPITE_DAY", "PEER_GROUP", "ALLEGATION",
-                                     "COMPLAINT"},
+    ("carer_events", "event_type"): {
+        "SUPPORT_VISIT",
+        "TRAINING_DAY",
+        "RESPITE_DAY",
+        "PEER_GROUP",
+        "ALLEGATION",
+        "COMPLAINT",
+    },
     ("carer_enquiries", "channel"): {"WEBSITE", "INFO_MEETING", "CAMPAIGN", "WORD_OF_MOUTH", "SOCIAL_MEDIA", "OTHER"},
     ("carer_enquiries", "decision"): {"APPROVED", "REFUSED", "WITHDRAWN"},
-}  # fmt: skip
+}
 REQUIRED = {
     "territories": ("territory_id", "name"),
     "establishments": ("establishment_id", "name", "kind", "territory_id", "organisation"),
-    "staff": ("employee_id", "contract_id", "birth_date", "job_family", "establishment_id", "contract_type", "fte",
-              "start_date"),
+    "staff": (
+        "employee_id",
+        "contract_id",
+        "birth_date",
+        "job_family",
+        "establishment_id",
+        "contract_type",
+        "fte",
+        "start_date",
+    ),
     "budgeted_posts": ("establishment_id", "job_family", "valid_from", "budgeted_fte"),
     "job_postings": ("posting_id", "establishment_id", "job_family", "fte", "opened_date", "outcome"),
     "applications": ("application_id", "posting_id", "applied_date", "channel", "stage_reached"),
-    "foster_carers": ("carer_id", "birth_date", "territory_id", "employer_kind", "approval_date", "approved_places",
-                      "employment_start_date"),
+    "foster_carers": (
+        "carer_id",
+        "birth_date",
+        "territory_id",
+        "employer_kind",
+        "approval_date",
+        "approved_places",
+        "employment_start_date",
+    ),
     "placements": ("placement_id", "carer_id", "child_id", "child_birth_date", "start_date"),
     "carer_events": ("carer_id", "event_date", "event_type"),
     "carer_enquiries": ("enquiry_id", "enquiry_date", "channel", "territory_id"),
-}  # fmt: skip
+}
 
 
 def read(folder: Path, extract: str) -> pl.DataFrame:
@@ -58,7 +124,7 @@ def read(folder: Path, extract: str) -> pl.DataFrame:
     return frame.with_columns(
         [pl.col(c).str.to_date("%Y-%m-%d") for c in frame.columns if c in DATES]
         + [pl.col(c).cast(pl.Float64) for c in frame.columns if c in NUMBERS]
-    )  # fmt: skip
+    )
 
 
 def active_on(day: date, start: str = "employment_start_date") -> pl.Expr:
@@ -89,12 +155,20 @@ def test_same_seed_gives_identical_bytes_and_another_seed_differs(clean, tmp_pat
     assert (other / "foster_carers.csv").read_bytes() != (clean / "foster_carers.csv").read_bytes()
 
 
-@pytest.mark.parametrize("extract, key", [
-    ("territories", ["territory_id"]), ("establishments", ["establishment_id"]), ("staff", ["contract_id"]),
-    ("budgeted_posts", ["establishment_id", "job_family", "valid_from"]), ("job_postings", ["posting_id"]),
-    ("applications", ["application_id"]), ("foster_carers", ["carer_id"]), ("placements", ["placement_id"]),
-    ("carer_enquiries", ["enquiry_id"]),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "extract, key",
+    [
+        ("territories", ["territory_id"]),
+        ("establishments", ["establishment_id"]),
+        ("staff", ["contract_id"]),
+        ("budgeted_posts", ["establishment_id", "job_family", "valid_from"]),
+        ("job_postings", ["posting_id"]),
+        ("applications", ["application_id"]),
+        ("foster_carers", ["carer_id"]),
+        ("placements", ["placement_id"]),
+        ("carer_enquiries", ["enquiry_id"]),
+    ],
+)
 def test_keys_are_unique(clean, extract, key):
     frame = read(clean, extract)
     assert frame.select(key).is_duplicated().sum() == 0
@@ -127,16 +201,22 @@ def test_numbers_are_in_range(clean):
     assert read(clean, "carer_events").filter(pl.col("event_type") == "RESPITE_DAY")["days"].min() > 0
 
 
-@pytest.mark.parametrize("extract, earlier, later", [
-    ("staff", "start_date", "end_date"), ("staff", "birth_date", "start_date"),
-    ("budgeted_posts", "valid_from", "valid_to"), ("job_postings", "opened_date", "closed_date"),
-    ("foster_carers", "approval_date", "employment_start_date"),
-    ("foster_carers", "employment_start_date", "end_date"),
-    ("foster_carers", "employment_start_date", "initial_training_done_date"),
-    ("placements", "child_birth_date", "start_date"), ("placements", "start_date", "end_date"),
-    ("carer_enquiries", "enquiry_date", "application_date"),
-    ("carer_enquiries", "application_date", "decision_date"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "extract, earlier, later",
+    [
+        ("staff", "start_date", "end_date"),
+        ("staff", "birth_date", "start_date"),
+        ("budgeted_posts", "valid_from", "valid_to"),
+        ("job_postings", "opened_date", "closed_date"),
+        ("foster_carers", "approval_date", "employment_start_date"),
+        ("foster_carers", "employment_start_date", "end_date"),
+        ("foster_carers", "employment_start_date", "initial_training_done_date"),
+        ("placements", "child_birth_date", "start_date"),
+        ("placements", "start_date", "end_date"),
+        ("carer_enquiries", "enquiry_date", "application_date"),
+        ("carer_enquiries", "application_date", "decision_date"),
+    ],
+)
 def test_dates_are_in_order(clean, extract, earlier, later):
     frame = read(clean, extract).filter(pl.col(earlier).is_not_null() & pl.col(later).is_not_null())
     assert frame.filter(pl.col(later) < pl.col(earlier)).height == 0
@@ -145,9 +225,17 @@ def test_dates_are_in_order(clean, extract, earlier, later):
 def test_no_event_after_the_as_of_date_and_one_on_it(clean):
     truth = json.loads((clean / "_truth" / "truth.json").read_text())
     assert truth["as_of_date"] == AS_OF.isoformat()
-    latest = [read(clean, e)[c].max() for e, c in [
-        ("staff", "start_date"), ("placements", "start_date"), ("applications", "applied_date"),
-        ("job_postings", "opened_date"), ("carer_enquiries", "enquiry_date"), ("carer_events", "event_date")]]  # fmt: skip
+    latest = [
+        read(clean, e)[c].max()
+        for e, c in [
+            ("staff", "start_date"),
+            ("placements", "start_date"),
+            ("applications", "applied_date"),
+            ("job_postings", "opened_date"),
+            ("carer_enquiries", "enquiry_date"),
+            ("carer_events", "event_date"),
+        ]
+    ]
     assert max(latest) == AS_OF
     enquiries = read(clean, "carer_enquiries")
     for column in ("application_date", "decision_date"):
@@ -172,8 +260,9 @@ def test_references_point_to_rows_that_exist(clean):
 
 
 def test_placements_and_events_fall_within_the_carers_employment(clean):
-    carers = read(clean, "foster_carers").select("carer_id", pl.col("employment_start_date").alias("hired"),
-                                                 pl.col("end_date").alias("left"))  # fmt: skip
+    carers = read(clean, "foster_carers").select(
+        "carer_id", pl.col("employment_start_date").alias("hired"), pl.col("end_date").alias("left")
+    )
     within = pl.col("day") >= pl.col("hired")
     within &= pl.col("left").is_null() | (pl.col("day") <= pl.col("left"))
     events = read(clean, "carer_events").rename({"event_date": "day"}).join(carers, on="carer_id")
@@ -190,8 +279,10 @@ def test_each_filled_posting_has_one_hire_who_starts_on_the_closing_day(clean):
     others = postings.filter(pl.col("outcome") != "FILLED")
     assert others.join(hired, on="posting_id", how="semi").height == 0
     assert others["contract_id"].null_count() == others.height
-    assert postings.filter(pl.col("outcome") == "OPEN")["closed_date"].null_count() == postings.filter(
-        pl.col("outcome") == "OPEN").height
+    assert (
+        postings.filter(pl.col("outcome") == "OPEN")["closed_date"].null_count()
+        == postings.filter(pl.col("outcome") == "OPEN").height
+    )
     hires = filled.join(staff, on="contract_id", suffix="_staff")
     assert hires.height == filled.height
     assert (hires["start_date"] == hires["closed_date"]).all()
@@ -211,11 +302,18 @@ def test_careers_include_renewals_transfers_and_concurrent_contracts(clean):
     assert back_to_back.filter((pl.col("contract_type") == "CDD") & (pl.col("next_type") == "CDI")).height > 0
     moves = back_to_back.filter(pl.col("exit_reason") == "INTERNAL_TRANSFER")
     assert moves.height > 0 and (moves["establishment_id"] != moves["next_establishment"]).all()
-    concurrent = following.filter(pl.col("next_start").is_not_null()
-                                  & (pl.col("end_date").is_null() | (pl.col("next_start") <= pl.col("end_date"))))  # fmt: skip
+    concurrent = following.filter(
+        pl.col("next_start").is_not_null()
+        & (pl.col("end_date").is_null() | (pl.col("next_start") <= pl.col("end_date")))
+    )
     assert concurrent.height > 0 and concurrent["fte"].max() <= 0.5
-    assert set(staff["exit_reason"].drop_nulls()) >= {"RESIGNATION", "MUTUAL_AGREEMENT", "END_OF_FIXED_TERM",
-                                                      "RETIREMENT", "INTERNAL_TRANSFER"}  # fmt: skip
+    assert set(staff["exit_reason"].drop_nulls()) >= {
+        "RESIGNATION",
+        "MUTUAL_AGREEMENT",
+        "END_OF_FIXED_TERM",
+        "RETIREMENT",
+        "INTERNAL_TRANSFER",
+    }
     assert staff.filter(pl.col("start_date") < date(2016, 7, 1)).height > 0  # seniority before the window
 
 
@@ -253,8 +351,9 @@ def test_truth_json_describes_the_planted_segur_effect(clean):
 
 
 def test_overrides_set_the_planted_effects(tmp_path):
-    summary = generate_demo(tmp_path, scale="small", seed=3,
-                            segur_effect_by_group={"SOCIO_EDUCATIF_2022": -0.4, "SOIN_2022": -0.1})  # fmt: skip
+    summary = generate_demo(
+        tmp_path, scale="small", seed=3, segur_effect_by_group={"SOCIO_EDUCATIF_2022": -0.4, "SOIN_2022": -0.1}
+    )
     truth = json.loads((tmp_path / "_truth" / "truth.json").read_text())
     assert truth["segur_relative_effect_by_group"]["SOCIO_EDUCATIF_2022"] == -0.4
     assert truth["segur_relative_effect_by_group"]["SEGUR_POUR_TOUS_2024"] == -0.2
@@ -268,8 +367,10 @@ def test_growing_effect_is_reported_as_its_exposure_weighted_mean(tmp_path):
     truth = json.loads((tmp_path / "_truth" / "truth.json").read_text())
     # Effect at k months = -0.1 * (1 + 0.5 k / 12): larger than -0.1 in size once time has passed.
     assert truth["segur_relative_effect_voluntary_exits"] < -0.1
-    assert truth["segur_relative_effect_by_group"]["SEGUR_POUR_TOUS_2024"] > truth[
-        "segur_relative_effect_by_group"]["SOCIO_EDUCATIF_2022"]  # covered later, so less grown
+    assert (
+        truth["segur_relative_effect_by_group"]["SEGUR_POUR_TOUS_2024"]
+        > truth["segur_relative_effect_by_group"]["SOCIO_EDUCATIF_2022"]
+    )  # covered later, so less grown
 
 
 def test_as_of_date_can_be_overridden(tmp_path):

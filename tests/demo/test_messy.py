@@ -15,20 +15,40 @@ import yaml
 from tests.demo.test_generate import CODES, REQUIRED, read
 
 ALIASES = yaml.safe_load((Path(__file__).resolve().parents[2] / "config" / "column_aliases.yaml").read_text("utf-8"))
-KEYS = {"territories": ["territory_id"], "establishments": ["establishment_id"], "staff": ["contract_id"],
-        "budgeted_posts": ["establishment_id", "job_family", "valid_from"], "job_postings": ["posting_id"],
-        "applications": ["application_id"], "foster_carers": ["carer_id"], "placements": ["placement_id"],
-        "carer_enquiries": ["enquiry_id"]}  # fmt: skip
-DATE_ORDER = {"staff": [("start_date", "end_date")], "budgeted_posts": [("valid_from", "valid_to")],
-              "job_postings": [("opened_date", "closed_date")],
-              "foster_carers": [("employment_start_date", "end_date")], "placements": [("start_date", "end_date")],
-              "carer_enquiries": [("enquiry_date", "application_date"), ("enquiry_date", "decision_date")]}  # fmt: skip
+KEYS = {
+    "territories": ["territory_id"],
+    "establishments": ["establishment_id"],
+    "staff": ["contract_id"],
+    "budgeted_posts": ["establishment_id", "job_family", "valid_from"],
+    "job_postings": ["posting_id"],
+    "applications": ["application_id"],
+    "foster_carers": ["carer_id"],
+    "placements": ["placement_id"],
+    "carer_enquiries": ["enquiry_id"],
+}
+DATE_ORDER = {
+    "staff": [("start_date", "end_date")],
+    "budgeted_posts": [("valid_from", "valid_to")],
+    "job_postings": [("opened_date", "closed_date")],
+    "foster_carers": [("employment_start_date", "end_date")],
+    "placements": [("start_date", "end_date")],
+    "carer_enquiries": [("enquiry_date", "application_date"), ("enquiry_date", "decision_date")],
+}
 REASONS = {"staff": ("end_date", "exit_reason"), "foster_carers": ("end_date", "end_reason")}
-REFERENCES = {"establishment_id": ("establishments", "establishment_id"), "territory_id": ("territories", "territory_id"),
-              "carer_id": ("foster_carers", "carer_id"), "posting_id": ("job_postings", "posting_id")}  # fmt: skip
-NUMBERS = {"fte": (0.0, 1.0, True), "budgeted_fte": (0.0, None, False), "monthly_gross_pay": (0.0, None, False),
-           "approved_places": (1.0, 6.0, False), "distance_to_service_km": (0.0, None, False),
-           "days": (0.0, None, False)}  # fmt: skip
+REFERENCES = {
+    "establishment_id": ("establishments", "establishment_id"),
+    "territory_id": ("territories", "territory_id"),
+    "carer_id": ("foster_carers", "carer_id"),
+    "posting_id": ("job_postings", "posting_id"),
+}
+NUMBERS = {
+    "fte": (0.0, 1.0, True),
+    "budgeted_fte": (0.0, None, False),
+    "monthly_gross_pay": (0.0, None, False),
+    "approved_places": (1.0, 6.0, False),
+    "distance_to_service_km": (0.0, None, False),
+    "days": (0.0, None, False),
+}
 BOOLEANS = {"withdrawn", "complex_needs"}
 
 
@@ -75,7 +95,7 @@ def read_rows(path: Path) -> tuple[list[str], list[list[str | None]]]:
 def records(folder: Path, extract: str, source_file: str) -> list[dict[str, str | None]]:
     headers, rows = read_rows(folder / source_file)
     names = canonical(extract, headers)
-    return [{n: (v.strip() if isinstance(v, str) else v) for n, v in zip(names, r) if n} for r in rows]
+    return [{n: (v.strip() if isinstance(v, str) else v) for n, v in zip(names, r, strict=False) if n} for r in rows]
 
 
 def parse_date(text: str | None) -> date | None:
@@ -108,23 +128,32 @@ def breaks(rule: str, extract: str, row: dict, rows: list[dict], index: int, cle
     if rule == "required":
         return any(row.get(c) is None for c in REQUIRED[extract])
     if rule == "invalid_date":
-        return any(v is not None and parse_date(v) is None for c, v in row.items() if "date" in c or c.startswith("valid_"))
+        return any(
+            v is not None and parse_date(v) is None for c, v in row.items() if "date" in c or c.startswith("valid_")
+        )
     if rule == "invalid_number":
         return any(row.get(c) is not None and number(row[c]) is None for c in NUMBERS)
     if rule == "invalid_boolean":
-        return any(row.get(c) is not None and row[c].lower() not in {"true", "false", "oui", "non", "1", "0"}
-                   for c in BOOLEANS)  # fmt: skip
+        return any(
+            row.get(c) is not None and row[c].lower() not in {"true", "false", "oui", "non", "1", "0"} for c in BOOLEANS
+        )
     if rule == "unknown_code":
-        return any(row.get(c) is not None and row[c].upper() not in codes for (e, c), codes in CODES.items() if e == extract)
+        return any(
+            row.get(c) is not None and row[c].upper() not in codes for (e, c), codes in CODES.items() if e == extract
+        )
     if rule == "out_of_range":
         for c, (low, high, low_open) in NUMBERS.items():
             value = number(row.get(c))
-            if value is not None and ((value <= low if low_open else value < low) or (high is not None and value > high)):
+            if value is not None and (
+                (value <= low if low_open else value < low) or (high is not None and value > high)
+            ):
                 return True
         return False
     if rule == "date_order":
-        return any(parse_date(row.get(b)) and parse_date(row.get(a)) and parse_date(row[b]) < parse_date(row[a])
-                   for a, b in DATE_ORDER.get(extract, []))  # fmt: skip
+        return any(
+            parse_date(row.get(b)) and parse_date(row.get(a)) and parse_date(row[b]) < parse_date(row[a])
+            for a, b in DATE_ORDER.get(extract, [])
+        )
     if rule == "reason_required":
         end, reason = REASONS[extract]
         return row.get(end) is not None and row.get(reason) is None
@@ -178,9 +207,19 @@ def test_messy_and_clean_hold_the_same_contracts(clean, messy):
 def test_defects_point_to_rows_that_carry_them(clean, messy):
     defects = pl.read_csv(messy / "_truth" / "defects.csv")
     assert defects.height >= 40
-    assert set(defects["expected_rule"]) == {"duplicate", "duplicate_key", "required", "invalid_date", "invalid_number",
-                                             "invalid_boolean", "unknown_code", "out_of_range", "date_order",
-                                             "reason_required", "unknown_reference"}  # fmt: skip
+    assert set(defects["expected_rule"]) == {
+        "duplicate",
+        "duplicate_key",
+        "required",
+        "invalid_date",
+        "invalid_number",
+        "invalid_boolean",
+        "unknown_code",
+        "out_of_range",
+        "date_order",
+        "reason_required",
+        "unknown_reference",
+    }
     for (extract, source), group in defects.group_by("extract", "source_file", maintain_order=True):
         rows = records(messy, extract, source)
         for d in group.iter_rows(named=True):
@@ -190,8 +229,12 @@ def test_defects_point_to_rows_that_carry_them(clean, messy):
 
 def test_rows_without_defects_break_no_rule(clean, messy):
     defects = pl.read_csv(messy / "_truth" / "defects.csv")
-    for source, extract in (("staff_2016-2020.csv", "staff"), ("foster_carers.csv", "foster_carers"),
-                            ("carer_enquiries.csv", "carer_enquiries"), ("job_postings.csv", "job_postings")):  # fmt: skip
+    for source, extract in (
+        ("staff_2016-2020.csv", "staff"),
+        ("foster_carers.csv", "foster_carers"),
+        ("carer_enquiries.csv", "carer_enquiries"),
+        ("job_postings.csv", "job_postings"),
+    ):
         rows = records(messy, extract, source)
         flagged = set(defects.filter(pl.col("source_file") == source)["source_row"])
         for index, row in enumerate(rows):

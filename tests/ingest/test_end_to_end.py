@@ -11,10 +11,10 @@ import polars as pl
 from click.testing import CliRunner
 
 from pipelines.cli import main
-from pipelines.ingest.assets import REFERENCE_DIR
 from pipelines.ingest.contract import EXTRACTS, LOAD_ORDER
 from pipelines.ingest.files import extract_of, landing_files, read_text_table
 from pipelines.ingest.headers import load_aliases, map_headers, normalise_header
+from pipelines.paths import REFERENCE_DIR
 from tests.conftest import query, run_pipeline, snapshot
 
 PERSONAL_HEADERS = {"nom", "prenom", "nir", "adresse", "commentaire"}
@@ -45,8 +45,14 @@ def _is_utf8(data: bytes) -> bool:
 
 
 def assert_nothing_lost(landing, warehouse):
-    report = {r[0]: r[1:] for r in query(warehouse, """SELECT source_file, rows_read, rows_loaded,
-        rows_quarantined, exact_duplicates, extract FROM quality.ingest_report""")}  # fmt: skip
+    report = {
+        r[0]: r[1:]
+        for r in query(
+            warehouse,
+            """SELECT source_file, rows_read, rows_loaded,
+        rows_quarantined, exact_duplicates, extract FROM quality.ingest_report""",
+        )
+    }
     written = file_rows(landing)
     shipped = {f"{name}.csv" for name, e in EXTRACTS.items() if e.reference_data} - set(written)
     assert set(report) == set(written) | shipped
@@ -79,8 +85,10 @@ def test_messy_demo_loses_nothing(messy_demo, messy_warehouse):
 
 def test_each_planted_defect_lands_in_quarantine_with_its_rule(messy_demo, messy_warehouse):
     defects = pl.read_csv(messy_demo / "_truth" / "defects.csv", infer_schema=False)
-    quarantined = {(f, r): rule for f, r, rule in query(messy_warehouse,
-                   "SELECT source_file, source_row, rule FROM quality.quarantine")}  # fmt: skip
+    quarantined = {
+        (f, r): rule
+        for f, r, rule in query(messy_warehouse, "SELECT source_file, source_row, rule FROM quality.quarantine")
+    }
     planted = defects.filter(pl.col("expected_rule") != "duplicate")
     assert planted.height > 0
     for row in planted.iter_rows(named=True):
@@ -110,8 +118,9 @@ def test_personal_columns_and_original_ids_appear_nowhere_in_the_warehouse(messy
     secrets = {s for s in secrets if len(s) >= 4}
     assert secrets, "the messy demo should carry names, NIR and ids to test against"
     with duckdb.connect(str(messy_warehouse), read_only=True) as con:
-        columns = con.execute("SELECT table_schema, table_name, column_name FROM information_schema.columns "
-                              "WHERE data_type = 'VARCHAR'").fetchall()  # fmt: skip
+        columns = con.execute(
+            "SELECT table_schema, table_name, column_name FROM information_schema.columns WHERE data_type = 'VARCHAR'"
+        ).fetchall()
         for schema, table, column in columns:
             values = {v for (v,) in con.execute(f'SELECT DISTINCT "{column}" FROM {schema}.{table}').fetchall() if v}
             leaked = values & secrets
@@ -140,8 +149,12 @@ def test_unreadable_files_fail_their_asset_name_the_file_and_the_rest_loads(smal
     (landing / "carer_events.csv").write_text("")  # empty
     (landing / "applications.ods").write_text("x")  # a type we do not read
 
-    env = {"VIVIER_LANDING_DIR": str(landing), "VIVIER_WAREHOUSE": str(tmp_path / "v.duckdb"),
-           "DAGSTER_HOME": str(tmp_path / "dagster"), "VIVIER_AS_OF": ""}  # fmt: skip
+    env = {
+        "VIVIER_LANDING_DIR": str(landing),
+        "VIVIER_WAREHOUSE": str(tmp_path / "v.duckdb"),
+        "DAGSTER_HOME": str(tmp_path / "dagster"),
+        "VIVIER_AS_OF": "",
+    }
     result = CliRunner().invoke(main, ["run"], env=env)
 
     assert result.exit_code == 1
@@ -152,7 +165,9 @@ def test_unreadable_files_fail_their_asset_name_the_file_and_the_rest_loads(smal
     assert "Run FAILED" in result.output
     assert "skip staging/staff" in result.output
     assert "Not run because an upstream asset failed: " in result.output
-    loaded = dict(query(tmp_path / "v.duckdb", "SELECT extract, sum(rows_loaded) FROM quality.ingest_report GROUP BY 1"))
+    loaded = dict(
+        query(tmp_path / "v.duckdb", "SELECT extract, sum(rows_loaded) FROM quality.ingest_report GROUP BY 1")
+    )
     for extract in ("territories", "establishments", "foster_carers", "budgeted_posts", "carer_enquiries"):
         assert loaded[extract] > 0, extract
 

@@ -65,16 +65,23 @@ def test_xlsx_dates_and_numbers_read_as_contract_text(tmp_path):
     ).write_excel(path)
     table = read_text_table(path)
     assert table.rows.row(0, named=True) == {
-        "source_row": 2, "Matricule": "A1", "Date d'entrée": "2024-01-31", "ETP": "0.8", "Places": "3",
-    }  # fmt: skip
+        "source_row": 2,
+        "Matricule": "A1",
+        "Date d'entrée": "2024-01-31",
+        "ETP": "0.8",
+        "Places": "3",
+    }
 
 
 def test_parquet_reads_as_text(tmp_path):
     path = tmp_path / "carer_events.parquet"
     pl.DataFrame({"carer_id": ["C1"], "event_date": [dt.date(2024, 5, 2)], "days": [2]}).write_parquet(path)
     assert read_text_table(path).rows.row(0, named=True) == {
-        "source_row": 2, "carer_id": "C1", "event_date": "2024-05-02", "days": "2",
-    }  # fmt: skip
+        "source_row": 2,
+        "carer_id": "C1",
+        "event_date": "2024-05-02",
+        "days": "2",
+    }
 
 
 @pytest.mark.parametrize(
@@ -102,8 +109,19 @@ def test_headers_match_whatever_the_case_accents_and_spaces():
 
 
 def test_french_headers_map_through_the_alias_file_and_others_are_dropped():
-    headers = ["Matricule", "N° contrat", "Date de naissance", "Métier", "Établissement", "Type de contrat",
-               "ETP", "Date d'entrée", "Nom", "NIR", "Contract_Type "]  # fmt: skip
+    headers = [
+        "Matricule",
+        "N° contrat",
+        "Date de naissance",
+        "Métier",
+        "Établissement",
+        "Type de contrat",
+        "ETP",
+        "Date d'entrée",
+        "Nom",
+        "NIR",
+        "Contract_Type ",
+    ]
     with pytest.raises(ExtractFileError, match="'Type de contrat' and 'Contract_Type ' both mean staff.contract_type"):
         map_headers("staff.csv", headers, EXTRACTS["staff"], load_aliases())
     header_map = map_headers("staff.csv", headers[:-1], EXTRACTS["staff"], load_aliases())
@@ -113,9 +131,15 @@ def test_french_headers_map_through_the_alias_file_and_others_are_dropped():
 
 
 def test_a_missing_required_column_names_it_and_the_fix():
-    with pytest.raises(ExtractFileError, match=r"staff.csv: required column\(s\) missing: fte, start_date.*column_aliases"):
-        map_headers("staff.csv", ["employee_id", "contract_id", "birth_date", "job_family", "establishment_id",
-                                  "contract_type"], EXTRACTS["staff"], {})  # fmt: skip
+    with pytest.raises(
+        ExtractFileError, match=r"staff.csv: required column\(s\) missing: fte, start_date.*column_aliases"
+    ):
+        map_headers(
+            "staff.csv",
+            ["employee_id", "contract_id", "birth_date", "job_family", "establishment_id", "contract_type"],
+            EXTRACTS["staff"],
+            {},
+        )
 
 
 def test_a_file_of_another_table_is_refused():
@@ -179,8 +203,12 @@ def test_a_header_cell_over_two_lines(tmp_path):
     path.write_text('Effectifs au 30/06/2025\nMatricule;"Date\nd\'entrée";ETP\nA1;2024-01-31;1\n')
     table = read_text_table(path)
     assert table.headers == ["Matricule", "Date\nd'entrée", "ETP"]
-    assert table.rows.row(0, named=True) == {"source_row": 3, "Matricule": "A1", "Date\nd'entrée": "2024-01-31",
-                                             "ETP": "1"}  # fmt: skip
+    assert table.rows.row(0, named=True) == {
+        "source_row": 3,
+        "Matricule": "A1",
+        "Date\nd'entrée": "2024-01-31",
+        "ETP": "1",
+    }
     assert table.notes == ("staff.csv: 1 row(s) above the header (a title, blank lines) were skipped.",)
     # The line break inside the cell does not hide the alias.
     known = known_headers(EXTRACTS["staff"], load_aliases())
@@ -191,8 +219,10 @@ def test_lines_ended_by_a_carriage_return_alone(tmp_path):
     path = tmp_path / "territories.csv"
     path.write_bytes(TERRITORIES.replace("\n", "\r").encode("cp1252"))
     table = read_text_table(path)
-    assert table.rows.to_dicts() == [{"source_row": 2, "territory_id": "T1", "name": "Hérault Ouest"},
-                                     {"source_row": 3, "territory_id": "T2", "name": "Cœur d'Hérault"}]  # fmt: skip
+    assert table.rows.to_dicts() == [
+        {"source_row": 2, "territory_id": "T1", "name": "Hérault Ouest"},
+        {"source_row": 3, "territory_id": "T2", "name": "Cœur d'Hérault"},
+    ]
 
 
 @pytest.mark.parametrize(
@@ -203,8 +233,10 @@ def test_empty_columns_with_no_header_are_left_out(tmp_path, content):
     path.write_text(content)
     table = read_text_table(path)
     assert table.headers == ["territory_id", "name"]
-    assert table.rows.to_dicts() == [{"source_row": 2, "territory_id": "T1", "name": "Nord"},
-                                     {"source_row": 3, "territory_id": "T2", "name": "Sud"}]  # fmt: skip
+    assert table.rows.to_dicts() == [
+        {"source_row": 2, "territory_id": "T1", "name": "Nord"},
+        {"source_row": 3, "territory_id": "T2", "name": "Sud"},
+    ]
 
 
 def test_a_column_with_values_and_no_header_is_dropped_by_name(tmp_path):
@@ -238,14 +270,21 @@ def test_the_separator_is_the_one_of_the_header_not_of_a_title(tmp_path):
     path = tmp_path / "territories.csv"
     path.write_text("Extraction; RH\nterritory_id,name\nT1,Nord\nT2,Sud\n")
     table = read_text_table(path)
-    assert (table.separator, table.headers, table.rows["source_row"].to_list()) == (",", ["territory_id", "name"],
-                                                                                    [3, 4])  # fmt: skip
+    assert (table.separator, table.headers, table.rows["source_row"].to_list()) == (
+        ",",
+        ["territory_id", "name"],
+        [3, 4],
+    )
 
 
 def test_a_row_of_data_taken_as_the_header_is_not_quoted():
     with pytest.raises(ExtractFileError) as error:
-        map_headers("foster_carers.csv", ["F1", "1970-04-04", "F", "T1", "Dupont", "Marie"],
-                    EXTRACTS["foster_carers"], load_aliases())  # fmt: skip
+        map_headers(
+            "foster_carers.csv",
+            ["F1", "1970-04-04", "F", "T1", "Dupont", "Marie"],
+            EXTRACTS["foster_carers"],
+            load_aliases(),
+        )
     assert str(error.value) == (
         "foster_carers.csv: no column matches the foster_carers extract: none of the 6 cells of row 1, taken as "
         "the header, is one of its column names. Expected headers such as carer_id, birth_date, sex, territory_id, "
@@ -257,8 +296,13 @@ def test_a_row_of_data_taken_as_the_header_is_not_quoted():
 
 def test_a_missing_required_column_lists_only_the_headers_that_matched():
     with pytest.raises(ExtractFileError) as error:
-        map_headers("territories.csv", ["Code territoire", "T1", "Dupont"], EXTRACTS["territories"],
-                    {"territories": {"territory_id": ["Code territoire"]}}, header_row=3)  # fmt: skip
+        map_headers(
+            "territories.csv",
+            ["Code territoire", "T1", "Dupont"],
+            EXTRACTS["territories"],
+            {"territories": {"territory_id": ["Code territoire"]}},
+            header_row=3,
+        )
     assert str(error.value) == (
         "territories.csv: required column(s) missing: name. The header (row 3) has 'Code territoire' "
         "(territory_id), and 2 other column(s). Rename the header, or add its name under 'territories:' in "
@@ -280,19 +324,23 @@ def test_a_library_error_is_not_quoted(tmp_path):
 
 def test_xlsx_text_in_a_date_cell_is_not_an_excel_serial(tmp_path):
     path = tmp_path / "staff.xlsx"
-    path.write_bytes(workbook({"Feuil1": [
-        ["employee_id", "start_date", "monthly_gross_pay"],
-        ["A1", 45291, 2300],  # a date cell shown as a number: its serial
-        ["A2", "2019", 2300.5],  # text: a year typed, not a date
-        ["A3", "45291", 2400],  # text that looks like a serial: as in a CSV, no date
-        ["A4", dt.datetime(2024, 1, 31), 2500],  # a date cell
-        ["A5", 45291.5, 2600],  # a serial with a time of day
-    ]}))  # fmt: skip
+    path.write_bytes(
+        workbook(
+            {
+                "Feuil1": [
+                    ["employee_id", "start_date", "monthly_gross_pay"],
+                    ["A1", 45291, 2300],  # a date cell shown as a number: its serial
+                    ["A2", "2019", 2300.5],  # text: a year typed, not a date
+                    ["A3", "45291", 2400],  # text that looks like a serial: as in a CSV, no date
+                    ["A4", dt.datetime(2024, 1, 31), 2500],  # a date cell
+                    ["A5", 45291.5, 2600],  # a serial with a time of day
+                ]
+            }
+        )
+    )
     table = read_text_table(path)
     present = {"employee_id": "employee_id", "start_date": "start_date", "monthly_gross_pay": "monthly_gross_pay"}
-    rows = table.rows.rename(present).with_columns(
-        excel_serial_to_date("start_date", table.excel_dates["start_date"])
-    )
+    rows = table.rows.rename(present).with_columns(excel_serial_to_date("start_date", table.excel_dates["start_date"]))
     assert rows["start_date"].to_list() == ["2023-12-31", "2019", "45291", "2024-01-31", "2023-12-31"]
     assert rows["monthly_gross_pay"].to_list() == ["2300", "2300.5", "2400", "2500", "2600"]
 
@@ -300,8 +348,9 @@ def test_xlsx_text_in_a_date_cell_is_not_an_excel_serial(tmp_path):
 def test_a_whole_number_in_a_parquet_float_column_is_written_as_an_integer(tmp_path):
     # pandas writes an integer column with a missing value as floats: matricule 101 is 101.0.
     path = tmp_path / "staff_2025.parquet"
-    pl.DataFrame({"employee_id": [101.0, None, 1e15], "fte": [1.0, 0.8, -0.0],
-                  "pay": [float("nan"), float("inf"), 2300.5]}).write_parquet(path)  # fmt: skip
+    pl.DataFrame(
+        {"employee_id": [101.0, None, 1e15], "fte": [1.0, 0.8, -0.0], "pay": [float("nan"), float("inf"), 2300.5]}
+    ).write_parquet(path)
     rows = read_text_table(path).rows
     assert rows["employee_id"].to_list() == ["101", None, "1000000000000000"]
     assert rows["fte"].to_list() == ["1", "0.8", "0"]
@@ -318,13 +367,13 @@ def test_one_id_as_a_parquet_float_and_as_csv_text_is_one_pseudonym(tmp_path):
 
 def test_a_dropped_header_is_named_only_when_it_is_a_usual_one(tmp_path):
     path = tmp_path / "territories.csv"
-    path.write_text("territory_id;name;;NOM d'usage;Remplaçante de Mme Kowalczyk 0699887766;N.I.R.\n"
-                    "T1;Nord;x;Dupont;Marie;2800175123456\n")  # fmt: skip
+    path.write_text(
+        "territory_id;name;;NOM d'usage;Remplaçante de Mme Kowalczyk 0699887766;N.I.R.\n"
+        "T1;Nord;x;Dupont;Marie;2800175123456\n"
+    )
     table = read_text_table(path)
     _, report = to_raw(table, EXTRACTS["territories"], {}, "a-key-of-sixteen-characters")
-    assert report["dropped_columns"] == (
-        "(no header, column 3), NOM d'usage, column 5 (39 characters), N.I.R."
-    )
+    assert report["dropped_columns"] == ("(no header, column 3), NOM d'usage, column 5 (39 characters), N.I.R.")
 
 
 @pytest.mark.parametrize("name", ["staff.csv", "staff.xlsx", "staff.parquet"])
@@ -348,13 +397,16 @@ def test_a_file_vivier_may_not_read_says_who_must_be_given_access(tmp_path, monk
 
 def test_a_group_row_above_the_header_is_not_taken_as_the_header(tmp_path):
     path = tmp_path / "staff.csv"
-    path.write_text("Agent;Agent;Contrat;Contrat;Paie\n"
-                    "Matricule;Date de naissance;N° contrat;ETP;Salaire brut mensuel\n"
-                    "A1;1980-03-02;C1;1;2300\nA2;1991-07-15;C2;0,8;2000\n")  # fmt: skip
+    path.write_text(
+        "Agent;Agent;Contrat;Contrat;Paie\n"
+        "Matricule;Date de naissance;N° contrat;ETP;Salaire brut mensuel\n"
+        "A1;1980-03-02;C1;1;2300\nA2;1991-07-15;C2;0,8;2000\n"
+    )
     table = read_text_table(path)
     assert table.headers[0] == "Matricule" and table.rows["source_row"].to_list() == [3, 4]
-    assert table.header_why == ("row 2 was taken as the header: it names the most columns of the staff extract "
-                                "among the first 4 rows (5)")  # fmt: skip
+    assert table.header_why == (
+        "row 2 was taken as the header: it names the most columns of the staff extract among the first 4 rows (5)"
+    )
 
 
 def test_a_row_made_wide_by_a_comment_is_named_not_taken_as_the_header(tmp_path):
@@ -364,8 +416,9 @@ def test_a_row_made_wide_by_a_comment_is_named_not_taken_as_the_header(tmp_path)
     with pytest.raises(ExtractFileError) as error:
         read_text_table(path)
     assert str(error.value).startswith("staff.csv: cannot be read as a CSV table: row 3 has 25 cells and the header 3.")
-    assert str(error.value).endswith("Row 1 was taken as the header: it names the most columns of the staff extract "
-                                     "among the first 4 rows (3).")  # fmt: skip
+    assert str(error.value).endswith(
+        "Row 1 was taken as the header: it names the most columns of the staff extract among the first 4 rows (3)."
+    )
     assert "Kowalczyk" not in str(error.value)
 
 

@@ -32,7 +32,7 @@ def test_surrounding_spaces_do_not_change_the_pseudonym():
         ("ab-001", "AB-001"),
         ("\u0660\u0661", "\u0660\u0661"),  # Arabic-Indic digits are not the digits 0-9
     ],
-)  # fmt: skip
+)
 def test_identifiers_are_normalised_before_pseudonymisation(typed, normalised):
     assert normalise_identifier(typed) == normalised
     assert pseudonym(typed, "test-key") == pseudonym(normalised, "test-key")

@@ -25,7 +25,7 @@ def test_the_demo_key_and_keys_of_16_characters_or_more_are_accepted(key):
         # What os.environ holds for bytes that are not UTF-8 (a key saved in Windows-1252: "clé" as b"cl\xe9").
         ("une cl\udce9 secr\udce8te de plus de 16", "VIVIER_PSEUDONYM_KEY is not valid UTF-8"),
     ],
-)  # fmt: skip
+)
 def test_a_key_that_cannot_keep_pseudonyms_safe_is_refused_with_its_reason(key, reason):
     with pytest.raises(ValueError) as error:
         check_pseudonym_key(key)
@@ -37,8 +37,12 @@ def test_a_key_that_cannot_keep_pseudonyms_safe_is_refused_with_its_reason(key, 
 
 def test_vivier_run_refuses_to_start_in_one_line_without_showing_the_key(tmp_path):
     (tmp_path / "landing").mkdir()
-    env = {"VIVIER_LANDING_DIR": str(tmp_path / "landing"), "VIVIER_WAREHOUSE": str(tmp_path / "v.duckdb"),
-           "VIVIER_PSEUDONYM_KEY": "hunter2", "DAGSTER_HOME": str(tmp_path / "dagster")}  # fmt: skip
+    env = {
+        "VIVIER_LANDING_DIR": str(tmp_path / "landing"),
+        "VIVIER_WAREHOUSE": str(tmp_path / "v.duckdb"),
+        "VIVIER_PSEUDONYM_KEY": "hunter2",
+        "DAGSTER_HOME": str(tmp_path / "dagster"),
+    }
     result = CliRunner().invoke(main, ["run"], env=env)
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
@@ -51,8 +55,12 @@ def test_vivier_run_refuses_to_start_in_one_line_without_showing_the_key(tmp_pat
 
 def test_vivier_run_refuses_a_key_that_is_not_utf8(tmp_path):
     (tmp_path / "landing").mkdir()
-    env = {"VIVIER_LANDING_DIR": str(tmp_path / "landing"), "VIVIER_WAREHOUSE": str(tmp_path / "v.duckdb"),
-           "VIVIER_PSEUDONYM_KEY": "une cl\udce9 secr\udce8te assez longue", "DAGSTER_HOME": str(tmp_path / "dagster")}
+    env = {
+        "VIVIER_LANDING_DIR": str(tmp_path / "landing"),
+        "VIVIER_WAREHOUSE": str(tmp_path / "v.duckdb"),
+        "VIVIER_PSEUDONYM_KEY": "une cl\udce9 secr\udce8te assez longue",
+        "DAGSTER_HOME": str(tmp_path / "dagster"),
+    }
     result = CliRunner().invoke(main, ["run"], env=env)
     assert result.exit_code == 1
     assert result.output.startswith("Error: VIVIER_PSEUDONYM_KEY is not valid UTF-8 text")
@@ -62,8 +70,12 @@ def test_vivier_run_refuses_a_key_that_is_not_utf8(tmp_path):
 def test_a_key_set_but_empty_is_refused_not_replaced_by_the_demo_key(tmp_path):
     # What a failed secret lookup gives (VIVIER_PSEUDONYM_KEY="$(cat /missing)").
     (tmp_path / "landing").mkdir()
-    env = {"VIVIER_LANDING_DIR": str(tmp_path / "landing"), "VIVIER_WAREHOUSE": str(tmp_path / "v.duckdb"),
-           "VIVIER_PSEUDONYM_KEY": "", "DAGSTER_HOME": str(tmp_path / "dagster")}  # fmt: skip
+    env = {
+        "VIVIER_LANDING_DIR": str(tmp_path / "landing"),
+        "VIVIER_WAREHOUSE": str(tmp_path / "v.duckdb"),
+        "VIVIER_PSEUDONYM_KEY": "",
+        "DAGSTER_HOME": str(tmp_path / "dagster"),
+    }
     result = CliRunner().invoke(main, ["run"], env=env)
     assert result.exit_code == 1
     assert result.output.startswith("Error: VIVIER_PSEUDONYM_KEY is blank")

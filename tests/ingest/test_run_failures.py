@@ -13,32 +13,39 @@ from click.testing import CliRunner
 
 from pipelines.cli import landing_warnings, main
 from pipelines.ingest import period
-from pipelines.ingest.assets import REFERENCE_DIR, ingest_assets
+from pipelines.ingest.assets import ingest_assets
+from pipelines.paths import REFERENCE_DIR
 from pipelines.progress import RunOutcome
 from pipelines.resources import VivierSettings
-from pipelines.settings import parse_as_of, warehouse_path_problem
+from pipelines.settings import load_settings, parse_as_of, warehouse_path_problem
 from pipelines.warehouse import Warehouse
-from tests.conftest import query
+from tests.conftest import query, vivier_env
 from tests.quality.landing import write_landing
 
 JOB_FAMILIES = (REFERENCE_DIR / "job_families.csv").read_text(encoding="utf-8")
 
 
 def ingest(landing, warehouse, **settings) -> RunOutcome:
-    """Runs the ingest assets (raw, staging, the period) through Dagster; gives what `vivier run` would report."""
-    resources = {
-        "warehouse": Warehouse(path=str(warehouse)),
-        "settings": VivierSettings(**({"landing_dir": str(landing), "pseudonym_key": "run-failures-test-key", "as_of": ""} | settings)),
-    }
-    result = dg.materialize(ingest_assets, resources=resources, raise_on_error=False,
-                            instance=dg.DagsterInstance.ephemeral())  # fmt: skip
+    """Runs the ingest assets (raw, staging, the period) through Dagster, the settings read from the
+    environment when the run starts, as in a run started from the UI (`as_of="2025-09-30"` sets
+    VIVIER_AS_OF); gives what `vivier run` would report."""
+    values = {"landing_dir": str(landing), "pseudonym_key": "run-failures-test-key", "as_of": ""} | settings
+    resources = {"warehouse": Warehouse(path=str(warehouse)), "settings": VivierSettings()}
+    with vivier_env(**{f"VIVIER_{name.upper()}": str(value) for name, value in values.items()}):
+        result = dg.materialize(
+            ingest_assets, resources=resources, raise_on_error=False, instance=dg.DagsterInstance.ephemeral()
+        )
     return RunOutcome.from_result(result)
 
 
 def cli_run(tmp_path, **env):
     landing = write_landing(tmp_path / "landing")
-    settings = {"VIVIER_LANDING_DIR": str(landing), "VIVIER_WAREHOUSE": str(tmp_path / "v.duckdb"),
-                "DAGSTER_HOME": str(tmp_path / "dagster"), "VIVIER_AS_OF": ""} | env  # fmt: skip
+    settings = {
+        "VIVIER_LANDING_DIR": str(landing),
+        "VIVIER_WAREHOUSE": str(tmp_path / "v.duckdb"),
+        "DAGSTER_HOME": str(tmp_path / "dagster"),
+        "VIVIER_AS_OF": "",
+    } | env
     return CliRunner().invoke(main, ["run"], env=settings)
 
 
@@ -78,11 +85,14 @@ def test_an_as_of_date_months_after_the_latest_event_stops_every_mart(tmp_path):
     }
 
 
-@pytest.mark.parametrize(("as_of", "latest", "refused"), [
-    (dt.date(2025, 6, 30), dt.date(2025, 6, 2), False),  # the month of the latest event: reported
-    (dt.date(2025, 5, 31), dt.date(2025, 6, 2), False),
-    (dt.date(2025, 7, 31), dt.date(2025, 6, 30), True),  # a month with no event at all
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("as_of", "latest", "refused"),
+    [
+        (dt.date(2025, 6, 30), dt.date(2025, 6, 2), False),  # the month of the latest event: reported
+        (dt.date(2025, 5, 31), dt.date(2025, 6, 2), False),
+        (dt.date(2025, 7, 31), dt.date(2025, 6, 30), True),  # a month with no event at all
+    ],
+)
 def test_an_as_of_date_is_refused_only_in_a_month_after_the_latest_event(as_of, latest, refused):
     row = period.reporting_period(latest, as_of, 12).row(0, named=True)
     assert (period.as_of_after_the_events(row) is not None) == refused
@@ -91,8 +101,11 @@ def test_an_as_of_date_is_refused_only_in_a_month_after_the_latest_event(as_of, 
 
 
 def test_a_window_reaching_before_1900_says_which_setting_to_change():
-    with pytest.raises(ValueError, match=r"^VIVIER_HISTORY_MONTHS is 30000: a window of that many months ending in "
-                                         r"06/2025 would start before 1900\."):  # fmt: skip
+    with pytest.raises(
+        ValueError,
+        match=r"^VIVIER_HISTORY_MONTHS is 30000: a window of that many months ending in "
+        r"06/2025 would start before 1900\.",
+    ):
         period.first_month(dt.date(2025, 6, 30), 30000)
 
 
@@ -112,13 +125,17 @@ def test_a_warehouse_path_that_cannot_be_a_file_is_refused_in_one_line(tmp_path,
     if where == "folder":
         path = tmp_path / "vivier.duckdb"
         path.mkdir()
-        expected = f"VIVIER_WAREHOUSE is {path}, which is a folder: it must name the DuckDB file, for example " \
-                   f"{path / 'vivier.duckdb'}."  # fmt: skip
+        expected = (
+            f"VIVIER_WAREHOUSE is {path}, which is a folder: it must name the DuckDB file, for example "
+            f"{path / 'vivier.duckdb'}."
+        )
     else:
         (tmp_path / "data").write_text("not a folder")
         path = tmp_path / "data" / "vivier.duckdb"
-        expected = f"VIVIER_WAREHOUSE is {path}, but {tmp_path / 'data'} is a file, not a folder: choose a path in " \
-                   "a folder, for example data/warehouse/vivier.duckdb."  # fmt: skip
+        expected = (
+            f"VIVIER_WAREHOUSE is {path}, but {tmp_path / 'data'} is a file, not a folder: choose a path in "
+            "a folder, for example data/warehouse/vivier.duckdb."
+        )
     assert warehouse_path_problem(path) == expected
     result = cli_run(tmp_path, VIVIER_WAREHOUSE=str(path))
     assert (result.exit_code, result.output) == (1, f"Error: {expected}\n")
@@ -129,8 +146,9 @@ def test_a_warehouse_path_that_cannot_be_a_file_is_refused_in_one_line(tmp_path,
 
 def test_a_key_that_is_not_utf8_fails_a_run_started_from_the_ui_before_any_step_saying_why(tmp_path):
     # os.environ holds bytes that are not UTF-8 as lone surrogates.
-    outcome = ingest(write_landing(tmp_path / "landing"), tmp_path / "v.duckdb",
-                     pseudonym_key="vivier-\udcff-key-0123456789")  # fmt: skip
+    outcome = ingest(
+        write_landing(tmp_path / "landing"), tmp_path / "v.duckdb", pseudonym_key="vivier-\udcff-key-0123456789"
+    )
     assert list(outcome.failures) == ["run"]
     assert outcome.failures["run"].startswith("VIVIER_PSEUDONYM_KEY is not valid UTF-8 text")
     assert not (tmp_path / "v.duckdb").exists()
@@ -154,10 +172,15 @@ def test_a_good_warehouse_path_has_no_problem(tmp_path):
 
 def test_the_period_starts_after_every_staging_step_has_ended(tmp_path):
     landing = write_landing(tmp_path / "landing", {"foster_carers.csv": b"\x00\x81" * 100})
-    resources = {"warehouse": Warehouse(path=str(tmp_path / "v.duckdb")),
-                 "settings": VivierSettings(landing_dir=str(landing), pseudonym_key="run-failures-test-key", as_of="")}  # fmt: skip
-    result = dg.materialize(ingest_assets, resources=resources, raise_on_error=False,
-                            instance=dg.DagsterInstance.ephemeral())  # fmt: skip
+    resources = {
+        "warehouse": Warehouse(path=str(tmp_path / "v.duckdb")),
+        "settings": load_settings(
+            {"VIVIER_LANDING_DIR": str(landing), "VIVIER_PSEUDONYM_KEY": "run-failures-test-key"}
+        ),
+    }
+    result = dg.materialize(
+        ingest_assets, resources=resources, raise_on_error=False, instance=dg.DagsterInstance.ephemeral()
+    )
     order = [(e.step_key, e.event_type_value) for e in result.all_events if e.step_key]
     period_start = order.index(("reporting_period", "STEP_START"))
     ended = {k for k, kind in order[:period_start] if kind in ("STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED")}
@@ -174,9 +197,13 @@ def test_the_period_starts_after_every_staging_step_has_ended(tmp_path):
 
 
 def test_a_reference_list_is_replaced_only_by_a_file_of_its_exact_name_and_the_run_says_so(tmp_path):
-    landing = write_landing(tmp_path / "landing", {"job_families_paie.csv": JOB_FAMILIES,
-                                                   "segur_measures.csv": (REFERENCE_DIR / "segur_measures.csv")
-                                                   .read_text(encoding="utf-8")})  # fmt: skip
+    landing = write_landing(
+        tmp_path / "landing",
+        {
+            "job_families_paie.csv": JOB_FAMILIES,
+            "segur_measures.csv": (REFERENCE_DIR / "segur_measures.csv").read_text(encoding="utf-8"),
+        },
+    )
     assert landing_warnings(landing) == [
         "job_families_paie.csv matches no extract and is not read: only a file named exactly job_families (.csv, "
         ".xlsx or .parquet) replaces the shipped job_families list.",
@@ -197,31 +224,48 @@ def test_a_replaced_reference_list_that_most_rows_do_not_match_fails_their_extra
         "use the shipped list. The staff tables are kept as they were."
     )
     assert {"staging/budgeted_posts", "staging/job_postings"} <= set(outcome.failures)
-    assert "staging.staff" not in {f"{s}.{t}" for s, t in query(
-        tmp_path / "v.duckdb", "SELECT table_schema, table_name FROM information_schema.tables")}  # fmt: skip
+    assert "staging.staff" not in {
+        f"{s}.{t}"
+        for s, t in query(tmp_path / "v.duckdb", "SELECT table_schema, table_name FROM information_schema.tables")
+    }
 
 
 def test_a_run_of_part_of_the_assets_on_a_new_warehouse_does_not_compute_the_period_without_an_extract(tmp_path):
     # Staff's latest start is 2025-04-14, the carer events' 2025-06-30: without the events the
     # as-of date would be 2025-03-31, three months early, and nothing would say so.
     landing = write_landing(tmp_path / "landing")
-    resources = {"warehouse": Warehouse(path=str(tmp_path / "v.duckdb")),
-                 "settings": VivierSettings(landing_dir=str(landing), pseudonym_key="run-failures-test-key", as_of="")}
+    resources = {
+        "warehouse": Warehouse(path=str(tmp_path / "v.duckdb")),
+        "settings": load_settings(
+            {"VIVIER_LANDING_DIR": str(landing), "VIVIER_PSEUDONYM_KEY": "run-failures-test-key"}
+        ),
+    }
     part = dg.AssetSelection.assets(dg.AssetKey(["staging", "reporting_period"]), dg.AssetKey(["staging", "staff"]))
-    result = dg.materialize(ingest_assets, selection=part.upstream(), resources=resources, raise_on_error=False,
-                            instance=dg.DagsterInstance.ephemeral())  # fmt: skip
+    result = dg.materialize(
+        ingest_assets,
+        selection=part.upstream(),
+        resources=resources,
+        raise_on_error=False,
+        instance=dg.DagsterInstance.ephemeral(),
+    )
     failure = RunOutcome.from_result(result).failures["reporting_period"]
     missing = [n for n in period.EVENT_DATES if n != "staff"]
     assert failure == (
         f"The as-of date is the latest event date of every extract, but {', '.join(missing)} have never been "
         "loaded and are not part of this run, although the landing folder has their files. Materialise "
-        + ", ".join(f"staging/{n}" for n in missing) + " too, or run every asset (`vivier run`, or the job "
+        + ", ".join(f"staging/{n}" for n in missing)
+        + " too, or run every asset (`vivier run`, or the job "
         "nightly_refresh)."
-    )  # fmt: skip
+    )
     assert len(missing) == 5
     # With the event extracts in the run, the period is the one of a whole run.
     whole = part | dg.AssetSelection.assets(*[dg.AssetKey(["staging", n]) for n in period.EVENT_DATES])
-    result = dg.materialize(ingest_assets, selection=whole.upstream(), resources=resources, raise_on_error=False,
-                            instance=dg.DagsterInstance.ephemeral())  # fmt: skip
+    result = dg.materialize(
+        ingest_assets,
+        selection=whole.upstream(),
+        resources=resources,
+        raise_on_error=False,
+        instance=dg.DagsterInstance.ephemeral(),
+    )
     assert result.success
     assert query(tmp_path / "v.duckdb", "SELECT as_of_date FROM staging.reporting_period") == [(dt.date(2025, 6, 30),)]

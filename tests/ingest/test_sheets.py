@@ -22,8 +22,12 @@ def sheets(tmp_path, **named: list[list]) -> list:
 
 
 def test_every_sheet_with_the_extracts_header_is_read_and_rows_keep_their_sheet(tmp_path):
-    tables = sheets(tmp_path, y2016_2020=[["Contrats 2016-2020"], [], *staff_cells("C1", "C4")],
-                    y2021_2026=staff_cells("C2", "C3", "C5"), Notes=NOTES)  # fmt: skip
+    tables = sheets(
+        tmp_path,
+        y2016_2020=[["Contrats 2016-2020"], [], *staff_cells("C1", "C4")],
+        y2021_2026=staff_cells("C2", "C3", "C5"),
+        Notes=NOTES,
+    )
     used = extract_tables(tables, STAFF, load_aliases())
     assert [t.name for t in used] == ["staff_2025.xlsx [y2016-2020]", "staff_2025.xlsx [y2021-2026]"]
     assert used[0].notes == (
@@ -33,7 +37,9 @@ def test_every_sheet_with_the_extracts_header_is_read_and_rows_keep_their_sheet(
     )
     raw = [to_raw(t, STAFF, load_aliases(), "a-key-of-sixteen-characters") for t in used]
     assert [(r["source_file"], r["rows_read"]) for _, r in raw] == [
-        ("staff_2025.xlsx [y2016-2020]", 2), ("staff_2025.xlsx [y2021-2026]", 3)]  # fmt: skip
+        ("staff_2025.xlsx [y2016-2020]", 2),
+        ("staff_2025.xlsx [y2021-2026]", 3),
+    ]
     assert raw[0][0]["source_row"].to_list() == [4, 5]  # under the title, a blank row and the header
     assert raw[1][0]["source_row"].to_list() == [2, 3, 4]
 
@@ -71,11 +77,15 @@ def test_a_workbook_of_several_tables_is_not_read_as_one(tmp_path):
 
 
 def test_the_sheet_not_read_is_named_in_the_run_log(tmp_path):
-    landing = write_landing(tmp_path / "landing", {
-        "staff.csv": None,
-        "staff_2025.xlsx": workbook({"2016-2020": staff_cells("C1", "C4"), "2021-2026": staff_cells("C2", "C3", "C5"),
-                                     "Notes": NOTES}),
-    })  # fmt: skip
+    landing = write_landing(
+        tmp_path / "landing",
+        {
+            "staff.csv": None,
+            "staff_2025.xlsx": workbook(
+                {"2016-2020": staff_cells("C1", "C4"), "2021-2026": staff_cells("C2", "C3", "C5"), "Notes": NOTES}
+            ),
+        },
+    )
     tables, event_log = run_ingest(landing, tmp_path / "w.duckdb")
     assert "staff_2025.xlsx: sheet 'Notes' was not read: none of the 1 cells of its row 1" in event_log
     assert "staff_2025.xlsx [2016-2020] | 2 | 2 | 0 | 0" in tables["quality.ingest_report"]

@@ -23,17 +23,24 @@ from tests.quality.landing import write_landing
 # it in raw: that case is tested through Dagster below, not on the raw step alone.
 PERSONAL_CASES = [c for c in CASES if c.personal and c.rules != ("unknown_reference",)]
 # The identifiers of people, contracts, postings, applications, placements and enquiries of the tiny folder.
-RAW_IDS = re.compile(r"(?<![0-9A-Za-z])(A1\d\d|C\d|P\d|AP\d|F\d|K\d|PL\d|Q\d|M0000001(-1)?|ASE-2012-0457(-1)?)"
-                     r"(?![0-9A-Za-z])")
+RAW_IDS = re.compile(
+    r"(?<![0-9A-Za-z])(A1\d\d|C\d|P\d|AP\d|F\d|K\d|PL\d|Q\d|M0000001(-1)?|ASE-2012-0457(-1)?)"
+    r"(?![0-9A-Za-z])"
+)
 
 
 def raw_tables(landing) -> dict[str, pl.DataFrame]:
     """Gives the raw layer of every extract of a landing folder, as the raw assets write it."""
     return {
-        name: pl.concat([to_raw(read_text_table(p), EXTRACTS[name], load_aliases(), KEY)[0]
-                         for p in source_files(EXTRACTS[name], landing)], how="diagonal_relaxed")
+        name: pl.concat(
+            [
+                to_raw(read_text_table(p), EXTRACTS[name], load_aliases(), KEY)[0]
+                for p in source_files(EXTRACTS[name], landing)
+            ],
+            how="diagonal_relaxed",
+        )
         for name in LOAD_ORDER
-    }  # fmt: skip
+    }
 
 
 def every_value(frames: dict[str, pl.DataFrame]) -> str:
@@ -45,8 +52,8 @@ def test_every_identifier_is_pseudonymised_and_the_joins_hold(tmp_path):
     case = next(c for c in CASES if c.id == "contract_id_from_matricule")
     landing = write_landing(tmp_path / "landing", case.changes)
     loaded = ingest(landing)
-    staging = {n: l.checked.loaded for n, l in loaded.items()}
-    quarantine = {n: l.checked.quarantined for n, l in loaded.items()}
+    staging = {n: load.checked.loaded for n, load in loaded.items()}
+    quarantine = {n: load.checked.quarantined for n, load in loaded.items()}
     assert all(q.height == 0 for q in quarantine.values())
     assert RAW_IDS.findall(every_value(staging) + every_value(raw_tables(landing))) == []
 
@@ -80,15 +87,19 @@ def test_a_comment_in_the_exit_reason_is_quarantined_as_its_length_and_kinds(tmp
     ]
     held = ingest(landing)["staff"].checked.quarantined.row(0, named=True)
     assert (held["source_file"], held["source_row"], held["rule"]) == ("staff.csv", 5, "unknown_code")
-    assert held["detail"].startswith("exit_reason: the value (54 characters: letters, digits, spaces, other "
-                                     "characters) is not one of RESIGNATION, MUTUAL_AGREEMENT")  # fmt: skip
+    assert held["detail"].startswith(
+        "exit_reason: the value (54 characters: letters, digits, spaces, other "
+        "characters) is not one of RESIGNATION, MUTUAL_AGREEMENT"
+    )
 
 
 def test_a_code_no_extract_knows_is_described_in_raw_too(tmp_path):
     case = next(c for c in CASES if c.id == "comment_in_a_job_family")
     tables, _ = run_ingest(write_landing(tmp_path / "landing", case.changes), tmp_path / "w.duckdb")
-    raw = pl.read_database("SELECT source_row, job_family FROM raw.staff WHERE source_row = 2",
-                           duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True))  # fmt: skip
+    raw = pl.read_database(
+        "SELECT source_row, job_family FROM raw.staff WHERE source_row = 2",
+        duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True),
+    )
     # "remplace Mme Girard, arrêt maladie": 34 characters, never its text.
     assert raw.rows() == [(2, "34 characters: letters, spaces, other characters")]
     assert [p for p in case.personal if any(p in text for text in tables.values())] == []

@@ -8,8 +8,8 @@ import json
 import os
 import queue
 import re
-import signal
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -46,10 +46,15 @@ class VivierRun:
     """`vivier run` in a child process, its progress lines read as they come."""
 
     def __init__(self, landing: Path, warehouse: Path, home: Path):
-        env = os.environ | {"VIVIER_LANDING_DIR": str(landing), "VIVIER_WAREHOUSE": str(warehouse),
-                            "DAGSTER_HOME": str(home), "VIVIER_AS_OF": ""}  # fmt: skip
-        self.process = subprocess.Popen([VIVIER, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                        text=True)  # fmt: skip
+        env = os.environ | {
+            "VIVIER_LANDING_DIR": str(landing),
+            "VIVIER_WAREHOUSE": str(warehouse),
+            "DAGSTER_HOME": str(home),
+            "VIVIER_AS_OF": "",
+        }
+        self.process = subprocess.Popen(
+            [VIVIER, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.output: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -103,8 +108,12 @@ def test_killed_runs_leave_the_published_warehouse_and_the_rerun_matches_a_clean
 
     # The rerun, while a connection holds the published file and another process keeps querying it.
     stop = tmp_path / "stop-reading"
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(warehouse), str(stop)], stdout=subprocess.PIPE,
-                              text=True, cwd=Path(__file__).resolve().parents[2])  # fmt: skip
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(warehouse), str(stop)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     with duckdb.connect(str(warehouse), read_only=True) as held:
         before = held.execute("SELECT count(*) FROM marts.workforce_monthly").fetchall()
         rerun = VivierRun(small_demo, warehouse, home)

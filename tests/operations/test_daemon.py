@@ -40,19 +40,36 @@ def test_the_daemon_starts_a_refresh_when_a_landing_file_changes(small_demo, tmp
     # CI machine once showed as a daemon that never ticked.
     with dg.DagsterInstance.from_config(str(home)):
         pass
-    env = os.environ | {"DAGSTER_HOME": str(home), "VIVIER_LANDING_DIR": str(landing), "VIVIER_AS_OF": "",
-                        "VIVIER_WAREHOUSE": str(tmp_path / "vivier.duckdb"), "VIVIER_SENSOR_INTERVAL_SECONDS": "1"}  # fmt: skip
+    env = os.environ | {
+        "DAGSTER_HOME": str(home),
+        "VIVIER_LANDING_DIR": str(landing),
+        "VIVIER_AS_OF": "",
+        "VIVIER_WAREHOUSE": str(tmp_path / "vivier.duckdb"),
+        "VIVIER_SENSOR_INTERVAL_SECONDS": "1",
+    }
     with open(log, "w") as out:
         # Its own process group: the runs it launches (the report after the refresh, too) end with it.
-        daemon = subprocess.Popen([DAEMON, "run", "-m", "pipelines.definitions"], cwd=ROOT, env=env, stdout=out,
-                                  stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+        daemon = subprocess.Popen(
+            [DAEMON, "run", "-m", "pipelines.definitions"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         with dg.DagsterInstance.from_config(str(home)) as instance:
 
             def sensor_cursor():
                 states = instance.all_instigator_state(instigator_type=InstigatorType.SENSOR)
-                return next((s.instigator_data.cursor for s in states
-                             if s.instigator_name == SENSOR and s.instigator_data and s.instigator_data.cursor), None)  # fmt: skip
+                return next(
+                    (
+                        s.instigator_data.cursor
+                        for s in states
+                        if s.instigator_name == SENSOR and s.instigator_data and s.instigator_data.cursor
+                    ),
+                    None,
+                )
 
             # The first tick only remembers the folder as it is: no run for files already there.
             wait_until(sensor_cursor, 90, "the sensor's first tick", log)
@@ -65,8 +82,10 @@ def test_the_daemon_starts_a_refresh_when_a_landing_file_changes(small_demo, tmp
 
             run = wait_until(sensor_run_done, 300, "the sensor's run to finish", log)
             assert run.status == dg.DagsterRunStatus.SUCCESS, [
-                e.message for e in instance.all_logs(run.run_id) if e.is_dagster_event and e.dagster_event.is_step_failure
-            ]  # fmt: skip
+                e.message
+                for e in instance.all_logs(run.run_id)
+                if e.is_dagster_event and e.dagster_event.is_step_failure
+            ]
             assert run.tags["vivier/changed_files"] == "staff.csv"
             assert query(tmp_path / "vivier.duckdb", "SELECT count(*) FROM marts.workforce_monthly")[0][0] > 0
             sensor_runs = instance.get_runs(dg.RunsFilter(tags={"dagster/sensor_name": SENSOR}))

@@ -82,6 +82,7 @@ def test_the_sensor_requests_one_run_per_change_of_the_landing_folder(tmp_path, 
     os.utime(staff, (settled, settled))
 
     with dg.DagsterInstance.ephemeral() as instance:
+
         def tick(cursor):
             context = dg.build_sensor_context(instance=instance, cursor=cursor)
             return sensor.evaluate_tick(context)

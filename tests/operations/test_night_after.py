@@ -19,8 +19,12 @@ NOT_TEXT = bytes(range(256)) * 4
 
 
 def vivier_run(landing: Path, warehouse: Path, home: Path, **env: str):
-    settings = {"VIVIER_LANDING_DIR": str(landing), "VIVIER_WAREHOUSE": str(warehouse), "DAGSTER_HOME": str(home),
-                "VIVIER_AS_OF": ""} | env  # fmt: skip
+    settings = {
+        "VIVIER_LANDING_DIR": str(landing),
+        "VIVIER_WAREHOUSE": str(warehouse),
+        "DAGSTER_HOME": str(home),
+        "VIVIER_AS_OF": "",
+    } | env
     return CliRunner().invoke(main, ["run"], env=settings)
 
 
@@ -122,9 +126,7 @@ def test_a_link_to_a_share_not_mounted_is_named_and_fails_its_extract(night, tmp
     assert_unchanged(warehouse, before, "placements")
 
 
-def test_a_bad_foster_carer_file_stops_the_carer_marts_only_and_the_as_of_date_keeps_their_last_dates(
-    night, tmp_path
-):
+def test_a_bad_foster_carer_file_stops_the_carer_marts_only_and_the_as_of_date_keeps_their_last_dates(night, tmp_path):
     landing, warehouse, before = night
     (landing / "foster_carers.csv").write_bytes(NOT_TEXT)
     result = vivier_run(landing, warehouse, tmp_path / "dagster")
@@ -137,9 +139,13 @@ def test_a_bad_foster_carer_file_stops_the_carer_marts_only_and_the_as_of_date_k
     assert {"marts/carer_capacity_monthly", "ml/carer_attrition_scores", "staging/placements"} <= set(skipped)
     assert not {"marts/workforce_monthly", "marts/turnover_12m", "staging/reporting_period"} & set(skipped)
     # The carer events (the latest event, 30/06/2025) were not loaded: their last load's dates keep the as-of date.
-    assert "As-of date 2025-06-30 (latest event date in the extracts); months reported from 2015-07-01." in result.output
-    assert "  placements, carer_events: not loaded in this run; the as-of date uses the dates of their last load." \
-        in result.output  # fmt: skip
+    assert (
+        "As-of date 2025-06-30 (latest event date in the extracts); months reported from 2015-07-01." in result.output
+    )
+    assert (
+        "  placements, carer_events: not loaded in this run; the as-of date uses the dates of their last load."
+        in result.output
+    )
     # The workforce marts were computed again (same extracts: same rows); the carers' kept as they were.
     assert_unchanged(warehouse, before, "placements, carer_events")
 
@@ -151,8 +157,7 @@ def test_a_bad_foster_carer_file_on_the_first_load_takes_the_as_of_date_from_the
     assert result.exit_code == 1
     # No placement nor carer event was ever loaded: the latest event loaded is an application of 20/05/2025.
     assert "As-of date 2025-04-30 (latest event date in the extracts)" in result.output
-    assert "  placements, carer_events: never loaded; the as-of date is taken from the other extracts." \
-        in result.output  # fmt: skip
+    assert "  placements, carer_events: never loaded; the as-of date is taken from the other extracts." in result.output
     assert query(tmp_path / "vivier.duckdb", "SELECT count(*) FROM marts.workforce_monthly")[0][0] > 0
 
 
@@ -162,8 +167,10 @@ def test_an_extract_removed_on_purpose_loads_empty_with_a_warning(night, tmp_pat
     (landing / "carer_events.removed").write_text("")
     result = vivier_run(landing, warehouse, tmp_path / "dagster")
 
-    assert "  - carer_events.removed: the carer_events extract is removed on purpose; its tables are emptied." \
-        in result.output  # fmt: skip
+    assert (
+        "  - carer_events.removed: the carer_events extract is removed on purpose; its tables are emptied."
+        in result.output
+    )
     assert "\ncarer_events                 0           0           0           0           0  -\n" in result.output
     assert query(warehouse, "SELECT count(*) FROM staging.carer_events") == [(0,)]
     assert "Failed:" not in result.output
@@ -184,8 +191,10 @@ def test_a_removed_extract_whose_file_is_back_fails_until_one_of_them_is_deleted
 def test_control_characters_in_file_names_are_escaped_on_the_terminal(tmp_path):
     # A name that would clear the screen, go back to the start of the line and print a verdict of its own.
     fake = "staff\x1b[2J\x1b[H\rRun succeeded.\n.csv"
-    landing = write_landing(tmp_path / "landing", {"staff.csv": None, fake: EXTRACTS["staff.csv"],
-                                                   "notes\x1b]0;pwned\x07.csv": "a;b\n1;2\n"})  # fmt: skip
+    landing = write_landing(
+        tmp_path / "landing",
+        {"staff.csv": None, fake: EXTRACTS["staff.csv"], "notes\x1b]0;pwned\x07.csv": "a;b\n1;2\n"},
+    )
     result = vivier_run(landing, tmp_path / "vivier.duckdb", tmp_path / "dagster", VIVIER_AS_OF="2025-06-30")
 
     assert result.exit_code == 0, result.output
@@ -193,8 +202,9 @@ def test_control_characters_in_file_names_are_escaped_on_the_terminal(tmp_path):
         assert control not in result.output
     assert "notes\\x1b]0;pwned\\x07.csv matches no extract and is not read" in result.output
     # The file is read, under its name, and the only line that says how the run ended is the last.
-    assert query(tmp_path / "vivier.duckdb", "SELECT source_file FROM quality.ingest_files WHERE extract = 'staff'") \
-        == [(fake,)]  # fmt: skip
+    assert query(
+        tmp_path / "vivier.duckdb", "SELECT source_file FROM quality.ingest_files WHERE extract = 'staff'"
+    ) == [(fake,)]
     assert [line for line in result.output.splitlines() if line.startswith("Run ")] == ["Run succeeded."]
     # The staff file is read without a note, so its name, which holds the words of the verdict, is shown
     # nowhere, not even escaped: the verdict is said once.

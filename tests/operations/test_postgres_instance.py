@@ -40,22 +40,36 @@ def postgres_server():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     data = folder / "data"
-    subprocess.run(as_postgres_user(["initdb", "-D", str(data), "-U", "vivier", "-A", "trust", "--no-sync"]),
-                   check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        as_postgres_user(["initdb", "-D", str(data), "-U", "vivier", "-A", "trust", "--no-sync"]),
+        check=True,
+        capture_output=True,
+    )
     options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-    subprocess.run(as_postgres_user(["pg_ctl", "-D", str(data), "-o", options, "-l", str(folder / "log"), "-w", "start"]),
-                   check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        as_postgres_user(["pg_ctl", "-D", str(data), "-o", options, "-l", str(folder / "log"), "-w", "start"]),
+        check=True,
+        capture_output=True,
+    )
     try:
         yield port, "vivier", "postgres"
     finally:
-        subprocess.run(as_postgres_user(["pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop"]), capture_output=True)
+        subprocess.run(
+            as_postgres_user(["pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop"]), capture_output=True
+        )
         shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_runs_and_schedules_are_kept_in_postgresql(postgres_server, small_demo, tmp_path):
     port, user, database = postgres_server
-    env = {"DAGSTER_HOME": str(tmp_path / "dagster"), "DAGSTER_PG_HOST": "127.0.0.1", "DAGSTER_PG_PORT": str(port),
-           "DAGSTER_PG_DB": database, "DAGSTER_PG_USER": user, "DAGSTER_PG_PASSWORD": "not-checked-trust-auth"}  # fmt: skip
+    env = {
+        "DAGSTER_HOME": str(tmp_path / "dagster"),
+        "DAGSTER_PG_HOST": "127.0.0.1",
+        "DAGSTER_PG_PORT": str(port),
+        "DAGSTER_PG_DB": database,
+        "DAGSTER_PG_USER": user,
+        "DAGSTER_PG_PASSWORD": "not-checked-trust-auth",
+    }
     written = CliRunner().invoke(main, ["dagster-home", "--postgres"], env=env)
     assert written.exit_code == 0, written.output
 
@@ -70,6 +84,8 @@ def test_runs_and_schedules_are_kept_in_postgresql(postgres_server, small_demo, 
     with psycopg2.connect(host="127.0.0.1", port=port, user=user, dbname=database) as con, con.cursor() as cur:
         cur.execute("SELECT status FROM runs WHERE run_id = %s", (result.run_id,))
         assert cur.fetchall() == [("SUCCESS",)]
-        cur.execute("SELECT count(*) FROM event_logs WHERE run_id = %s AND dagster_event_type = 'ASSET_MATERIALIZATION'",
-                    (result.run_id,))  # fmt: skip
+        cur.execute(
+            "SELECT count(*) FROM event_logs WHERE run_id = %s AND dagster_event_type = 'ASSET_MATERIALIZATION'",
+            (result.run_id,),
+        )
         assert cur.fetchone()[0] == 1

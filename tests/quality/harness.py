@@ -21,7 +21,7 @@ from pipelines.ingest.validate import Validated, count_by_file, validate
 from pipelines.quality.checks import check_suite, split
 from pipelines.quality.gx import Outcome
 from pipelines.quality.suites import load_suites
-from pipelines.resources import VivierSettings
+from pipelines.settings import load_settings
 from pipelines.warehouse import Warehouse
 
 KEY = "catalogue-test-key"
@@ -75,7 +75,9 @@ def nothing_lost(loaded: Loaded) -> bool:
 def load_warehouse(loaded: dict[str, Loaded], path: Path) -> Warehouse:
     """Gives a warehouse holding the staging tables of what was loaded (extracts that failed left out)."""
     warehouse = Warehouse(path=str(path))
-    warehouse.replace_many({f"staging.{n}": l.checked.loaded for n, l in loaded.items() if l.checked is not None})
+    warehouse.replace_many(
+        {f"staging.{n}": load.checked.loaded for n, load in loaded.items() if load.checked is not None}
+    )
     return warehouse
 
 
@@ -96,7 +98,9 @@ def run_ingest(landing: Path, warehouse: Path) -> tuple[dict[str, str], str]:
     Dagster stored for the run, serialised as Dagster stores it."""
     resources = {
         "warehouse": Warehouse(path=str(warehouse)),
-        "settings": VivierSettings(landing_dir=str(landing), pseudonym_key=KEY, history_months=24, as_of=""),
+        "settings": load_settings(
+            {"VIVIER_LANDING_DIR": str(landing), "VIVIER_PSEUDONYM_KEY": KEY, "VIVIER_HISTORY_MONTHS": "24"}
+        ),
     }
     with dg.DagsterInstance.ephemeral() as instance:
         result = dg.materialize(ingest_assets, resources=resources, raise_on_error=False, instance=instance)

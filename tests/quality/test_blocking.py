@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from pipelines.cli import main
 from pipelines.ingest.assets import ingest_assets
-from pipelines.resources import VivierSettings
+from pipelines.settings import load_settings
 from pipelines.warehouse import Warehouse
 from tests.conftest import query
 from tests.quality.catalogue import CATALOGUE
@@ -23,13 +23,17 @@ def case(id_: str):
 def test_a_placement_before_its_carer_started_stops_the_carer_marts_and_fails_the_run(tmp_path):
     landing = write_landing(tmp_path / "landing", case("placement_before_carer_started").changes)
     warehouse = tmp_path / "v.duckdb"
-    env = {"VIVIER_LANDING_DIR": str(landing), "VIVIER_WAREHOUSE": str(warehouse),
-           "DAGSTER_HOME": str(tmp_path / "dagster"), "VIVIER_AS_OF": ""}  # fmt: skip
+    env = {
+        "VIVIER_LANDING_DIR": str(landing),
+        "VIVIER_WAREHOUSE": str(warehouse),
+        "DAGSTER_HOME": str(tmp_path / "dagster"),
+        "VIVIER_AS_OF": "",
+    }
     result = CliRunner().invoke(main, ["run"], env=env)
 
     assert result.exit_code == 1, result.output
     failed = result.output.split("\nFailed:\n", 1)[1]
-    line = next(l for l in failed.splitlines() if l.startswith("  - staging/placements: "))
+    line = next(s for s in failed.splitlines() if s.startswith("  - staging/placements: "))
     # The extract, the check, the expectation, where, and what to fix.
     assert "staging/placements: expectations_are_met: placements extract:" in line
     assert "start_date_is_not_before_carer_employment_start_date failed: 1 row(s), e.g. placements.csv row 4" in line
@@ -41,25 +45,38 @@ def test_a_placement_before_its_carer_started_stops_the_carer_marts_and_fails_th
     assert {"marts/carer_capacity_monthly", "ml/carer_features"} <= set(skipped)
     # Not downstream of them: still run, the as-of date included.
     tables = {f"{s}.{t}" for s, t in query(warehouse, "SELECT table_schema, table_name FROM information_schema.tables")}
-    assert {"staging.reporting_period", "marts.workforce_monthly", "marts.turnover_12m", "marts.time_to_fill",
-            "marts.carer_funnel"} <= tables  # fmt: skip
+    assert {
+        "staging.reporting_period",
+        "marts.workforce_monthly",
+        "marts.turnover_12m",
+        "marts.time_to_fill",
+        "marts.carer_funnel",
+    } <= tables
     assert not {"marts/workforce_monthly", "staging/reporting_period", "marts/carer_funnel"} & set(skipped)
     assert "marts.carer_capacity_monthly" not in tables
     # The results of every suite that ran are kept, the failure included.
-    assert query(warehouse, """SELECT suite, success, unexpected_count FROM quality.validation_results
-        WHERE expectation = 'start_date_is_not_before_carer_employment_start_date'""") == [
-        ("staging.placements", False, 1)
-    ]  # fmt: skip
+    assert query(
+        warehouse,
+        """SELECT suite, success, unexpected_count FROM quality.validation_results
+        WHERE expectation = 'start_date_is_not_before_carer_employment_start_date'""",
+    ) == [("staging.placements", False, 1)]
 
 
 def test_a_future_event_date_that_moves_the_as_of_date_stops_every_mart(tmp_path):
     landing = write_landing(tmp_path / "landing", edit("carer_events.csv", "2025-06-30", "2062-06-30"))
     resources = {
         "warehouse": Warehouse(path=str(tmp_path / "v.duckdb")),
-        "settings": VivierSettings(landing_dir=str(landing), pseudonym_key="blocking-test-key-0123", history_months=12, as_of=""),
+        "settings": load_settings(
+            {
+                "VIVIER_LANDING_DIR": str(landing),
+                "VIVIER_PSEUDONYM_KEY": "blocking-test-key-0123",
+                "VIVIER_HISTORY_MONTHS": "12",
+            }
+        ),
     }
-    result = dg.materialize(ingest_assets, resources=resources, raise_on_error=False,
-                            instance=dg.DagsterInstance.ephemeral())  # fmt: skip
+    result = dg.materialize(
+        ingest_assets, resources=resources, raise_on_error=False, instance=dg.DagsterInstance.ephemeral()
+    )
 
     assert not result.success
     checks = {(e.asset_key.path[-1], e.check_name): e for e in result.get_asset_check_evaluations()}
@@ -76,10 +93,18 @@ def test_with_vivier_as_of_set_a_future_date_does_not_move_the_as_of_date(tmp_pa
     landing = write_landing(tmp_path / "landing", edit("carer_events.csv", "2025-06-30", "2062-06-30"))
     resources = {
         "warehouse": Warehouse(path=str(tmp_path / "v.duckdb")),
-        "settings": VivierSettings(landing_dir=str(landing), pseudonym_key="blocking-test-key-0123", history_months=12, as_of="2025-05-31"),
+        "settings": load_settings(
+            {
+                "VIVIER_LANDING_DIR": str(landing),
+                "VIVIER_PSEUDONYM_KEY": "blocking-test-key-0123",
+                "VIVIER_HISTORY_MONTHS": "12",
+                "VIVIER_AS_OF": "2025-05-31",
+            }
+        ),
     }
-    result = dg.materialize(ingest_assets, resources=resources, raise_on_error=False,
-                            instance=dg.DagsterInstance.ephemeral())  # fmt: skip
+    result = dg.materialize(
+        ingest_assets, resources=resources, raise_on_error=False, instance=dg.DagsterInstance.ephemeral()
+    )
     assert result.success
     period = [e for e in result.get_asset_check_evaluations() if e.asset_key.path[-1] == "reporting_period"]
     passed = {e.check_name: e.passed for e in period}

@@ -3,9 +3,8 @@ nothing lost (rows read = loaded + quarantined + exact duplicates, for every fil
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import re
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -28,9 +27,9 @@ def test_the_catalogue_holds_at_least_25_kinds_each_in_the_doc():
 
 def test_the_tiny_landing_folder_loads_cleanly(tmp_path):
     loaded = ingest(write_landing(tmp_path / "landing"))
-    assert {n: l.error for n, l in loaded.items() if l.error} == {}
-    assert {n: l.rules() for n, l in loaded.items() if l.rules()} == {}
-    assert all(nothing_lost(l) for l in loaded.values())
+    assert {n: load.error for n, load in loaded.items() if load.error} == {}
+    assert {n: load.rules() for n, load in loaded.items() if load.rules()} == {}
+    assert all(nothing_lost(load) for load in loaded.values())
 
 
 @pytest.mark.parametrize("case", CATALOGUE, ids=lambda c: c.id)
@@ -42,14 +41,14 @@ def test_bad_input(case: Case, tmp_path):
         assert mine.error is not None and case.file_error in mine.error, mine.error
         # Refused whole, not loaded in part; the file is named, so the person knows which to export again.
         assert mine.error.split(":")[0].startswith(case.extract)
-        others = {n: l for n, l in loaded.items() if n != case.extract and l.error is None}
-        assert all(nothing_lost(l) for l in others.values())
+        others = {n: load for n, load in loaded.items() if n != case.extract and load.error is None}
+        assert all(nothing_lost(load) for load in others.values())
         return
 
-    assert {n: l.error for n, l in loaded.items() if l.error} == {}
-    assert all(nothing_lost(l) for l in loaded.values()), {n: l.report for n, l in loaded.items()}
+    assert {n: load.error for n, load in loaded.items() if load.error} == {}
+    assert all(nothing_lost(load) for load in loaded.values()), {n: load.report for n, load in loaded.items()}
     assert sorted(mine.rules()) == sorted(case.rules), mine.checked.quarantined
-    assert {n: l.rules() for n, l in loaded.items() if n != case.extract and l.rules()} == {}
+    assert {n: load.rules() for n, load in loaded.items() if n != case.extract and load.rules()} == {}
     assert mine.checked.duplicates.height == case.duplicates
     if case.rules:
         detail = mine.checked.quarantined["detail"].to_list()
@@ -74,9 +73,20 @@ def test_a_clean_extract_meets_every_expectation_but_month_coverage(tmp_path):
     loaded = ingest(write_landing(tmp_path / "landing"))
     warehouse = load_warehouse(loaded, tmp_path / "w.duckdb")
     # Every extract of the tiny folder is checked: a loop over none would pass.
-    assert sorted(loaded) == ["applications", "budgeted_posts", "carer_enquiries", "carer_events", "establishments",
-                              "foster_carers", "job_families", "job_postings", "placements", "segur_measures",
-                              "staff", "territories"]  # fmt: skip
+    assert sorted(loaded) == [
+        "applications",
+        "budgeted_posts",
+        "carer_enquiries",
+        "carer_events",
+        "establishments",
+        "foster_carers",
+        "job_families",
+        "job_postings",
+        "placements",
+        "segur_measures",
+        "staff",
+        "territories",
+    ]
     for extract in loaded:
         found = failed(check_staging(warehouse, extract))
         # A handful of rows cannot fill 12 months: the tiny folder only breaks that one.

@@ -44,14 +44,15 @@ def test_the_suites_run_with_the_network_unavailable(tmp_path):
         from pipelines.ingest.contract import LOAD_ORDER
         from tests.quality.harness import check_staging, ingest, load_warehouse
         from tests.quality.landing import write_landing
-        warehouse = load_warehouse(ingest(write_landing(Path({str(tmp_path / 'landing')!r}))), Path({str(tmp_path / 'w.duckdb')!r}))
+        landing = write_landing(Path({str(tmp_path / "landing")!r}))
+        warehouse = load_warehouse(ingest(landing), Path({str(tmp_path / "w.duckdb")!r}))
         outcomes = [o for name in LOAD_ORDER for o in check_staging(warehouse, name)]
         import great_expectations
         print(json.dumps({{"attempts": attempts, "expectations": len(outcomes),
                           "errors": [o.error for o in outcomes if o.error],
                           "blocking_failed": [o.expectation.name for o in outcomes
                                               if not o.success and o.expectation.severity == "blocking"]}}))
-    """)  # fmt: skip
+    """)
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
     found = json.loads(run.stdout.strip().splitlines()[-1])
@@ -88,12 +89,21 @@ def test_results_are_appended_at_every_run_and_a_rerun_replaces_its_own(tmp_path
     suite = next(s for s in load_suites() if s.table == "staging.staff")
     for run_id in ("run-1", "run-2", "run-2"):
         check_suite(suite, warehouse, run_id)
-    rows = query(tmp_path / "w.duckdb", """SELECT run_id, count(*), count(DISTINCT checked_at), min(row_count)
-        FROM quality.validation_results GROUP BY run_id ORDER BY run_id""")  # fmt: skip
+    rows = query(
+        tmp_path / "w.duckdb",
+        """SELECT run_id, count(*), count(DISTINCT checked_at), min(row_count)
+        FROM quality.validation_results GROUP BY run_id ORDER BY run_id""",
+    )
     n = len(suite.expectations)
     assert rows == [("run-1", n, 1, 5), ("run-2", n, 1, 5)]
-    columns = [c for (c,) in query(tmp_path / "w.duckdb", "SELECT column_name FROM information_schema.columns "
-                                   "WHERE table_name = 'validation_results' ORDER BY ordinal_position")]  # fmt: skip
+    columns = [
+        c
+        for (c,) in query(
+            tmp_path / "w.duckdb",
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = 'validation_results' ORDER BY ordinal_position",
+        )
+    ]
     assert columns[:6] == ["suite", "expectation", "success", "unexpected_count", "run_id", "checked_at"]
 
 
@@ -102,7 +112,9 @@ def test_a_drop_in_rows_against_the_last_run_is_a_warning(tmp_path):
     warehouse = loaded_warehouse(tmp_path)
     check_staging(warehouse, "staff", run_id="monday")
     half = load_warehouse(ingest(write_landing(tmp_path / "half", case.changes)), tmp_path / "w.duckdb")
-    stable = next(o for o in check_staging(half, "staff", run_id="tuesday") if o.expectation.name == "row_count_is_stable")
+    stable = next(
+        o for o in check_staging(half, "staff", run_id="tuesday") if o.expectation.name == "row_count_is_stable"
+    )
     assert (stable.success, stable.observed, stable.expected) == (False, "2", "at least 4")
 
 
@@ -124,18 +136,25 @@ def test_failed_checks_reach_the_summary_errors_as_failures_warnings_as_warnings
         return None
 
     def suite_check(asset, severity, description):
-        @dg.multi_asset_check(specs=[dg.AssetCheckSpec("expectations_are_met", asset=asset, blocking=True)],
-                              name=f"{asset.key.path[-1]}_expectations")  # fmt: skip
+        @dg.multi_asset_check(
+            specs=[dg.AssetCheckSpec("expectations_are_met", asset=asset, blocking=True)],
+            name=f"{asset.key.path[-1]}_expectations",
+        )
         def expectations():
-            yield dg.AssetCheckResult(check_name="expectations_are_met", passed=False, severity=severity,
-                                      description=description)  # fmt: skip
+            yield dg.AssetCheckResult(
+                check_name="expectations_are_met", passed=False, severity=severity, description=description
+            )
 
         return expectations
 
-    checks = [suite_check(staff, dg.AssetCheckSeverity.ERROR, "staff extract: keys_are_unique failed: 2 row(s). Fix: ..."),
-              suite_check(job_postings, dg.AssetCheckSeverity.WARN, "job_postings extract: has_rows failed")]  # fmt: skip
+    checks = [
+        suite_check(staff, dg.AssetCheckSeverity.ERROR, "staff extract: keys_are_unique failed: 2 row(s). Fix: ..."),
+        suite_check(job_postings, dg.AssetCheckSeverity.WARN, "job_postings extract: has_rows failed"),
+    ]
     job = dg.define_asset_job("j", executor_def=dg.in_process_executor)
-    defs = dg.Definitions(assets=[staff, job_postings, workforce_monthly, time_to_fill], asset_checks=checks, jobs=[job])
+    defs = dg.Definitions(
+        assets=[staff, job_postings, workforce_monthly, time_to_fill], asset_checks=checks, jobs=[job]
+    )
     outcome = RunOutcome.from_result(defs.resolve_job_def("j").execute_in_process(raise_on_error=False))
 
     assert not outcome.success

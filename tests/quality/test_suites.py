@@ -11,9 +11,25 @@ import dagster as dg
 import pytest
 
 from pipelines.ingest.contract import EXTRACTS
-from pipelines.quality.checks import CHECK_NAME, OTHER_TABLES_CHECK, build_suite_checks, check_result, parameters, quality_checks
+from pipelines.quality.checks import (
+    CHECK_NAME,
+    OTHER_TABLES_CHECK,
+    build_suite_checks,
+    check_result,
+    parameters,
+    quality_checks,
+)
 from pipelines.quality.gx import Outcome
-from pipelines.quality.suites import BLOCKING, WARNING, Suite, blocking, is_found_in, load_suites, staging_suite, warning
+from pipelines.quality.suites import (
+    BLOCKING,
+    WARNING,
+    Suite,
+    blocking,
+    is_found_in,
+    load_suites,
+    staging_suite,
+    warning,
+)
 
 SUITES = {s.table: s for s in load_suites()}
 PREDICATE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
@@ -61,14 +77,29 @@ def test_each_suite_is_one_step_with_one_blocking_check():
         (CHECK_NAME, True, dg.AssetKey(["staging", "staff"]))
     ]
     description = next(iter(staff.check_specs)).description
-    assert "keys_are_unique" in description.split("Warnings")[0] and "row_count_is_stable" in description.split("Warnings")[1]
+    assert (
+        "keys_are_unique" in description.split("Warnings")[0]
+        and "row_count_is_stable" in description.split("Warnings")[1]
+    )
 
 
-TERRITORIES = Suite("staging.territories", [
-    blocking("keys_are_unique", "expect_column_values_to_be_unique", "Give every territory its own id.", column="territory_id"),
-    warning("names_are_filled", "expect_column_values_to_not_be_null", "Give every territory its name.",
-            column="territory_name"),
-])  # fmt: skip
+TERRITORIES = Suite(
+    "staging.territories",
+    [
+        blocking(
+            "keys_are_unique",
+            "expect_column_values_to_be_unique",
+            "Give every territory its own id.",
+            column="territory_id",
+        ),
+        warning(
+            "names_are_filled",
+            "expect_column_values_to_not_be_null",
+            "Give every territory its name.",
+            column="territory_name",
+        ),
+    ],
+)
 
 
 def outcomes(*passed: bool) -> list[Outcome]:

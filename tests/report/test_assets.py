@@ -7,6 +7,7 @@ from pipelines.definitions import defs
 from pipelines.report import assets
 from pipelines.report.build import Report
 from pipelines.report.evidence import BuildResult
+from pipelines.resources import VivierSettings
 from pipelines.warehouse import Warehouse
 from tests.conftest import vivier_env
 
@@ -31,7 +32,10 @@ def test_the_asset_builds_into_the_report_folder_and_reports_its_figures(tmp_pat
 
     monkeypatch.setattr(assets, "build_report", build)
     with vivier_env(VIVIER_REPORT_DIR=str(tmp_path / "site")):
-        result = dg.materialize([assets.director_report], resources={"warehouse": Warehouse(path=str(tmp_path / "w.duckdb"))})
+        result = dg.materialize(
+            [assets.director_report],
+            resources={"warehouse": Warehouse(path=str(tmp_path / "w.duckdb")), "settings": VivierSettings()},
+        )
     assert calls == [(str(tmp_path / "w.duckdb"), tmp_path / "site")]
     metadata = result.asset_materializations_for_node("director_report")[0].metadata
     assert metadata["pages"].value == 56 and metadata["view_rows"].value == {"home_key_figures": 1}
@@ -54,11 +58,16 @@ def test_a_successful_refresh_asks_for_the_report_and_nothing_else_does():
 
     job = dg.define_asset_job("nightly_refresh", selection=[nothing])
     with dg.DagsterInstance.ephemeral() as instance:
-        result = dg.Definitions(assets=[nothing], jobs=[job]).resolve_job_def("nightly_refresh").execute_in_process(
-            instance=instance)  # fmt: skip
+        result = (
+            dg.Definitions(assets=[nothing], jobs=[job])
+            .resolve_job_def("nightly_refresh")
+            .execute_in_process(instance=instance)
+        )
         context = dg.build_run_status_sensor_context(
-            sensor_name="report_after_refresh", dagster_instance=instance, dagster_run=result.dagster_run,
+            sensor_name="report_after_refresh",
+            dagster_instance=instance,
+            dagster_run=result.dagster_run,
             dagster_event=result.get_run_success_event(),
-        )  # fmt: skip
+        )
         request = sensor(context)
     assert request.run_key == f"report-after-{result.run_id}"

@@ -6,7 +6,7 @@ from pipelines.cli import main
 from pipelines.report import evidence
 from tests.conftest import vivier_env
 
-BROKEN = "vacancy_by_month | Error in Query! Binder Error: Referenced column \"vacancy_rat\" not found\n"
+BROKEN = 'vacancy_by_month | Error in Query! Binder Error: Referenced column "vacancy_rat" not found\n'
 
 
 def test_a_missing_warehouse_is_named(tmp_path):
@@ -17,7 +17,9 @@ def test_a_missing_warehouse_is_named(tmp_path):
 
 
 def test_a_query_error_evidence_only_logs_fails_the_command(small_warehouse, tmp_path, monkeypatch):
-    monkeypatch.setattr(evidence, "run_evidence", lambda args, project, echo: BROKEN if args[0] == "build:strict" else "")
+    monkeypatch.setattr(
+        evidence, "run_evidence", lambda args, project, echo: BROKEN if args[0] == "build:strict" else ""
+    )
     with vivier_env(VIVIER_WAREHOUSE=str(small_warehouse), VIVIER_REPORT_DIR=str(tmp_path / "site")):
         result = CliRunner().invoke(main, ["report"])
     assert result.exit_code == 1

@@ -58,7 +58,9 @@ def test_a_build_never_replaces_a_folder_that_holds_something_else(tmp_path):
 
 
 def test_an_empty_view_result_is_stored_as_one_row_of_nulls():
-    stored = storable(pl.DataFrame({"rule": [], "rows_quarantined": []}, schema={"rule": pl.String, "rows_quarantined": pl.Int64}))
+    stored = storable(
+        pl.DataFrame({"rule": [], "rows_quarantined": []}, schema={"rule": pl.String, "rows_quarantined": pl.Int64})
+    )
     assert stored.rows() == [(None, None)] and stored.schema["rows_quarantined"] == pl.Int64
 
 

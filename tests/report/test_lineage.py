@@ -104,7 +104,11 @@ def test_the_views_read_what_a_reader_of_the_sql_sees():
     # Read by hand in sql/.
     assert tables_read(views["establishment_list"]) == {"staging.establishments", "staging.territories"}
     assert tables_read(views["home_key_figures"]) == {
-        "staging.reporting_period", "marts.turnover_12m", "marts.workforce_monthly", "marts.carer_capacity_monthly"}
+        "staging.reporting_period",
+        "marts.turnover_12m",
+        "marts.workforce_monthly",
+        "marts.carer_capacity_monthly",
+    }
     assert tables_read(views["quality_quarantine_by_rule"]) == {"quality.quarantine"}
     # And a plain FROM/JOIN schema.table anywhere outside a comment is among what the parser found.
     for name, view in views.items():

@@ -10,7 +10,7 @@ import subprocess
 import duckdb
 import pytest
 
-from pipelines.report.evidence import PROJECT
+from pipelines.paths import REPORTS_DIR
 from tests.report import hostile
 
 # Evidence's axis-tooltip formatter (core-components' _Chart.svelte) in short: names pasted into HTML.
@@ -34,13 +34,18 @@ process.stdout.write(JSON.stringify(out));
 """
 
 NAMES = [hostile.TERRITORY_NAME, hostile.ESTABLISHMENT_NAME, "Val-d'Oise & Co"]
-IDS = [hostile.TERRITORY_ID, hostile.ESTABLISHMENT_ID, "a''b", "x' OR '1'='1", "`${params}` \\ \"q\""]
+IDS = [hostile.TERRITORY_ID, hostile.ESTABLISHMENT_ID, "a''b", "x' OR '1'='1", '`${params}` \\ "q"']
 
 
 @pytest.fixture(scope="module")
 def ran() -> dict:
-    done = subprocess.run(["node", "--input-type=module", "-e", SCRIPT, json.dumps([NAMES, IDS])], cwd=PROJECT,
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    done = subprocess.run(
+        ["node", "--input-type=module", "-e", SCRIPT, json.dumps([NAMES, IDS])],
+        cwd=REPORTS_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -49,12 +54,12 @@ def test_tooltips_show_names_as_text_escaped_once(ran):
     assert ran["tooltips"][0] == (
         '<span id="tooltip">&lt;img src=x onerror=alert(&#39;territoire&#39;)&gt; Val-d&#39;Oise &quot;Nord&quot; '
         '&#96;95&#96;</span><br> <i class="m"></i> &lt;img src=x onerror=alert(&#39;territoire&#39;)&gt; '
-        'Val-d&#39;Oise &quot;Nord&quot; &#96;95&#96; <span>3.5</span>'
+        "Val-d&#39;Oise &quot;Nord&quot; &#96;95&#96; <span>3.5</span>"
     )  # ECharts' marker stays HTML; a number stays a number
     assert "&amp;amp;" not in ran["tooltips"][2] and "Val-d&#39;Oise &amp; Co" in ran["tooltips"][2]
 
 
 def test_ids_become_sql_literals_that_read_back_as_typed(ran):
     with duckdb.connect() as con:
-        for typed, literal in zip(IDS, ran["literals"]):
+        for typed, literal in zip(IDS, ran["literals"], strict=True):
             assert con.execute(f"SELECT {literal}").fetchall() == [(typed,)]

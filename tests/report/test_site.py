@@ -27,8 +27,8 @@ from pipelines.demo import generate_demo
 from pipelines.ingest.contract import EXTRACTS
 from pipelines.ingest.files import extract_of, landing_files, read_text_table
 from pipelines.ingest.headers import load_aliases, map_headers, normalise_header
+from pipelines.paths import REPORTS_DIR
 from pipelines.report.build import Report, build_report
-from pipelines.report.evidence import PROJECT
 from pipelines.warehouse import Warehouse
 from tests.conftest import query, run_pipeline
 from tests.report import hostile
@@ -39,8 +39,18 @@ HERE = Path(__file__).parent
 ARTIFACTS = HERE / "artifacts"
 # Raw identifiers of people (and of their contracts, applications, placements, enquiries).
 ID_COLUMNS = {"employee_id", "contract_id", "carer_id", "child_id", "placement_id", "application_id", "enquiry_id"}
-TOP_PAGES = ["/", "/postes-vacants", "/departs", "/segur", "/assistants-familiaux", "/fidelisation", "/qualite",
-             "/methodes", "/territoires", "/etablissements"]  # fmt: skip
+TOP_PAGES = [
+    "/",
+    "/postes-vacants",
+    "/departs",
+    "/segur",
+    "/assistants-familiaux",
+    "/fidelisation",
+    "/qualite",
+    "/methodes",
+    "/territoires",
+    "/etablissements",
+]
 LINK_LISTS = {"/territoires", "/etablissements"}
 
 
@@ -71,8 +81,12 @@ def site(tmp_path_factory) -> Site:
 
 def page_urls(root: Path) -> list[str]:
     """Gives the URL of every page of the build."""
-    return sorted("/" + str(p.parent.relative_to(root)).removeprefix(".") if p.name == "index.html"
-                  else "/" + str(p.relative_to(root)).removesuffix(".html") for p in root.rglob("*.html"))  # fmt: skip
+    return sorted(
+        "/" + str(p.parent.relative_to(root)).removeprefix(".")
+        if p.name == "index.html"
+        else "/" + str(p.relative_to(root)).removesuffix(".html")
+        for p in root.rglob("*.html")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -83,10 +97,18 @@ def pages(site) -> dict[str, dict]:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         ARTIFACTS.mkdir(exist_ok=True)
         done = subprocess.run(
-            ["node", str(HERE / "browse_pages.cjs"), f"http://127.0.0.1:{server.server_address[1]}", str(ARTIFACTS),
-             *page_urls(site.root)],
-            capture_output=True, text=True, timeout=1500, env={"NODE_PATH": str(PROJECT / "node_modules"), "PATH": "/usr/bin:/bin"},
-        )  # fmt: skip
+            [
+                "node",
+                str(HERE / "browse_pages.cjs"),
+                f"http://127.0.0.1:{server.server_address[1]}",
+                str(ARTIFACTS),
+                *page_urls(site.root),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=1500,
+            env={"NODE_PATH": str(REPORTS_DIR / "node_modules"), "PATH": "/usr/bin:/bin"},
+        )
         server.shutdown()
     assert done.returncode == 0, f"the browser script failed: {done.stderr[-2000:]}"
     print(f"\nScreenshots of every page: {ARTIFACTS}")
@@ -108,9 +130,11 @@ def test_every_page_is_built_and_linked(site):
 
 
 def test_every_page_opens_without_error(pages):
-    problems = {url: {k: page.get(k) for k in ("failure", "status", "errors", "console_errors")}
-                for url, page in pages.items()
-                if page.get("failure") or page["status"] != 200 or page["errors"] or page["console_errors"]}  # fmt: skip
+    problems = {
+        url: {k: page.get(k) for k in ("failure", "status", "errors", "console_errors")}
+        for url, page in pages.items()
+        if page.get("failure") or page["status"] != 200 or page["errors"] or page["console_errors"]
+    }
     assert problems == {}, "see the screenshots in tests/report/artifacts/"
 
 
@@ -118,8 +142,11 @@ def test_hostile_names_are_shown_as_typed_and_run_nothing(pages):
     territory, establishment = (f"/territoires/{hostile.TERRITORY_ID}", f"/etablissements/{hostile.ESTABLISHMENT_ID}")
     assert pages[territory]["h1"] == hostile.TERRITORY_NAME
     assert pages[establishment]["h1"] == hostile.ESTABLISHMENT_NAME
-    assert {url: (page.get("dialogs"), page.get("injected")) for url, page in pages.items()
-            if page.get("dialogs") or page.get("injected")} == {}  # fmt: skip
+    assert {
+        url: (page.get("dialogs"), page.get("injected"))
+        for url, page in pages.items()
+        if page.get("dialogs") or page.get("injected")
+    } == {}
     # The tooltip of the territory's bar, hovered, holds its name as text.
     assert [tip for tip in pages["/fidelisation"]["tooltips"] if hostile.TERRITORY_NAME in tip] != []
 
@@ -129,8 +156,11 @@ def test_nothing_is_fetched_from_outside_localhost(pages):
 
 
 def test_every_chart_is_drawn_and_pages_show_data(pages):
-    empty = {url: (page["charts"], page["charts_drawn"], page["table_rows"]) for url, page in pages.items()
-             if url not in LINK_LISTS and (page["charts_drawn"] < page["charts"] or page["charts"] + page["table_rows"] == 0)}  # fmt: skip
+    empty = {
+        url: (page["charts"], page["charts_drawn"], page["table_rows"])
+        for url, page in pages.items()
+        if url not in LINK_LISTS and (page["charts_drawn"] < page["charts"] or page["charts"] + page["table_rows"] == 0)
+    }
     assert empty == {}
     for url in ("/postes-vacants", "/departs", "/segur", "/fidelisation", "/methodes", "/qualite"):
         assert pages[url]["table_rows"] > 0, f"{url}: its tables have no rows"
@@ -139,8 +169,11 @@ def test_every_chart_is_drawn_and_pages_show_data(pages):
 
 
 def test_the_segur_page_says_the_smallest_effect_the_data_could_have_shown(site, pages):
-    (detectable,) = query(site.warehouse, """SELECT relative_minimum_detectable_effect FROM marts.segur_effect
-        WHERE outcome = 'voluntary_exit_rate' AND estimator LIKE 'imputation%'""")[0]  # fmt: skip
+    (detectable,) = query(
+        site.warehouse,
+        """SELECT relative_minimum_detectable_effect FROM marts.segur_effect
+        WHERE outcome = 'voluntary_exit_rate' AND estimator LIKE 'imputation%'""",
+    )[0]
     assert detectable is not None and -1 < detectable < 0
     [sentence] = pages["/segur"]["visible_effect"]
     assert f"d'au moins {round(-100 * detectable)}\u00a0%" in sentence.replace(" %", "\u00a0%")
@@ -172,9 +205,15 @@ def landing_secrets(landing: Path) -> tuple[set[str], set[str]]:
 
 
 def test_no_pseudonym_raw_id_or_name_anywhere_in_the_build(site):
-    pseudonyms = {row[0] for row in query(site.warehouse, """
+    pseudonyms = {
+        row[0]
+        for row in query(
+            site.warehouse,
+            """
         SELECT employee_id FROM staging.staff UNION SELECT carer_id FROM staging.foster_carers
-        UNION SELECT child_id FROM staging.placements UNION SELECT carer_id FROM staging.carer_enquiries""")}  # fmt: skip
+        UNION SELECT child_id FROM staging.placements UNION SELECT carer_id FROM staging.carer_enquiries""",
+        )
+    }
     ids, personal = landing_secrets(site.landing)
     assert len(pseudonyms) > 2000 and len(ids) > 10000 and len(personal) > 1000  # the search has something to find
     tokens, texts = set(), []

@@ -8,20 +8,45 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipelines.report.database import SQL_DIR, query_views, report_views, write_report_database
-from pipelines.report.evidence import PROJECT
+from pipelines.paths import REPORTS_DIR, SQL_DIR
+from pipelines.report.database import query_views, report_views, write_report_database
 from pipelines.warehouse import Warehouse
 from tests.conftest import query
 
 # Integer columns that count no people (years, months, ages, posts, checks, file rows).
 NOT_PEOPLE = {
-    "year", "opened_year", "rel_month", "age_band_start", "n_units", "n_establishments", "n_cell_months",
-    "cells", "median_months_vacant", "longest_months_vacant", "establishments", "expectations", "failed",
-    "blocking_failed", "warnings_failed", "unexpected_count", "rows_quarantined", "rows_read", "rows_loaded",
-    "exact_duplicates", "measure_net_eur",
-}  # fmt: skip
-PERSON_ID_COLUMNS = {"employee_id", "carer_id", "child_id", "contract_id", "placement_id", "application_id",
-                     "enquiry_id", "posting_id"}  # fmt: skip
+    "year",
+    "opened_year",
+    "rel_month",
+    "age_band_start",
+    "n_units",
+    "n_establishments",
+    "n_cell_months",
+    "cells",
+    "median_months_vacant",
+    "longest_months_vacant",
+    "establishments",
+    "expectations",
+    "failed",
+    "blocking_failed",
+    "warnings_failed",
+    "unexpected_count",
+    "rows_quarantined",
+    "rows_read",
+    "rows_loaded",
+    "exact_duplicates",
+    "measure_net_eur",
+}
+PERSON_ID_COLUMNS = {
+    "employee_id",
+    "carer_id",
+    "child_id",
+    "contract_id",
+    "placement_id",
+    "application_id",
+    "enquiry_id",
+    "posting_id",
+}
 
 
 @pytest.fixture(scope="module")
@@ -40,11 +65,17 @@ def test_no_view_has_a_person_id_column(results):
 
 
 def test_no_view_carries_a_pseudonym_or_a_raw_id(small_warehouse, results):
-    secrets = {row[0] for row in query(small_warehouse, """
+    secrets = {
+        row[0]
+        for row in query(
+            small_warehouse,
+            """
         SELECT employee_id FROM staging.staff UNION SELECT contract_id FROM staging.staff
         UNION SELECT carer_id FROM staging.foster_carers UNION SELECT child_id FROM staging.placements
         UNION SELECT placement_id FROM staging.placements UNION SELECT application_id FROM staging.applications
-        UNION SELECT enquiry_id FROM staging.carer_enquiries""")}  # fmt: skip
+        UNION SELECT enquiry_id FROM staging.carer_enquiries""",
+        )
+    }
     leaks = {}
     for name, frame in results.items():
         text = frame.select(pl.col(pl.String)).unpivot()["value"].drop_nulls().to_list() if frame.width else []
@@ -75,7 +106,12 @@ BESIDE = {
 def test_no_figure_is_shown_beside_a_hidden_count(small_warehouse, results):
     with duckdb.connect(str(small_warehouse), read_only=True) as con:
         # the small run has cells of 1 to 4 people with an fte: the test has something to find
-        assert con.sql("SELECT count(*) FROM marts.workforce_monthly WHERE headcount BETWEEN 1 AND 4 AND fte > 0").fetchall()[0][0] > 0
+        assert (
+            con.sql(
+                "SELECT count(*) FROM marts.workforce_monthly WHERE headcount BETWEEN 1 AND 4 AND fte > 0"
+            ).fetchall()[0][0]
+            > 0
+        )
     shown = {}
     for name, frame in results.items():
         for count, figures in BESIDE.items():
@@ -90,13 +126,20 @@ def test_no_figure_is_shown_beside_a_hidden_count(small_warehouse, results):
 def test_the_report_database_opens_in_evidence_node_duckdb(results, tmp_path):
     path = tmp_path / "report.duckdb"
     rows = write_report_database(results, path)
-    script = ("const {DuckDBInstance} = require('@duckdb/node-api');"
-              "(async () => { const db = await DuckDBInstance.create(process.argv[1], {access_mode: 'READ_ONLY'});"
-              "const c = await db.connect(); const r = await c.runAndReadAll("
-              "\"SELECT table_name, estimated_size FROM duckdb_tables() ORDER BY 1\");"
-              "console.log(JSON.stringify(r.getRows().map(x => x[0]))); })()"
-              ".catch(e => { console.error(e.message); process.exit(1); });")  # fmt: skip
-    done = subprocess.run(["node", "-e", script, str(path)], cwd=PROJECT, capture_output=True, text=True,
-                          env={"NODE_PATH": str(PROJECT / "node_modules"), "PATH": "/usr/bin:/bin"})  # fmt: skip
+    script = (
+        "const {DuckDBInstance} = require('@duckdb/node-api');"
+        "(async () => { const db = await DuckDBInstance.create(process.argv[1], {access_mode: 'READ_ONLY'});"
+        "const c = await db.connect(); const r = await c.runAndReadAll("
+        '"SELECT table_name, estimated_size FROM duckdb_tables() ORDER BY 1");'
+        "console.log(JSON.stringify(r.getRows().map(x => x[0]))); })()"
+        ".catch(e => { console.error(e.message); process.exit(1); });"
+    )
+    done = subprocess.run(
+        ["node", "-e", script, str(path)],
+        cwd=REPORTS_DIR,
+        capture_output=True,
+        text=True,
+        env={"NODE_PATH": str(REPORTS_DIR / "node_modules"), "PATH": "/usr/bin:/bin"},
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == sorted(rows)

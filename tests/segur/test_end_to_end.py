@@ -49,13 +49,17 @@ def test_the_interval_covers_the_planted_effect_and_excludes_zero(warehouse):
 def test_every_contract_table_is_written(warehouse):
     with duckdb.connect(str(warehouse / "vivier.duckdb"), read_only=True) as con:
         effect = con.execute("SELECT outcome, estimator FROM marts.segur_effect ORDER BY 1, 2").fetchall()
-        months = con.execute("SELECT min(rel_month), max(rel_month), count(*) FROM marts.segur_event_study "
-                             "WHERE outcome = 'vacancy_rate'").fetchone()  # fmt: skip
+        months = con.execute(
+            "SELECT min(rel_month), max(rel_month), count(*) FROM marts.segur_event_study "
+            "WHERE outcome = 'vacancy_rate'"
+        ).fetchone()
         pay = con.execute("SELECT count(*) FROM marts.segur_pay WHERE median_gross_pay_after > median_gross_pay_before")
         pay = pay.fetchone()[0]
     assert effect == [
-        ("vacancy_rate", "imputation_did2s"), ("vacancy_rate", "twfe_ols"),
-        ("voluntary_exit_rate", "imputation_poisson"), ("voluntary_exit_rate", "twfe_poisson"),
-    ]  # fmt: skip
+        ("vacancy_rate", "imputation_did2s"),
+        ("vacancy_rate", "twfe_ols"),
+        ("voluntary_exit_rate", "imputation_poisson"),
+        ("voluntary_exit_rate", "twfe_poisson"),
+    ]
     assert months == (-24, 24, 49)
     assert pay >= 10  # the demo adds 238 EUR gross to pay at hire once covered

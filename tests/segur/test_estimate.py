@@ -59,8 +59,9 @@ def test_the_pre_trend_test_finds_a_drift_before_coverage_and_none_when_there_is
 
     calm = _sample(known_panel(WAVES, noise_seed=1), "voluntary_exit_rate")
     # Exits already falling in the year before coverage (anticipation): 25 % lower.
-    drifting = _sample(known_panel(WAVES, before=lambda k: -0.25 if k >= -12 else 0.0, noise_seed=1),
-                       "voluntary_exit_rate")  # fmt: skip
+    drifting = _sample(
+        known_panel(WAVES, before=lambda k: -0.25 if k >= -12 else 0.0, noise_seed=1), "voluntary_exit_rate"
+    )
     assert _pre_trend_p(calm, poisson=True)[0] > 0.05
     assert _pre_trend_p(drifting, poisson=True)[0] < 0.001
 
@@ -81,8 +82,9 @@ def test_growing_effects_bias_the_naive_regression_but_not_the_imputation():
     panel = known_panel(WAVES, effect=growing)
     result = estimate_segur_effect(panel, bootstrap_reps=20)
     cells = imputed_voluntary_exits(panel)
-    planted = (cells["expected_without_measure"] * growing(cells["rel_month"])
-               ).sum() / cells["expected_without_measure"].sum()  # fmt: skip
+    planted = (cells["expected_without_measure"] * growing(cells["rel_month"])).sum() / cells[
+        "expected_without_measure"
+    ].sum()
     chosen = row(result, "voluntary_exit_rate", "imputation_poisson")["relative_estimate"]
     assert chosen == pytest.approx(planted, abs=1e-9)
     naive = row(result, "voluntary_exit_rate", "twfe_poisson")["relative_estimate"]
@@ -123,8 +125,9 @@ def test_a_cell_seen_once_before_coverage_does_not_stop_the_vacancy_estimate():
     # A service opened the month before its family's rise: one uncovered month, then covered ones.
     # The two-stage fit drops a level seen once; the estimate must go on without that cell.
     panel = known_panel(WAVES)
-    opened = panel.filter(pl.col("establishment_id") == "E1", pl.col("job_family") == "SOCIO",
-                          pl.col("month") >= dt.date(2022, 3, 1)).with_columns(establishment_id=pl.lit("E7"))  # fmt: skip
+    opened = panel.filter(
+        pl.col("establishment_id") == "E1", pl.col("job_family") == "SOCIO", pl.col("month") >= dt.date(2022, 3, 1)
+    ).with_columns(establishment_id=pl.lit("E7"))
     result = estimate_segur_effect(pl.concat([panel, opened]), bootstrap_reps=5)
     chosen = row(result, "vacancy_rate", "imputation_did2s")
     assert chosen["estimate"] == pytest.approx(0.0, abs=1e-9)
@@ -134,11 +137,13 @@ def test_a_cell_seen_once_before_coverage_does_not_stop_the_vacancy_estimate():
 def test_singletons_are_removed_until_none_is_left():
     from pipelines.segur.estimate import _without_singletons
 
-    frame = pd.DataFrame({
-        "cell":     ["a", "a", "b", "b", "c", "c"],
-        "month_id": [1,   2,   1,   3,   2,   2],
-        "covered":  [False, False, False, True, False, False],
-    })  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "cell": ["a", "a", "b", "b", "c", "c"],
+            "month_id": [1, 2, 1, 3, 2, 2],
+            "covered": [False, False, False, True, False, False],
+        }
+    )
     # b is seen once uncovered: it goes, with its covered month; month 1 is then seen once (a): it goes
     # too, and a is left with one uncovered month (2), so it goes; c keeps its two rows of month 2.
     assert _without_singletons(frame)["cell"].tolist() == ["c", "c"]
@@ -148,11 +153,17 @@ def test_a_lead_month_against_next_to_no_expected_exits_is_not_shown():
     # A family that hardly ever leaves (0.01 exits a month) but 13 months before its rise, when 10 leave in
     # each establishment: its level is next to zero and that lead's ratio is a thousand. Like a covered
     # month with fewer than 5 exits expected, it is left empty with a note.
-    panel = known_panel({"A": dt.date(2022, 4, 1), "B": None}).with_columns(
-        voluntary_exits=pl.when(pl.col("job_family") == "B").then("voluntary_exits")
-        .when(pl.col("rel_month") == -13).then(10.0)
-        .otherwise(0.01)
-    ).with_columns(voluntary_exit_rate=pl.col("voluntary_exits") / pl.col("headcount"))
+    panel = (
+        known_panel({"A": dt.date(2022, 4, 1), "B": None})
+        .with_columns(
+            voluntary_exits=pl.when(pl.col("job_family") == "B")
+            .then("voluntary_exits")
+            .when(pl.col("rel_month") == -13)
+            .then(10.0)
+            .otherwise(0.01)
+        )
+        .with_columns(voluntary_exit_rate=pl.col("voluntary_exits") / pl.col("headcount"))
+    )
     events = estimate_segur_effect(panel, bootstrap_reps=5).event_study.filter(outcome="voluntary_exit_rate")
     lead = events.filter(rel_month=-13).row(0, named=True)
     assert lead["relative_estimate"] is None
@@ -162,14 +173,21 @@ def test_a_lead_month_against_next_to_no_expected_exits_is_not_shown():
 def test_when_the_months_before_coverage_cannot_be_modelled_the_effect_is_still_given():
     # The 2024 family has no voluntary exit in any uncovered month but one: pyfixest's model of the
     # leads does not converge. The effect does not need it; the pre-trend test and the leads say why not.
-    panel = known_panel(WAVES).with_columns(
-        voluntary_exits=pl.when(pl.col("job_family") != "TOUS").then("voluntary_exits")
-        .when(pl.col("rel_month") == -13).then(10.0)
-        .otherwise(0.0)
-    ).with_columns(voluntary_exit_rate=pl.col("voluntary_exits") / pl.col("headcount"))
+    panel = (
+        known_panel(WAVES)
+        .with_columns(
+            voluntary_exits=pl.when(pl.col("job_family") != "TOUS")
+            .then("voluntary_exits")
+            .when(pl.col("rel_month") == -13)
+            .then(10.0)
+            .otherwise(0.0)
+        )
+        .with_columns(voluntary_exit_rate=pl.col("voluntary_exits") / pl.col("headcount"))
+    )
     result = estimate_segur_effect(panel, bootstrap_reps=5)
     chosen = row(result, "voluntary_exit_rate", "imputation_poisson")
     assert chosen["relative_estimate"] is not None and chosen["pre_trend_p_value"] is None
     leads = result.event_study.filter(outcome="voluntary_exit_rate", rel_month=-1)
-    assert leads["note"].to_list() == ["No estimate: the model of the months before coverage could not be fitted "
-                                       "(too few exits)."]  # fmt: skip
+    assert leads["note"].to_list() == [
+        "No estimate: the model of the months before coverage could not be fitted (too few exits)."
+    ]

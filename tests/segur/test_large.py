@@ -34,12 +34,27 @@ def regression_data() -> pd.DataFrame:
     rel = month - np.array([20, 24, 30, 999])[fam]
     d = (rel >= 0).astype(np.int64)
     lead = np.where((rel < 0) & (rel >= -12), (-rel - 1) // 4 + 1, 0)
-    mean = (h * 0.03 * np.exp(rng.normal(0, 0.5, g * f))[cell] * (1 + 0.3 * (month > 15)) * np.exp(-0.2 * d)
-            * np.exp(rng.normal(0, 0.2, g))[est])  # fmt: skip
-    frame = pd.DataFrame({
-        "y": rng.poisson(mean).astype(float), "cell": cell, "month": month, "est": est, "h": h, "log_h": np.log(h),
-        "d": d, "lead": lead, "yl": 0.05 + 0.01 * (cell % 7) + 0.02 * (month > 10) + 0.01 * d + rng.normal(0, 0.02, cell.size),
-    })  # fmt: skip
+    mean = (
+        h
+        * 0.03
+        * np.exp(rng.normal(0, 0.5, g * f))[cell]
+        * (1 + 0.3 * (month > 15))
+        * np.exp(-0.2 * d)
+        * np.exp(rng.normal(0, 0.2, g))[est]
+    )
+    frame = pd.DataFrame(
+        {
+            "y": rng.poisson(mean).astype(float),
+            "cell": cell,
+            "month": month,
+            "est": est,
+            "h": h,
+            "log_h": np.log(h),
+            "d": d,
+            "lead": lead,
+            "yl": 0.05 + 0.01 * (cell % 7) + 0.02 * (month > 10) + 0.01 * d + rng.normal(0, 0.02, cell.size),
+        }
+    )
     for j in (1, 2, 3):
         frame[f"l{j}"] = (lead == j).astype(float)
     return frame
@@ -47,8 +62,15 @@ def regression_data() -> pd.DataFrame:
 
 def fit_on(df, outcome: str, category: str, n_categories: int, **kwargs):
     """`fit_two_way` on the columns of `regression_data`: cell and month effects, clustered by establishment."""
-    return fit_two_way(df[outcome].to_numpy(), df["cell"].to_numpy(), df["month"].to_numpy(), df["est"].to_numpy(),
-                       category=df[category].to_numpy(), n_categories=n_categories, **kwargs)  # fmt: skip
+    return fit_two_way(
+        df[outcome].to_numpy(),
+        df["cell"].to_numpy(),
+        df["month"].to_numpy(),
+        df["est"].to_numpy(),
+        category=df[category].to_numpy(),
+        n_categories=n_categories,
+        **kwargs,
+    )
 
 
 def test_poisson_fit_with_cluster_robust_errors_matches_pyfixest(regression_data):
@@ -89,13 +111,23 @@ def test_an_exact_twenty_percent_drop_is_recovered_on_the_large_path():
     assert chosen["relative_estimate"] == pytest.approx(-0.2, abs=1e-9)
     assert chosen["note"].startswith("Poisson imputation") and "influence function" in chosen["note"]
     # Everything but the intervals of the imputation estimates is the small path's, to the fit's precision.
-    for outcome, estimator in (("voluntary_exit_rate", "imputation_poisson"), ("voluntary_exit_rate", "twfe_poisson"),
-                               ("vacancy_rate", "imputation_did2s"), ("vacancy_rate", "twfe_ols")):  # fmt: skip
+    for outcome, estimator in (
+        ("voluntary_exit_rate", "imputation_poisson"),
+        ("voluntary_exit_rate", "twfe_poisson"),
+        ("vacancy_rate", "imputation_did2s"),
+        ("vacancy_rate", "twfe_ols"),
+    ):
         a, b = row(small, outcome, estimator), row(large, outcome, estimator)
         for column in ("estimate", "relative_estimate", "counterfactual_level"):
             assert b[column] == pytest.approx(a[column], rel=1e-6, abs=1e-9), (outcome, estimator, column)
-        for column in ("n_units", "n_establishments", "n_covered_cell_months", "n_covered_cell_months_left_out",
-                       "first_month", "last_month"):  # fmt: skip
+        for column in (
+            "n_units",
+            "n_establishments",
+            "n_covered_cell_months",
+            "n_covered_cell_months_left_out",
+            "first_month",
+            "last_month",
+        ):
             assert b[column] == a[column], (outcome, estimator, column)
     events = small.event_study.join(large.event_study, on=["outcome", "estimator", "rel_month"], suffix="_large")
     assert events["relative_estimate_large"].to_numpy() == pytest.approx(
@@ -117,8 +149,9 @@ def test_the_pre_trend_test_and_leads_agree_with_pyfixest_on_a_noisy_panel():
         pl.col("rel_month") < 0, pl.col("relative_estimate").is_not_null()
     )
     assert leads.height > 30
-    assert leads["relative_estimate_large"].to_numpy() == pytest.approx(leads["relative_estimate"].to_numpy(),
-                                                                         rel=1e-6, abs=1e-9)  # fmt: skip
+    assert leads["relative_estimate_large"].to_numpy() == pytest.approx(
+        leads["relative_estimate"].to_numpy(), rel=1e-6, abs=1e-9
+    )
     for column in ("relative_ci_low", "relative_ci_high"):  # small-sample factors differ a little
         assert leads[f"{column}_large"].to_numpy() == pytest.approx(leads[column].to_numpy(), rel=1e-3, abs=1e-4)
 
@@ -138,8 +171,10 @@ def test_from_a_hundred_establishments_the_large_path_is_chosen(many):
 
 def test_the_influence_function_interval_agrees_with_the_bootstrap(many):
     _, bootstrap, default = many
-    a, b = row(bootstrap, "voluntary_exit_rate", "imputation_poisson"), row(default, "voluntary_exit_rate",
-                                                                              "imputation_poisson")  # fmt: skip
+    a, b = (
+        row(bootstrap, "voluntary_exit_rate", "imputation_poisson"),
+        row(default, "voluntary_exit_rate", "imputation_poisson"),
+    )
     assert b["relative_estimate"] == pytest.approx(a["relative_estimate"], abs=1e-8)
 
     def se_log(r):
@@ -153,10 +188,12 @@ def test_the_influence_function_interval_agrees_with_the_bootstrap(many):
 
 def test_the_vacancy_interval_is_did2s_s(many):
     panel, _, default = many
-    small = estimate_segur_effect(panel.filter(pl.col("establishment_id").is_in([f"E{i}" for i in range(60)])),
-                                  bootstrap_reps=5)  # fmt: skip
-    large = estimate_segur_effect(panel.filter(pl.col("establishment_id").is_in([f"E{i}" for i in range(60)])),
-                                  large=True)  # fmt: skip
+    small = estimate_segur_effect(
+        panel.filter(pl.col("establishment_id").is_in([f"E{i}" for i in range(60)])), bootstrap_reps=5
+    )
+    large = estimate_segur_effect(
+        panel.filter(pl.col("establishment_id").is_in([f"E{i}" for i in range(60)])), large=True
+    )
     a, b = row(small, "vacancy_rate", "imputation_did2s"), row(large, "vacancy_rate", "imputation_did2s")
     assert b["estimate"] == pytest.approx(a["estimate"], rel=1e-4)  # pyfixest demeans iteratively (tolerance)
     # pyfixest's did2s and the influence function: the same variance up to small-sample factors.
@@ -166,8 +203,9 @@ def test_the_vacancy_interval_is_did2s_s(many):
 def test_the_event_study_intervals_agree_with_the_bootstrap_percentiles(many):
     _, bootstrap, default = many
     months = bootstrap.event_study.join(default.event_study, on=["outcome", "estimator", "rel_month"], suffix="_large")
-    months = months.filter(pl.col("outcome") == "voluntary_exit_rate", pl.col("rel_month") >= 0,
-                           pl.col("relative_estimate").is_not_null())  # fmt: skip
+    months = months.filter(
+        pl.col("outcome") == "voluntary_exit_rate", pl.col("rel_month") >= 0, pl.col("relative_estimate").is_not_null()
+    )
     assert months.height >= 20
     widths = (months["relative_ci_high_large"] - months["relative_ci_low_large"]) / (
         months["relative_ci_high"] - months["relative_ci_low"]

@@ -38,10 +38,13 @@ def row(result, estimator: str) -> dict:
 def did2s_example():
     raw = pl.read_csv(DATA / "df_het.csv")
     panel = raw.select(
-        establishment_id=pl.format("S{}", "state"), job_family=pl.format("U{}", "unit"),
-        month=as_month(pl.col("year"), 1990), cover_month=pl.when(pl.col("g") > 0).then(as_month(pl.col("g"), 1990)),
-        budgeted_fte=pl.lit(1.0), vacancy_rate=pl.col("dep_var"),
-    )  # fmt: skip
+        establishment_id=pl.format("S{}", "state"),
+        job_family=pl.format("U{}", "unit"),
+        month=as_month(pl.col("year"), 1990),
+        cover_month=pl.when(pl.col("g") > 0).then(as_month(pl.col("g"), 1990)),
+        budgeted_fte=pl.lit(1.0),
+        vacancy_rate=pl.col("dep_var"),
+    )
     truth = raw.filter(pl.col("treat")).select((pl.col("te") + pl.col("te_dynamic")).mean()).item()
     return raw, panel, truth
 
@@ -69,12 +72,19 @@ def test_on_the_did2s_example_the_large_path_gives_pyfixests_did2s(did2s_example
 
     raw, panel, _ = did2s_example
     large = row(estimate_segur_effect(panel, large=True), "imputation_did2s")
-    fit = pf.did2s(raw.to_pandas(), yname="dep_var", first_stage="~ 0 | unit + year", second_stage="~ treat",
-                   treatment="treat", cluster="state")  # fmt: skip
+    fit = pf.did2s(
+        raw.to_pandas(),
+        yname="dep_var",
+        first_stage="~ 0 | unit + year",
+        second_stage="~ treat",
+        treatment="treat",
+        cluster="state",
+    )
     assert large["estimate"] == pytest.approx(float(fit.coef().iloc[0]), rel=1e-6)
     # The influence function and did2s's two-stage variance, within their small-sample factors.
     assert (large["ci_high"] - large["ci_low"]) / (2 * 1.959963984540054) == pytest.approx(
-        float(fit.se().iloc[0]), rel=0.03)  # fmt: skip
+        float(fit.se().iloc[0]), rel=0.03
+    )
 
 
 def test_on_the_did2s_example_there_is_no_pre_trend_test_and_the_note_says_why(did2s_example):
@@ -89,11 +99,13 @@ def test_on_the_did2s_example_there_is_no_pre_trend_test_and_the_note_says_why(d
 def test_on_the_lp_did_test_panel_the_imputation_finds_the_true_effect():
     raw = pl.from_pandas(pd.read_stata(DATA / "lpdidtestdata1.dta"))
     panel = raw.select(
-        establishment_id=pl.format("E{}", pl.col("unit").cast(pl.Int64)), job_family=pl.lit("F"),
+        establishment_id=pl.format("E{}", pl.col("unit").cast(pl.Int64)),
+        job_family=pl.lit("F"),
         month=as_month(pl.col("time").cast(pl.Int64), 1),
         cover_month=pl.when(pl.col("event_date").is_not_null()).then(as_month(pl.col("event_date").cast(pl.Int64), 1)),
-        budgeted_fte=pl.lit(1.0), vacancy_rate=pl.col("Y").cast(pl.Float64),
-    )  # fmt: skip
+        budgeted_fte=pl.lit(1.0),
+        vacancy_rate=pl.col("Y").cast(pl.Float64),
+    )
     treated = raw.filter(pl.col("event_date").is_not_null() & (pl.col("time") >= pl.col("event_date")))
     truth = float(treated["effect"].mean())
     assert truth == pytest.approx(143.52, abs=1e-2) and treated.height == 51_005

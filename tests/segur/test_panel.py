@@ -13,9 +13,16 @@ D = dt.date
 
 
 def measures(*rows) -> pl.LazyFrame:
-    return pl.DataFrame(rows, schema={"job_family": pl.String, "employer_kind": pl.String,
-                                      "effective_date": pl.Date, "monthly_net_eur": pl.Float64},
-                        orient="row").lazy()  # fmt: skip
+    return pl.DataFrame(
+        rows,
+        schema={
+            "job_family": pl.String,
+            "employer_kind": pl.String,
+            "effective_date": pl.Date,
+            "monthly_net_eur": pl.Float64,
+        },
+        orient="row",
+    ).lazy()
 
 
 FAMILIES = pl.DataFrame({"job_family": ["ES", "INF", "ADM", "AF"], "segur_group": ["S", "I", "T", "N"]}).lazy()
@@ -23,17 +30,22 @@ FAMILIES = pl.DataFrame({"job_family": ["ES", "INF", "ADM", "AF"], "segur_group"
 
 def test_a_family_is_covered_from_its_earliest_measure_for_the_employer_kind():
     table = coverage_months(
-        measures(("ES", None, D(2022, 4, 1), 183.0), ("INF", "DEPARTMENT", D(2022, 4, 1), 183.0),
-                 ("INF", "ASSOCIATION", D(2022, 1, 1), 183.0), ("ADM", "ASSOCIATION", D(2024, 1, 1), 183.0),
-                 ("ADM", "ASSOCIATION", D(2025, 1, 1), 183.0)),
+        measures(
+            ("ES", None, D(2022, 4, 1), 183.0),
+            ("INF", "DEPARTMENT", D(2022, 4, 1), 183.0),
+            ("INF", "ASSOCIATION", D(2022, 1, 1), 183.0),
+            ("ADM", "ASSOCIATION", D(2024, 1, 1), 183.0),
+            ("ADM", "ASSOCIATION", D(2025, 1, 1), 183.0),
+        ),
         FAMILIES,
-    ).collect()  # fmt: skip
+    ).collect()
     cover = dict(zip(table["job_family"], table["cover_month"], strict=True))
     assert cover == {"ADM": D(2024, 1, 1), "AF": None, "ES": D(2022, 4, 1), "INF": D(2022, 1, 1)}
     for_departments = coverage_months(
         measures(("INF", "DEPARTMENT", D(2022, 4, 1), 183.0), ("ADM", "ASSOCIATION", D(2024, 1, 1), 183.0)),
-        FAMILIES, employer_kind="DEPARTMENT",
-    ).collect()  # fmt: skip
+        FAMILIES,
+        employer_kind="DEPARTMENT",
+    ).collect()
     assert dict(zip(for_departments["job_family"], for_departments["cover_month"], strict=True))["ADM"] is None
 
 
@@ -46,12 +58,18 @@ def test_a_mid_month_date_covers_its_month_and_a_zero_amount_covers_nothing():
 
 
 def test_panel_counts_months_from_coverage_and_leaves_empty_cells_without_a_rate():
-    workforce = pl.DataFrame({
-        "month": [D(2022, 2, 1), D(2022, 3, 1), D(2022, 4, 1), D(2022, 5, 1), D(2022, 4, 1)],
-        "establishment_id": ["E1"] * 5, "job_family": ["ES", "ES", "ES", "ES", "AF"],
-        "headcount": [10, 10, 0, 8, 4], "voluntary_exits": [1, 0, 1, 2, 0],
-        "budgeted_fte": [10.0] * 5, "vacant_fte": [0.0, 0.0, 10.0, 2.0, 0.0], "vacancy_rate": [0.0, 0.0, 1.0, 0.2, 0.0],
-    }).lazy()  # fmt: skip
+    workforce = pl.DataFrame(
+        {
+            "month": [D(2022, 2, 1), D(2022, 3, 1), D(2022, 4, 1), D(2022, 5, 1), D(2022, 4, 1)],
+            "establishment_id": ["E1"] * 5,
+            "job_family": ["ES", "ES", "ES", "ES", "AF"],
+            "headcount": [10, 10, 0, 8, 4],
+            "voluntary_exits": [1, 0, 1, 2, 0],
+            "budgeted_fte": [10.0] * 5,
+            "vacant_fte": [0.0, 0.0, 10.0, 2.0, 0.0],
+            "vacancy_rate": [0.0, 0.0, 1.0, 0.2, 0.0],
+        }
+    ).lazy()
     coverage = coverage_months(measures(("ES", None, D(2022, 4, 1), 183.0)), FAMILIES)
     table = segur_panel(workforce, coverage).collect()
     es = table.filter(job_family="ES")
@@ -63,11 +81,13 @@ def test_panel_counts_months_from_coverage_and_leaves_empty_cells_without_a_rate
 
 
 def test_pay_compares_contracts_starting_in_the_year_before_and_the_year_from_the_measure():
-    staff = pl.DataFrame({
-        "job_family": ["ES"] * 5 + ["ADM"],
-        "start_date": [D(2021, 3, 1), D(2021, 6, 1), D(2022, 3, 31), D(2022, 4, 1), D(2023, 4, 1), D(2022, 5, 1)],
-        "monthly_gross_pay": [2000.0, 2100.0, 2200.0, 2400.0, 9999.0, 1800.0],
-    }).lazy()  # fmt: skip
+    staff = pl.DataFrame(
+        {
+            "job_family": ["ES"] * 5 + ["ADM"],
+            "start_date": [D(2021, 3, 1), D(2021, 6, 1), D(2022, 3, 31), D(2022, 4, 1), D(2023, 4, 1), D(2022, 5, 1)],
+            "monthly_gross_pay": [2000.0, 2100.0, 2200.0, 2400.0, 9999.0, 1800.0],
+        }
+    ).lazy()
     coverage = coverage_months(measures(("ES", None, D(2022, 4, 1), 183.0)), FAMILIES)
     table = segur_pay(staff, coverage).collect()
     assert table.height == 1  # ADM has no measure

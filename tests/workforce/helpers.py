@@ -6,7 +6,7 @@ import datetime as dt
 
 import polars as pl
 
-from pipelines.workforce.months import Period
+from pipelines.months import Period
 
 
 def day(text: str | None) -> dt.date | None:
@@ -30,10 +30,17 @@ def staff(*rows: tuple) -> pl.LazyFrame:
             "end_date": [day(r[5]) for r in rows],
             "exit_reason": [r[6] for r in rows],
         },
-        schema={"employee_id": pl.String, "contract_id": pl.String, "establishment_id": pl.String,
-                "job_family": pl.String, "fte": pl.Float64, "start_date": pl.Date, "end_date": pl.Date,
-                "exit_reason": pl.String},
-    )  # fmt: skip
+        schema={
+            "employee_id": pl.String,
+            "contract_id": pl.String,
+            "establishment_id": pl.String,
+            "job_family": pl.String,
+            "fte": pl.Float64,
+            "start_date": pl.Date,
+            "end_date": pl.Date,
+            "exit_reason": pl.String,
+        },
+    )
 
 
 def budget(*rows: tuple) -> pl.LazyFrame:
@@ -46,9 +53,14 @@ def budget(*rows: tuple) -> pl.LazyFrame:
             "valid_to": [day(r[3]) for r in rows],
             "budgeted_fte": [float(r[4]) for r in rows],
         },
-        schema={"establishment_id": pl.String, "job_family": pl.String, "valid_from": pl.Date, "valid_to": pl.Date,
-                "budgeted_fte": pl.Float64},
-    )  # fmt: skip
+        schema={
+            "establishment_id": pl.String,
+            "job_family": pl.String,
+            "valid_from": pl.Date,
+            "valid_to": pl.Date,
+            "budgeted_fte": pl.Float64,
+        },
+    )
 
 
 NO_BUDGET = budget()
@@ -64,9 +76,14 @@ def establishments(*rows: tuple) -> pl.LazyFrame:
             "territory_id": [r[1] for r in rows],
             "organisation": [r[2] for r in rows],
         },
-        schema={"establishment_id": pl.String, "name": pl.String, "kind": pl.String, "territory_id": pl.String,
-                "organisation": pl.String},
-    )  # fmt: skip
+        schema={
+            "establishment_id": pl.String,
+            "name": pl.String,
+            "kind": pl.String,
+            "territory_id": pl.String,
+            "organisation": pl.String,
+        },
+    )
 
 
 def rows(frame: pl.LazyFrame | pl.DataFrame, *columns: str) -> list[tuple]:
@@ -74,6 +91,7 @@ def rows(frame: pl.LazyFrame | pl.DataFrame, *columns: str) -> list[tuple]:
     frame = frame.collect() if isinstance(frame, pl.LazyFrame) else frame
     out = []
     for row in frame.select(columns).iter_rows():
-        out.append(tuple(v.isoformat() if isinstance(v, dt.date) else round(v, 6) if isinstance(v, float) else v
-                         for v in row))  # fmt: skip
+        out.append(
+            tuple(v.isoformat() if isinstance(v, dt.date) else round(v, 6) if isinstance(v, float) else v for v in row)
+        )
     return out

@@ -40,33 +40,49 @@ def staging_tables() -> dict[str, pl.DataFrame]:
     ).collect()
     places = establishments(("E1", "T1", "Asso A"), ("E2", "T2", "Asso B")).collect()
     postings = pl.DataFrame(
-        {"posting_id": ["p1", "p2", "p3"], "establishment_id": ["E2", "E2", "E1"],
-         "job_family": ["TISF", "PSYCHOLOGUE", "AES"], "fte": [1.0, 0.5, 1.0],
-         "opened_date": [day("2023-12-01"), day("2023-01-15"), day("2024-04-01")],
-         "closed_date": [day("2024-02-01"), None, day("2024-04-20")],
-         "outcome": ["FILLED", "OPEN", "CANCELLED"], "contract_id": ["c6", None, None]},
-    )  # fmt: skip
+        {
+            "posting_id": ["p1", "p2", "p3"],
+            "establishment_id": ["E2", "E2", "E1"],
+            "job_family": ["TISF", "PSYCHOLOGUE", "AES"],
+            "fte": [1.0, 0.5, 1.0],
+            "opened_date": [day("2023-12-01"), day("2023-01-15"), day("2024-04-01")],
+            "closed_date": [day("2024-02-01"), None, day("2024-04-20")],
+            "outcome": ["FILLED", "OPEN", "CANCELLED"],
+            "contract_id": ["c6", None, None],
+        },
+    )
     applications = pl.DataFrame(
-        {"application_id": ["a1", "a2", "a3"], "posting_id": ["p1", "p1", "p2"],
-         "applied_date": [day("2023-12-10"), day("2024-01-03"), day("2024-03-01")],
-         "channel": ["JOB_BOARD", "REFERRAL", "SCHOOL"], "stage_reached": ["HIRED", "INTERVIEWED", "APPLIED"],
-         "withdrawn": [False, True, None]},
+        {
+            "application_id": ["a1", "a2", "a3"],
+            "posting_id": ["p1", "p1", "p2"],
+            "applied_date": [day("2023-12-10"), day("2024-01-03"), day("2024-03-01")],
+            "channel": ["JOB_BOARD", "REFERRAL", "SCHOOL"],
+            "stage_reached": ["HIRED", "INTERVIEWED", "APPLIED"],
+            "withdrawn": [False, True, None],
+        },
         schema_overrides={"withdrawn": pl.Boolean},
-    )  # fmt: skip
+    )
     return {
         "staging.staff": contracts,
         "staging.budgeted_posts": posts,
         "staging.establishments": places,
         "staging.territories": pl.DataFrame({"territory_id": ["T1", "T2"], "name": ["Nord", "Sud"]}),
         "staging.job_families": pl.DataFrame(
-            {"job_family": ["AES", "TISF", "PSYCHOLOGUE"], "label_fr": ["AES", "TISF", "Psychologue"],
-             "segur_group": ["A", "A", "B"]}  # fmt: skip
+            {
+                "job_family": ["AES", "TISF", "PSYCHOLOGUE"],
+                "label_fr": ["AES", "TISF", "Psychologue"],
+                "segur_group": ["A", "A", "B"],
+            }
         ),
         "staging.job_postings": postings,
         "staging.applications": applications,
         "staging.reporting_period": pl.DataFrame(
-            {"as_of_date": [day("2024-06-30")], "as_of_month": [day("2024-06-01")],
-             "first_month": [day("2023-07-01")], "history_months": [12]}  # fmt: skip
+            {
+                "as_of_date": [day("2024-06-30")],
+                "as_of_month": [day("2024-06-01")],
+                "first_month": [day("2023-07-01")],
+                "history_months": [12],
+            }
         ),
     }
 
@@ -84,22 +100,49 @@ def test_every_workforce_table_lands(materialised):
     path, result = materialised
     assert result.success
     with duckdb.connect(str(path), read_only=True) as con:
-        tables = {r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts'").fetchall()}  # fmt: skip
-        assert {"workforce_monthly", "turnover_12m", "exits_by_reason", "early_attrition", "time_to_fill",
-                "recruitment_funnel", "long_vacancies", "turnover_12m_by_organisation"} <= tables  # fmt: skip
-        columns = {r[0] for r in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = 'workforce_monthly'").fetchall()}
-        assert {"month", "establishment_id", "job_family", "headcount", "fte", "hires", "exits", "voluntary_exits",
-                "budgeted_fte", "vacant_fte", "vacancy_rate"} <= columns  # fmt: skip
+        tables = {
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts'"
+            ).fetchall()
+        }
+        assert {
+            "workforce_monthly",
+            "turnover_12m",
+            "exits_by_reason",
+            "early_attrition",
+            "time_to_fill",
+            "recruitment_funnel",
+            "long_vacancies",
+            "turnover_12m_by_organisation",
+        } <= tables
+        columns = {
+            r[0]
+            for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'workforce_monthly'"
+            ).fetchall()
+        }
+        assert {
+            "month",
+            "establishment_id",
+            "job_family",
+            "headcount",
+            "fte",
+            "hires",
+            "exits",
+            "voluntary_exits",
+            "budgeted_fte",
+            "vacant_fte",
+            "vacancy_rate",
+        } <= columns
         # One hand-computed figure: in June 2024 E1 AES holds ana (1.0) and bob (0.5) against 2 budgeted.
         assert con.execute("""SELECT headcount, fte, vacant_fte, vacancy_rate FROM marts.workforce_monthly
             WHERE month = DATE '2024-06-01' AND establishment_id = 'E1' AND job_family = 'AES'""").fetchall() == [
             (2, 1.5, 0.5, 0.25)
-        ]  # fmt: skip
+        ]
         # The psychologist post was never filled: a long vacancy still going on.
         assert con.execute("""SELECT months_vacant, ongoing FROM marts.long_vacancies
-            WHERE job_family = 'PSYCHOLOGUE'""").fetchall() == [(12, True)]  # fmt: skip
+            WHERE job_family = 'PSYCHOLOGUE'""").fetchall() == [(12, True)]
 
 
 def test_every_check_passes_and_says_what_it_saw(materialised):
@@ -115,28 +158,38 @@ def test_every_check_passes_and_says_what_it_saw(materialised):
 
 def test_metadata_shows_latest_vacancy_turnover_and_the_top_establishments(materialised):
     _, result = materialised
-    metadata = {m.asset_key.path[-1]: m.metadata for m in result.get_asset_materialization_events()
-                for m in [m.event_specific_data.materialization]}  # fmt: skip
+    metadata = {
+        m.asset_key.path[-1]: m.metadata
+        for m in result.get_asset_materialization_events()
+        for m in [m.event_specific_data.materialization]
+    }
     monthly = metadata["workforce_monthly"]
     # June 2024: 0.5 vacant of 2 fte of AES in E1, 1 of 2 TISF and 0.5 of 0.5 psychologist in E2;
     # eve's AES in E2 and fay's TISF in E1 have no budget, so they cover nothing.
     assert {k: monthly[k].value for k in ("as_of_month", "budgeted_fte", "vacant_fte", "vacancy_rate")} == {
-        "as_of_month": "2024-06-01", "budgeted_fte": 4.5, "vacant_fte": 2.0, "vacancy_rate": 0.444444}  # fmt: skip
+        "as_of_month": "2024-06-01",
+        "budgeted_fte": 4.5,
+        "vacant_fte": 2.0,
+        "vacancy_rate": 0.444444,
+    }
     turnover = metadata["turnover_12m"]
     # From July 2023 to June 2024 one person left the organisation, cyd (a resignation); bob and eve stay
     # in another job, ana is renewed, fay leaves after June: 1 exit over an average of 4 people.
     assert (turnover["turnover_rate"].value, turnover["voluntary_turnover_rate"].value) == (0.25, 0.25)
     path, _ = materialised
     with duckdb.connect(str(path), read_only=True) as con:
-        counts = [con.execute(f"SELECT count(*) FROM marts.{t}").fetchone()[0]
-                  for t in ("workforce_monthly", "turnover_12m")]  # fmt: skip
+        counts = [
+            con.execute(f"SELECT count(*) FROM marts.{t}").fetchone()[0] for t in ("workforce_monthly", "turnover_12m")
+        ]
     assert [monthly["rows"].value, turnover["rows"].value] == counts
     # No establishment reaches 5 budgeted fte or 10 people: the tables have a header and no row.
     assert turnover["highest_turnover"].value.endswith(
         "| establishment_id | name | avg_headcount | exits_12m | turnover_rate | voluntary_turnover_rate |\n"
-        "|---|---|---|---|---|---|\n")  # fmt: skip
+        "|---|---|---|---|---|---|\n"
+    )
     assert monthly["highest_vacancy"].value.endswith(
-        "| establishment_id | name | budgeted_fte | vacant_fte | vacancy_rate |\n|---|---|---|---|---|\n")
+        "| establishment_id | name | budgeted_fte | vacant_fte | vacancy_rate |\n|---|---|---|---|---|\n"
+    )
 
 
 @pytest.mark.parametrize("view", WORKFORCE_VIEWS, ids=lambda p: p.stem)
@@ -151,8 +204,10 @@ def test_each_view_runs_on_the_warehouse(materialised, view):
 
 def test_with_no_contract_no_budget_and_no_posting_the_tables_are_empty_and_the_checks_pass(tmp_path):
     tables = staging_tables()
-    empty = {name: tables[name].clear() for name in ("staging.staff", "staging.budgeted_posts",
-                                                     "staging.job_postings", "staging.applications")}  # fmt: skip
+    empty = {
+        name: tables[name].clear()
+        for name in ("staging.staff", "staging.budgeted_posts", "staging.job_postings", "staging.applications")
+    }
     warehouse = Warehouse(path=str(tmp_path / "w.duckdb"))
     warehouse.replace_many(tables | empty)
     result = dg.materialize([*workforce_assets, *workforce_checks], resources={"warehouse": warehouse})
@@ -183,11 +238,16 @@ def test_when_staff_fails_the_run_summary_names_the_marts_not_run_not_the_step(t
         raise ValueError("staff extract unreadable")
 
     warehouse = Warehouse(path=str(tmp_path / "w.duckdb"))
-    marts = [a for a in workforce_assets if dg.AssetKey(["marts", "time_to_fill"]) not in a.keys
-             and dg.AssetKey(["marts", "recruitment_funnel"]) not in a.keys]  # fmt: skip
+    marts = [
+        a
+        for a in workforce_assets
+        if dg.AssetKey(["marts", "time_to_fill"]) not in a.keys
+        and dg.AssetKey(["marts", "recruitment_funnel"]) not in a.keys
+    ]
     result = dg.materialize([broken_staff, *marts], resources={"warehouse": warehouse}, raise_on_error=False)
     outcome = RunOutcome.from_result(result)
     assert list(outcome.failures) == ["staging/staff"]
-    assert {"marts/workforce_monthly", "marts/turnover_12m", "marts/early_attrition",
-            "marts/long_vacancies"} <= set(outcome.skipped)  # fmt: skip
+    assert {"marts/workforce_monthly", "marts/turnover_12m", "marts/early_attrition", "marts/long_vacancies"} <= set(
+        outcome.skipped
+    )
     assert "contract_marts" not in outcome.skipped

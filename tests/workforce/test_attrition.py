@@ -5,8 +5,18 @@ from tests.workforce.helpers import period, rows, staff
 
 H1 = period(as_of="2024-06-30", first_month="2024-01-01")
 JULY = period(as_of="2024-07-31", first_month="2024-01-01")
-ATTRITION = ("cohort_month", "job_family", "hires", "observed_3m", "left_within_3m", "attrition_rate_3m",
-             "observed_6m", "left_within_6m", "observed_12m", "left_within_12m")  # fmt: skip
+ATTRITION = (
+    "cohort_month",
+    "job_family",
+    "hires",
+    "observed_3m",
+    "left_within_3m",
+    "attrition_rate_3m",
+    "observed_6m",
+    "left_within_6m",
+    "observed_12m",
+    "left_within_12m",
+)
 
 
 def test_exits_are_counted_per_month_job_family_and_reason_and_renewals_are_not_exits():

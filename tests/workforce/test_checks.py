@@ -9,8 +9,19 @@ from tests.workforce.helpers import NO_BUDGET, budget, day, establishments, peri
 
 Q1 = period(as_of="2024-03-31", first_month="2023-10-01")
 PLACES = establishments(("E1", "T1", "Asso A"))
-FLOWS = ("month", "start_headcount", "hires", "exits", "end_headcount", "plain_difference", "same_day_extra_hires",
-         "same_day_extra_exits", "month_end_leavers", "previous_month_end_leavers", "unexplained")  # fmt: skip
+FLOWS = (
+    "month",
+    "start_headcount",
+    "hires",
+    "exits",
+    "end_headcount",
+    "plain_difference",
+    "same_day_extra_hires",
+    "same_day_extra_exits",
+    "month_end_leavers",
+    "previous_month_end_leavers",
+    "unexplained",
+)
 
 
 def roll(contracts, p=Q1):
@@ -73,4 +84,3 @@ def test_the_first_month_of_data_is_the_earliest_start_or_budget_but_not_before_
     old = staff(("ana", "E1", "AES", 1, "2010-02-10", None, None))
     assert rows(first_data_month(old, posts, Q1), "month") == [("2023-10-01",)]
     assert rows(first_data_month(staff(), NO_BUDGET, Q1), "month") == [(None,)]
-

@@ -8,8 +8,13 @@ AS_OF = day("2024-06-30")
 
 
 def flags(contracts):
-    return rows(flag_hires_and_exits(contracts, AS_OF).sort("contract_id"), "contract_id", "is_hire", "is_exit",
-                "is_voluntary_exit")  # fmt: skip
+    return rows(
+        flag_hires_and_exits(contracts, AS_OF).sort("contract_id"),
+        "contract_id",
+        "is_hire",
+        "is_exit",
+        "is_voluntary_exit",
+    )
 
 
 def test_a_fixed_term_contract_renewed_back_to_back_is_neither_an_exit_nor_a_hire():

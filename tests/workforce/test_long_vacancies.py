@@ -11,9 +11,14 @@ H1 = period(as_of="2024-06-30", first_month="2024-01-01")
 def monthly(*r: tuple) -> pl.LazyFrame:
     """workforce_monthly rows: (month, establishment, job family, budgeted fte, vacant fte)."""
     return pl.LazyFrame(
-        {"month": [day(x[0]) for x in r], "establishment_id": [x[1] for x in r], "job_family": [x[2] for x in r],
-         "budgeted_fte": [float(x[3]) for x in r], "vacant_fte": [float(x[4]) for x in r]},
-    )  # fmt: skip
+        {
+            "month": [day(x[0]) for x in r],
+            "establishment_id": [x[1] for x in r],
+            "job_family": [x[2] for x in r],
+            "budgeted_fte": [float(x[3]) for x in r],
+            "vacant_fte": [float(x[4]) for x in r],
+        },
+    )
 
 
 def test_three_months_in_a_row_make_a_long_vacancy_and_a_month_filled_breaks_the_run():
@@ -28,8 +33,16 @@ def test_three_months_in_a_row_make_a_long_vacancy_and_a_month_filled_breaks_the
         ("2024-05-01", "E2", "AES", 1, 1),
         ("2024-06-01", "E2", "AES", 1, 1),  # still vacant at the as-of month
     )
-    assert rows(long_vacancies(table, H1), "establishment_id", "first_month", "last_month", "months_vacant",
-                "max_vacant_fte", "last_vacant_fte", "ongoing") == [  # fmt: skip
+    assert rows(
+        long_vacancies(table, H1),
+        "establishment_id",
+        "first_month",
+        "last_month",
+        "months_vacant",
+        "max_vacant_fte",
+        "last_vacant_fte",
+        "ongoing",
+    ) == [
         ("E1", "2024-01-01", "2024-03-01", 3, 1.0, 0.5, False),
         ("E2", "2024-04-01", "2024-06-01", 3, 1.0, 1.0, True),
     ]

@@ -7,10 +7,10 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pipelines.months import Period
 from pipelines.workforce.checks import roll_forward, uncovered_months
 from pipelines.workforce.employment import VOLUNTARY_REASONS, flag_hires_and_exits
 from pipelines.workforce.metrics import turnover_12m, workforce_monthly
-from pipelines.workforce.months import Period
 from tests.workforce.helpers import NO_BUDGET, establishments
 
 FAST = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -42,26 +42,53 @@ def contract_sets(draw) -> pl.LazyFrame:
                 }
             )
             cursor = start + length + 1
-    return pl.LazyFrame(
-        rows,
-        schema={"employee_id": pl.String, "establishment_id": pl.String, "job_family": pl.String, "fte": pl.Float64,
-                "start_date": pl.Date, "end_date": pl.Date, "exit_reason": pl.String},
-    ).with_row_index("contract_id").with_columns(pl.col("contract_id").cast(pl.String))  # fmt: skip
+    return (
+        pl.LazyFrame(
+            rows,
+            schema={
+                "employee_id": pl.String,
+                "establishment_id": pl.String,
+                "job_family": pl.String,
+                "fte": pl.Float64,
+                "start_date": pl.Date,
+                "end_date": pl.Date,
+                "exit_reason": pl.String,
+            },
+        )
+        .with_row_index("contract_id")
+        .with_columns(pl.col("contract_id").cast(pl.String))
+    )
 
 
 @st.composite
 def budgets(draw) -> pl.LazyFrame:
     rows = []
-    for cell in draw(st.lists(st.tuples(st.sampled_from(["E1", "E2", "E3"]), st.sampled_from(["AES", "TISF"])),
-                              unique=True, max_size=4)):  # fmt: skip
+    for cell in draw(
+        st.lists(
+            st.tuples(st.sampled_from(["E1", "E2", "E3"]), st.sampled_from(["AES", "TISF"])), unique=True, max_size=4
+        )
+    ):
         for start in draw(st.lists(st.integers(0, 560), unique=True, max_size=3)):
             end = draw(st.one_of(st.none(), st.integers(start, 700)))
-            rows.append({"establishment_id": cell[0], "job_family": cell[1],
-                         "valid_from": ORIGIN + dt.timedelta(days=start),
-                         "valid_to": None if end is None else ORIGIN + dt.timedelta(days=end),
-                         "budgeted_fte": draw(st.sampled_from([0.0, 0.3, 0.5, 1.0, 1.8, 2.5]))})  # fmt: skip
-    return pl.LazyFrame(rows, schema={"establishment_id": pl.String, "job_family": pl.String, "valid_from": pl.Date,
-                                      "valid_to": pl.Date, "budgeted_fte": pl.Float64})  # fmt: skip
+            rows.append(
+                {
+                    "establishment_id": cell[0],
+                    "job_family": cell[1],
+                    "valid_from": ORIGIN + dt.timedelta(days=start),
+                    "valid_to": None if end is None else ORIGIN + dt.timedelta(days=end),
+                    "budgeted_fte": draw(st.sampled_from([0.0, 0.3, 0.5, 1.0, 1.8, 2.5])),
+                }
+            )
+    return pl.LazyFrame(
+        rows,
+        schema={
+            "establishment_id": pl.String,
+            "job_family": pl.String,
+            "valid_from": pl.Date,
+            "valid_to": pl.Date,
+            "budgeted_fte": pl.Float64,
+        },
+    )
 
 
 periods = st.sampled_from(
@@ -81,8 +108,13 @@ def naive_days(period: Period) -> pl.DataFrame:
 
 def naive_month_ends(contracts: pl.LazyFrame, period: Period) -> pl.DataFrame:
     """Every month x every contract, kept where the contract is active on the month's figure day."""
-    return naive_days(period).join(contracts.collect(), how="cross").filter(
-        (pl.col("start_date") <= pl.col("day")) & (pl.col("end_date").is_null() | (pl.col("end_date") >= pl.col("day")))
+    return (
+        naive_days(period)
+        .join(contracts.collect(), how="cross")
+        .filter(
+            (pl.col("start_date") <= pl.col("day"))
+            & (pl.col("end_date").is_null() | (pl.col("end_date") >= pl.col("day")))
+        )
     )
 
 
@@ -122,20 +154,27 @@ def test_monthly_headcount_and_fte_are_those_of_the_naive_cross_join_and_vacancy
     contracts, posts, period
 ):
     table = workforce_monthly(contracts, posts, period).collect()
-    naive = naive_month_ends(contracts, period).group_by("month", "establishment_id", "job_family").agg(
-        expected_headcount=pl.col("employee_id").n_unique(),
-        active_contracts=pl.len(),
-        expected_fte=pl.col("fte").sum(),
+    naive = (
+        naive_month_ends(contracts, period)
+        .group_by("month", "establishment_id", "job_family")
+        .agg(
+            expected_headcount=pl.col("employee_id").n_unique(),
+            active_contracts=pl.len(),
+            expected_fte=pl.col("fte").sum(),
+        )
     )
     both = table.join(naive, on=["month", "establishment_id", "job_family"], how="full", coalesce=True).fill_null(0)
     naive_budget = (
-        naive_days(period).join(posts.collect(), how="cross")
-        .filter((pl.col("valid_from") <= pl.col("day"))
-                & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= pl.col("day"))))
+        naive_days(period)
+        .join(posts.collect(), how="cross")
+        .filter(
+            (pl.col("valid_from") <= pl.col("day"))
+            & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= pl.col("day")))
+        )
         .sort("valid_from")
         .group_by("month", "establishment_id", "job_family")
         .agg(expected_budget=pl.col("budgeted_fte").last())
-    )  # fmt: skip
+    )
     both = both.join(naive_budget, on=["month", "establishment_id", "job_family"], how="left").fill_null(0)
     assert ((both["budgeted_fte"] - both["expected_budget"]).abs() < 1e-9).all()
     expected_vacant = (both["expected_budget"] - both["expected_fte"]).clip(lower_bound=0)
@@ -146,9 +185,10 @@ def test_monthly_headcount_and_fte_are_those_of_the_naive_cross_join_and_vacancy
     assert (table["vacant_fte"] >= 0).all()
     assert table["vacancy_rate"].drop_nulls().is_between(0, 1).all()
     assert (table["vacant_fte"] <= table["budgeted_fte"]).all()
-    assert table.filter(pl.col("budgeted_fte") == 0)["vacancy_rate"].null_count() == table.filter(
-        pl.col("budgeted_fte") == 0
-    ).height
+    assert (
+        table.filter(pl.col("budgeted_fte") == 0)["vacancy_rate"].null_count()
+        == table.filter(pl.col("budgeted_fte") == 0).height
+    )
     assert uncovered_months(table.lazy(), contracts, posts, period).collect().height == 0
 
 
@@ -166,17 +206,20 @@ def test_turnover_counts_are_the_sums_of_the_monthly_exits(contracts, period):
             turnover.filter(scope=scope)
             .select("scope_id", "month", "exits_12m", "voluntary_exits_12m")
             .join(by_month, on="scope_id", suffix="_in_month")
-            .filter((pl.col("month_in_month") <= pl.col("month"))
-                    & (pl.col("month_in_month") > pl.col("month").dt.offset_by("-12mo")))  # fmt: skip
+            .filter(
+                (pl.col("month_in_month") <= pl.col("month"))
+                & (pl.col("month_in_month") > pl.col("month").dt.offset_by("-12mo"))
+            )
             .group_by("scope_id", "month", "exits_12m", "voluntary_exits_12m")
             .agg(pl.col("exits").sum(), pl.col("voluntary_exits").sum())
         )
         assert (expected["exits_12m"] == expected["exits"]).all()
         assert (expected["voluntary_exits_12m"] == expected["voluntary_exits"]).all()
         # ...and no month with exits in its twelve months is left out of turnover_12m.
-        assert expected.filter(pl.col("exits") > 0).height == turnover.filter(
-            (pl.col("scope") == scope) & (pl.col("exits_12m") > 0)
-        ).height
+        assert (
+            expected.filter(pl.col("exits") > 0).height
+            == turnover.filter((pl.col("scope") == scope) & (pl.col("exits_12m") > 0)).height
+        )
 
 
 @FAST

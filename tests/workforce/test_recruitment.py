@@ -11,20 +11,33 @@ H1 = period(as_of="2024-06-30", first_month="2024-01-01")
 def postings(*r: tuple) -> pl.LazyFrame:
     """(posting, establishment, job family, opened, closed, outcome)."""
     return pl.LazyFrame(
-        {"posting_id": [x[0] for x in r], "establishment_id": [x[1] for x in r], "job_family": [x[2] for x in r],
-         "fte": [1.0] * len(r), "opened_date": [day(x[3]) for x in r], "closed_date": [day(x[4]) for x in r],
-         "outcome": [x[5] for x in r], "contract_id": [None] * len(r)},
+        {
+            "posting_id": [x[0] for x in r],
+            "establishment_id": [x[1] for x in r],
+            "job_family": [x[2] for x in r],
+            "fte": [1.0] * len(r),
+            "opened_date": [day(x[3]) for x in r],
+            "closed_date": [day(x[4]) for x in r],
+            "outcome": [x[5] for x in r],
+            "contract_id": [None] * len(r),
+        },
         schema_overrides={"closed_date": pl.Date, "contract_id": pl.String},
-    )  # fmt: skip
+    )
 
 
 def applications(*r: tuple) -> pl.LazyFrame:
     """(application, posting, applied, channel, stage reached, withdrawn)."""
     return pl.LazyFrame(
-        {"application_id": [x[0] for x in r], "posting_id": [x[1] for x in r], "applied_date": [day(x[2]) for x in r],
-         "channel": [x[3] for x in r], "stage_reached": [x[4] for x in r], "withdrawn": [x[5] for x in r]},
+        {
+            "application_id": [x[0] for x in r],
+            "posting_id": [x[1] for x in r],
+            "applied_date": [day(x[2]) for x in r],
+            "channel": [x[3] for x in r],
+            "stage_reached": [x[4] for x in r],
+            "withdrawn": [x[5] for x in r],
+        },
         schema_overrides={"withdrawn": pl.Boolean},
-    )  # fmt: skip
+    )
 
 
 def test_days_to_fill_only_for_filled_postings_and_open_postings_with_their_age():
@@ -60,8 +73,19 @@ def test_the_funnel_counts_each_application_at_every_stage_it_reached():
         ),
         H1,
     )
-    assert rows(table, "quarter", "job_family", "channel", "postings", "applications", "screened", "interviewed",
-                "offered", "hired", "withdrawn") == [  # fmt: skip
+    assert rows(
+        table,
+        "quarter",
+        "job_family",
+        "channel",
+        "postings",
+        "applications",
+        "screened",
+        "interviewed",
+        "offered",
+        "hired",
+        "withdrawn",
+    ) == [
         ("2024-01-01", "AES", "JOB_BOARD", 2, 4, 3, 2, 1, 1, 1),
         ("2024-01-01", "AES", "REFERRAL", 1, 1, 1, 1, 1, 0, 0),
         ("2024-04-01", "AES", "JOB_BOARD", 1, 1, 1, 1, 1, 0, 1),

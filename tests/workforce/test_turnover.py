@@ -6,8 +6,16 @@ from tests.workforce.helpers import establishments, period, rows, staff
 
 DECEMBER = period(as_of="2024-12-31", first_month="2024-12-01")  # a one-month window: look-backs reach before it
 PLACES = establishments(("E1", "T1", "Asso A"), ("E2", "T2", "Asso A"))
-RATES = ("scope", "scope_id", "avg_headcount", "exits_12m", "voluntary_exits_12m", "turnover_rate",
-         "voluntary_turnover_rate", "rotation_rate")  # fmt: skip
+RATES = (
+    "scope",
+    "scope_id",
+    "avg_headcount",
+    "exits_12m",
+    "voluntary_exits_12m",
+    "turnover_rate",
+    "voluntary_turnover_rate",
+    "rotation_rate",
+)
 # Month-ends of 2024 (and December 2023), all scopes:
 #   ana E1 AES  2023-01-01 ->           in post all year
 #   bob E1 AES  2023-01-01 -> 2024-03-15 resignation: in post Dec 2023 to Feb 2024

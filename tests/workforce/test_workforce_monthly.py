@@ -1,11 +1,22 @@
 """marts.workforce_monthly: month-end headcount and fte, hires, exits, budget and vacancy per cell."""
 
+from models.dates import index_of
 from pipelines.workforce.metrics import budget_in_force, workforce_monthly
-from pipelines.workforce.months import index_of
 from tests.workforce.helpers import NO_BUDGET, budget, day, period, rows, staff
 
-COLUMNS = ("month", "establishment_id", "job_family", "headcount", "fte", "hires", "exits", "voluntary_exits",
-           "budgeted_fte", "vacant_fte", "vacancy_rate")  # fmt: skip
+COLUMNS = (
+    "month",
+    "establishment_id",
+    "job_family",
+    "headcount",
+    "fte",
+    "hires",
+    "exits",
+    "voluntary_exits",
+    "budgeted_fte",
+    "vacant_fte",
+    "vacancy_rate",
+)
 PEOPLE = ("month", "establishment_id", "job_family", "headcount", "fte", "hires", "exits", "voluntary_exits")
 Q1 = period(as_of="2024-03-31", first_month="2024-01-01")
 
@@ -71,8 +82,10 @@ def test_a_planned_end_after_the_as_of_date_is_not_an_exit_and_no_later_month_is
 
 
 def test_months_before_the_window_are_not_reported():
-    contracts = staff(("ana", "E1", "AES", 1, "2023-11-05", "2023-12-20", "RESIGNATION"),
-                      ("bob", "E1", "AES", 1, "2023-12-01", None, None))  # fmt: skip
+    contracts = staff(
+        ("ana", "E1", "AES", 1, "2023-11-05", "2023-12-20", "RESIGNATION"),
+        ("bob", "E1", "AES", 1, "2023-12-01", None, None),
+    )
     assert rows(workforce_monthly(contracts, NO_BUDGET, Q1), *PEOPLE) == [
         ("2024-01-01", "E1", "AES", 1, 1.0, 0, 0, 0),
         ("2024-02-01", "E1", "AES", 1, 1.0, 0, 0, 0),
@@ -158,11 +171,13 @@ def test_no_budget_row_valid_at_month_end_means_a_budget_of_0_and_no_vacancy_rat
 
 
 def test_vacant_fte_is_never_negative_when_the_cell_is_overstaffed():
-    contracts = staff(("ana", "E1", "AES", 1, "2024-01-01", None, None),
-                      ("bob", "E1", "AES", 1, "2024-01-01", None, None))  # fmt: skip
+    contracts = staff(
+        ("ana", "E1", "AES", 1, "2024-01-01", None, None), ("bob", "E1", "AES", 1, "2024-01-01", None, None)
+    )
     posts = budget(("E1", "AES", "2024-01-01", None, 1.5))
-    assert rows(workforce_monthly(contracts, posts, Q1), "headcount", "fte", "budgeted_fte", "vacant_fte",
-                "vacancy_rate")[0] == (2, 2.0, 1.5, 0.0, 0.0)  # fmt: skip
+    assert rows(
+        workforce_monthly(contracts, posts, Q1), "headcount", "fte", "budgeted_fte", "vacant_fte", "vacancy_rate"
+    )[0] == (2, 2.0, 1.5, 0.0, 0.0)
 
 
 def test_a_budget_of_zero_with_nobody_leaves_the_row_out():

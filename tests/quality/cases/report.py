@@ -40,18 +40,31 @@ PSEUDONYM = re.compile(r"[0-9a-f]{16}")
 ALSO_SITE = "tests/report/test_site.py::test_hostile_names_are_shown_as_typed_and_run_nothing (page built, no dialog)"
 
 CASES: list[Case] = [
-    Case("markup_and_apostrophe_in_a_territory", f"A territory named {TERRITORY_NAME!r} under the id "
-         f"{TERRITORY_ID!r}", "territories", renamed("T1", TERRITORY_ID, ("territories.csv", TERRITORY_NAME)),
-         loaded=lambda f: f.filter(pl.col("territory_id") == TERRITORY_ID)["name"].to_list() == [TERRITORY_NAME],
-         also=ALSO_SITE + "; tests/report/test_safe_js.py (tooltips escaped)"),
-    Case("markup_and_apostrophe_in_an_establishment", f"An establishment named {ESTABLISHMENT_NAME!r} under the "
-         f"id {ESTABLISHMENT_ID!r}", "establishments",
-         renamed("E1", ESTABLISHMENT_ID, ("establishments.csv", ESTABLISHMENT_NAME)),
-         loaded=lambda f: f.filter(pl.col("establishment_id") == ESTABLISHMENT_ID)["name"].to_list()
-         == [ESTABLISHMENT_NAME], also=ALSO_SITE),
-    Case("formula_as_a_carer_id", "A carer id a spreadsheet would run as a formula ('=2+3'), in carers, "
-         "placements and events", "foster_carers", renamed("F2", "=2+3"),
-         loaded=lambda f: f.height == 2 and all(PSEUDONYM.fullmatch(i) for i in f["carer_id"]),
-         personal=("=2+3",),
-         also="tests/carers/test_targets.py::test_cells_a_spreadsheet_would_run_as_formulas_are_written_as_text"),
-]  # fmt: skip
+    Case(
+        "markup_and_apostrophe_in_a_territory",
+        f"A territory named {TERRITORY_NAME!r} under the id {TERRITORY_ID!r}",
+        "territories",
+        renamed("T1", TERRITORY_ID, ("territories.csv", TERRITORY_NAME)),
+        loaded=lambda f: f.filter(pl.col("territory_id") == TERRITORY_ID)["name"].to_list() == [TERRITORY_NAME],
+        also=ALSO_SITE + "; tests/report/test_safe_js.py (tooltips escaped)",
+    ),
+    Case(
+        "markup_and_apostrophe_in_an_establishment",
+        f"An establishment named {ESTABLISHMENT_NAME!r} under the id {ESTABLISHMENT_ID!r}",
+        "establishments",
+        renamed("E1", ESTABLISHMENT_ID, ("establishments.csv", ESTABLISHMENT_NAME)),
+        loaded=lambda f: (
+            f.filter(pl.col("establishment_id") == ESTABLISHMENT_ID)["name"].to_list() == [ESTABLISHMENT_NAME]
+        ),
+        also=ALSO_SITE,
+    ),
+    Case(
+        "formula_as_a_carer_id",
+        "A carer id a spreadsheet would run as a formula ('=2+3'), in carers, placements and events",
+        "foster_carers",
+        renamed("F2", "=2+3"),
+        loaded=lambda f: f.height == 2 and all(PSEUDONYM.fullmatch(i) for i in f["carer_id"]),
+        personal=("=2+3",),
+        also="tests/carers/test_targets.py::test_cells_a_spreadsheet_would_run_as_formulas_are_written_as_text",
+    ),
+]

@@ -16,56 +16,76 @@ import polars as pl
 from models.explanation import FACTORS
 from models.features import FEATURES
 from models.scoring import BANDS
+from pipelines.markdown import markdown_table
 
 MODEL_TABLES = ("ml.model_registry", "ml.model_metrics", "ml.model_fairness")
 # Columns of the planted-risk check over seeds (benchmarks/carers_model.py --seeds) that the card shows.
-SEED_COLUMNS = ("seed", "carers", "auc_ratio", "model_expected_auc", "planted_auc", "mean_predicted_risk",
-                "mean_true_risk", "test_auc_boosting", "test_auc_logistic", "test_auc_age_rule")  # fmt: skip
-MODEL_LABELS = {"age_rule": "Age rule (baseline)", "logistic_regression": "Logistic regression (baseline)",
-                "gradient_boosting": "Gradient boosting, calibrated"}  # fmt: skip
+SEED_COLUMNS = (
+    "seed",
+    "carers",
+    "auc_ratio",
+    "model_expected_auc",
+    "planted_auc",
+    "mean_predicted_risk",
+    "mean_true_risk",
+    "test_auc_boosting",
+    "test_auc_logistic",
+    "test_auc_age_rule",
+)
+MODEL_LABELS = {
+    "age_rule": "Age rule (baseline)",
+    "logistic_regression": "Logistic regression (baseline)",
+    "gradient_boosting": "Gradient boosting, calibrated",
+}
 
 
-def _fmt(value, digits: int = 3) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.{digits}f}"
-    return str(value)
-
-
-def markdown_table(frame: pl.DataFrame, digits: int = 3) -> str:
-    """Gives a frame as a Markdown table, floats rounded to `digits`."""
-    head = "| " + " | ".join(frame.columns) + " |\n|" + "---|" * frame.width + "\n"
-    return head + "".join("| " + " | ".join(_fmt(v, digits) for v in row) + " |\n" for row in frame.iter_rows())
-
-
-def render_model_card(registry: dict, metrics: pl.DataFrame, fairness: pl.DataFrame,
-                      seeds: pl.DataFrame | None = None) -> str:  # fmt: skip
+def render_model_card(
+    registry: dict, metrics: pl.DataFrame, fairness: pl.DataFrame, seeds: pl.DataFrame | None = None
+) -> str:
     """Gives the model card (Markdown) of the model in `registry` (one ml.model_registry row)."""
     chosen = registry["model"]
     shown = metrics.select(
         pl.col("model").replace_strict(MODEL_LABELS, default=pl.col("model")).alias("model"),
-        "split", "roc_auc", "pr_auc", "brier", pl.col("top_decile_recall").alias("leavers caught in top 10 %"),
-        pl.col("mean_risk").alias("mean predicted"), pl.col("leave_rate").alias("leave rate"), "n", "leavers",
-    ).sort("split", "model", descending=[True, False])  # fmt: skip
-    audit = fairness.select("attribute", "group", "n", "leavers", pl.col("selection_rate").alias("share in top 10 %"),
-                            "recall", pl.col("mean_predicted_risk").alias("mean predicted"),
-                            pl.col("observed_leave_rate").alias("observed"), "calibration_ratio")  # fmt: skip
-    factors = "\n".join(f"| `{f.name}` | {f.measure} | {'yes' if f.modifiable else 'no (situation)'} |"
-                        for f in FACTORS)  # fmt: skip
+        "split",
+        "roc_auc",
+        "pr_auc",
+        "brier",
+        pl.col("top_decile_recall").alias("leavers caught in top 10 %"),
+        pl.col("mean_risk").alias("mean predicted"),
+        pl.col("leave_rate").alias("leave rate"),
+        "n",
+        "leavers",
+    ).sort("split", "model", descending=[True, False])
+    audit = fairness.select(
+        "attribute",
+        "group",
+        "n",
+        "leavers",
+        pl.col("selection_rate").alias("share in top 10 %"),
+        "recall",
+        pl.col("mean_predicted_risk").alias("mean predicted"),
+        pl.col("observed_leave_rate").alias("observed"),
+        "calibration_ratio",
+    )
+    factors = "\n".join(
+        f"| `{f.name}` | {f.measure} | {'yes' if f.modifiable else 'no (situation)'} |" for f in FACTORS
+    )
     bands = ", ".join(f"{band} from {threshold:.0%}" for threshold, band in BANDS)
     seed_part = ""
     if seeds is not None and seeds.height:
         seeds = seeds.select(
-            "seed", "carers", pl.col("auc_ratio").alias("AUC ratio"),
-            pl.col("model_expected_auc").alias("model expected AUC"), pl.col("planted_auc").alias("planted AUC"),
+            "seed",
+            "carers",
+            pl.col("auc_ratio").alias("AUC ratio"),
+            pl.col("model_expected_auc").alias("model expected AUC"),
+            pl.col("planted_auc").alias("planted AUC"),
             pl.col("mean_predicted_risk").alias("mean predicted risk"),
             pl.col("mean_true_risk").alias("mean true risk"),
             (pl.col("mean_predicted_risk") / pl.col("mean_true_risk") - 1).alias("mean gap"),
             pl.col("test_auc_boosting").alias("test AUC boosting"),
             pl.col("test_auc_logistic").alias("test AUC logistic"),
             pl.col("test_auc_age_rule").alias("test AUC age rule"),
-        )  # fmt: skip
+        )
         seed_part = f"""
 ## Planted-risk check over {seeds.height} demo seeds (departement scale)
 
@@ -77,16 +97,16 @@ the mean predicted risk with the mean true risk. Targets: ratio >= 0.95, mean
 within 20 %; the model must also beat both baselines on the test split.
 
 {markdown_table(seeds, 3)}"""
-    return f"""# Model card: foster-carer attrition (`{registry['model_name']}`)
+    return f"""# Model card: foster-carer attrition (`{registry["model_name"]}`)
 
 Generated by `vivier model-card` from the run that trained version
-`{registry['version']}` on {registry['trained_at']:%Y-%m-%d %H:%M} UTC
-(scikit-learn {registry['sklearn_version']}). Numbers below come from that run;
+`{registry["version"]}` on {registry["trained_at"]:%Y-%m-%d %H:%M} UTC
+(scikit-learn {registry["sklearn_version"]}). Numbers below come from that run;
 re-render the card after retraining.
 
 ## What it does, and for whom
 
-For every assistant familial active on the as-of date ({registry['as_of_date']}),
+For every assistant familial active on the as-of date ({registry["as_of_date"]}),
 the model gives the probability that the carer stops in the next 12 months
 (`ml.carer_attrition_scores.risk_12m`), a band ({bands}, LOW below), the
 places at risk (risk x children placed) and the factors that weigh most on
@@ -112,12 +132,12 @@ keep this one.
 - Examples: every carer active on quarterly as-of dates (end of the as-of
   month, and every 3 months back); as-of dates whose 12 months are not yet
   observed are kept out of training (censoring).
-- Chosen model trained on the as-of dates from {registry['train_from']} to
-  {registry['train_to']}: {registry['training_rows']:,} carer-dates,
-  {registry['leavers']:,} leavers ({registry['fitted_rows']:,} fitted; beyond
+- Chosen model trained on the as-of dates from {registry["train_from"]} to
+  {registry["train_to"]}: {registry["training_rows"]:,} carer-dates,
+  {registry["leavers"]:,} leavers ({registry["fitted_rows"]:,} fitted; beyond
   300,000 rows a random sample of carers is fitted).
 - Features ({len(FEATURES)}, all computed from the extracts on or before T):
-  {', '.join(f'`{f}`' for f in FEATURES)}. Sex and territory are not
+  {", ".join(f"`{f}`" for f in FEATURES)}. Sex and territory are not
   features; sex is used only to audit the model.
 
 ## Evaluation
@@ -184,20 +204,26 @@ def model_card_from_warehouse(warehouse: Path, seeds: Path | None = None) -> str
         tables = {t for (t,) in con.sql("SELECT schema_name || '.' || table_name FROM duckdb_tables()").fetchall()}
         missing = [t for t in MODEL_TABLES if t not in tables]
         if missing:
-            raise ValueError(f"{warehouse} has no table {', '.join(missing)}: it is not the warehouse of a "
-                             "`vivier run`. Run it, or point --warehouse at the file it wrote.")  # fmt: skip
+            raise ValueError(
+                f"{warehouse} has no table {', '.join(missing)}: it is not the warehouse of a "
+                "`vivier run`. Run it, or point --warehouse at the file it wrote."
+            )
         registry = con.sql("SELECT * FROM ml.model_registry WHERE current").pl()
         metrics = con.sql("SELECT * FROM ml.model_metrics").pl()
         fairness = con.sql("SELECT * FROM ml.model_fairness").pl()
     if registry.is_empty():
-        raise ValueError(f"{warehouse} holds no current model in ml.model_registry (too few foster carers to "
-                         "train one, or no run yet): run `vivier run` first.")  # fmt: skip
+        raise ValueError(
+            f"{warehouse} holds no current model in ml.model_registry (too few foster carers to "
+            "train one, or no run yet): run `vivier run` first."
+        )
     table = None
     if seeds is not None:
         table = pl.read_csv(seeds)
         absent = [c for c in SEED_COLUMNS if c not in table.columns]
         if absent:
-            raise ValueError(f"{seeds}, row 1 (header): no column {', '.join(absent)}. The seeds file is the CSV "
-                             f"written by `python benchmarks/carers_model.py --seeds ...`, with columns "
-                             f"{', '.join(SEED_COLUMNS)}.")  # fmt: skip
+            raise ValueError(
+                f"{seeds}, row 1 (header): no column {', '.join(absent)}. The seeds file is the CSV "
+                f"written by `python benchmarks/carers_model.py --seeds ...`, with columns "
+                f"{', '.join(SEED_COLUMNS)}."
+            )
     return render_model_card(registry.row(0, named=True), metrics, fairness, table)

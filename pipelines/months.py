@@ -1,6 +1,7 @@
-"""Months as whole numbers, and the reporting period every workforce mart is computed for.
+"""The reporting period every mart is computed for, and the rates computed over it.
 
-A month is handled as its index `year * 12 + month - 1`, so that "the next
+A month is handled as its index `year * 12 + month - 1` (`models.dates.month_index`,
+the one home of month arithmetic, which the model shares), so that "the next
 month" is `+ 1` and a run of months is an integer range; it is written out as
 the first day of the month (DATE), as contract section 3 asks.
 
@@ -17,22 +18,14 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from models.dates import index_of, month_index
+
 ONE_DAY = pl.duration(days=1)
 
 
-def month_index(day: pl.Expr) -> pl.Expr:
-    """Gives the month of a date as `year * 12 + month - 1`."""
-    return day.dt.year().cast(pl.Int32) * 12 + day.dt.month().cast(pl.Int32) - 1
-
-
-def month_start(index: pl.Expr) -> pl.Expr:
-    """Gives the first day of the month of a month index."""
-    return pl.date(index // 12, index % 12 + 1, 1)
-
-
-def index_of(day: dt.date) -> int:
-    """Gives the month index of a Python date."""
-    return day.year * 12 + day.month - 1
+def ratio(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
+    """Gives numerator / denominator, null when the denominator is 0 or null."""
+    return pl.when(denominator != 0).then(numerator / denominator)
 
 
 def last_month_end_index(end: pl.Expr, as_of: dt.date) -> pl.Expr:
