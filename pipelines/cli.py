@@ -78,8 +78,15 @@ def main() -> None:
     default=None,
     help="Folder to write to [default: VIVIER_LANDING_DIR]. What was planted goes to OUT/_truth/.",
 )
+@click.option(
+    "--dsn",
+    is_flag=True,
+    help="Write the staff as monthly DSN files (dsn_<organisation>_<AAAAMM>.dsn, one per organisation and "
+    "month, with --messy: corrections, a missing month, interns...) instead of staff.csv; establishments.csv "
+    "gains a siret column. Not at national scale.",
+)
 @click.option("--overwrite", is_flag=True, help="Write even if the folder already holds extract files.")
-def demo_data(scale: str, seed: int, messy: bool, out: Path | None, overwrite: bool) -> None:
+def demo_data(scale: str, seed: int, messy: bool, dsn: bool, out: Path | None, overwrite: bool) -> None:
     """Write synthetic extracts: no real person, known effects planted.
 
     Every test, benchmark and demo uses these files. OUT/_truth/ holds what
@@ -90,15 +97,21 @@ def demo_data(scale: str, seed: int, messy: bool, out: Path | None, overwrite: b
     from pipelines.ingest.files import extract_of, landing_files
 
     out = out or usable_settings().landing_dir
-    existing = [p.name for p in landing_files(out) if extract_of(p.name)]
+    existing = [p.name for p in landing_files(out) if extract_of(p.name) or p.name.lower().startswith("dsn")]
     if existing and not overwrite:
         raise click.ClickException(
             f"{printable(str(out))} already holds extract files ({printable(', '.join(existing[:3]))}...). "
             "Choose another --out, or add --overwrite."
         )
-    summary = generate_demo(out, scale=scale, seed=seed, messy=messy)
+    if dsn and scale == "national":
+        raise click.ClickException("--dsn is not available at national scale (about 30 GB of files).")
+    summary = generate_demo(out, scale=scale, seed=seed, messy=messy, dsn=dsn)
+    staff = ""
+    if dsn:
+        dsn_files = [n for n in summary.files if n.lower().startswith("dsn")]
+        staff = f", staff as {len(dsn_files)} monthly DSN files"
     click.echo(
-        f"Wrote {scale} demo extracts (seed {seed}{', messy' if messy else ''}) to {out} "
+        f"Wrote {scale} demo extracts (seed {seed}{', messy' if messy else ''}{staff}) to {out} "
         f"in {summary.seconds:.1f} s; as-of date {summary.as_of_date}."
     )
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from pipelines.demo import dsn as dsn_mode
 from pipelines.demo import messy as messy_mode
 from pipelines.demo.carers import simulate_carers
 from pipelines.demo.config import GeneratorConfig, build_config, load_reference
@@ -37,7 +38,7 @@ EXTRACTS = (
     "carer_enquiries",
 )
 # Independent random streams, so that changing one stage leaves the others alone.
-STREAMS = {"organisation": 1, "staff": 2, "applications": 3, "carers": 4, "truth": 5, "messy": 6}
+STREAMS = {"organisation": 1, "staff": 2, "applications": 3, "carers": 4, "truth": 5, "messy": 6, "dsn": 7}
 
 
 @dataclass
@@ -49,28 +50,46 @@ class DemoSummary:
     seed: int
     messy: bool
     as_of_date: date
-    files: dict[str, int] = field(default_factory=dict)  # file name -> data rows
+    files: dict[str, int] = field(default_factory=dict)  # file name -> data rows (DSN files: lines)
     seconds: float = 0.0
+    dsn: bool = False
 
 
 def _rng(config: GeneratorConfig, stream: str) -> np.random.Generator:
     return np.random.default_rng([config.seed, STREAMS[stream]])
 
 
-def generate_demo(out: Path, scale: str = "small", seed: int = 42, messy: bool = False, **overrides) -> DemoSummary:
-    """Gives the summary of a synthetic landing folder written to `out` (extracts and `_truth/`)."""
+def generate_demo(
+    out: Path, scale: str = "small", seed: int = 42, messy: bool = False, dsn: bool = False, **overrides
+) -> DemoSummary:
+    """Gives the summary of a synthetic landing folder written to `out` (extracts and `_truth/`).
+
+    With `dsn`, the staff of the same careers is written as monthly DSN files (pipelines/demo/dsn.py)
+    instead of staff.csv, and establishments.csv gains a `siret` column; `_truth/dsn.json` says what
+    the files hold (and, when messy, where each planted case is) and `_truth/dsn_staff.csv` the staff a
+    reader of contract section 2b finds in them.
+    """
     began = time.perf_counter()
     out = Path(out)
+    if dsn and scale == "national":
+        raise ValueError(
+            "--dsn is not available at national scale: ten years of monthly DSN files for 350,000 staff "
+            "would be about 30 GB. Use --scale departement (about 200 MB) or small."
+        )
     config = build_config(scale, seed, **overrides)
     log.info(
-        "demo data: scale %s, seed %d, as-of %s, %s mode -> %s",
+        "demo data: scale %s, seed %d, as-of %s, %s mode%s -> %s",
         scale,
         seed,
         config.as_of,
         "messy" if messy else "clean",
+        ", staff as monthly DSN files" if dsn else "",
         out,
     )
     tables, truth, risk = build_tables(config)
+    dsn_rng = _rng(config, "dsn")
+    if dsn:
+        tables["establishments"] = dsn_mode.add_sirets(tables["establishments"], dsn_rng)
     out.mkdir(parents=True, exist_ok=True)
     # Files of an earlier run would be read with the new ones (extracts match by prefix).
     stale = sorted(
@@ -79,6 +98,8 @@ def generate_demo(out: Path, scale: str = "small", seed: int = 42, messy: bool =
         for p in out.glob(f"{name}*")
         if p.is_file() and p.suffix.lower() in (".csv", ".xlsx", ".parquet")
     )
+    # DSN files are read whatever their extension: an earlier run's would be read with these extracts.
+    stale += sorted(p for p in out.iterdir() if p.is_file() and p.name.lower().startswith("dsn"))
     if stale:
         log.warning(
             "demo data: replacing %d extract file(s) in %s: %s", len(stale), out, ", ".join(p.name for p in stale)
@@ -92,13 +113,31 @@ def generate_demo(out: Path, scale: str = "small", seed: int = 42, messy: bool =
     if messy:
         log.info("messy: writing French, Windows-1252, split and defective files")
         files, defects = messy_mode.write_messy(tables, out, config.as_of, _rng(config, "messy"))
+        if dsn:  # the staff goes to DSN files: the messy staff files and their defects are dropped
+            for name in [f for f in files if f.startswith("staff")]:
+                (out / name).unlink()
+                del files[name]
+            defects = defects.filter(pl.col("extract") != "staff")
     else:
         files = {}
         for name in EXTRACTS:
+            if dsn and name == "staff":
+                continue
             path = out / f"{name}.csv"
             tables[name].write_csv(path, date_format="%Y-%m-%d")
             files[path.name] = tables[name].height
         defects = messy_mode.empty_defects()
+    if dsn:
+        written = dsn_mode.write_dsn(
+            tables["staff"], tables["establishments"], out, config.as_of, config.history_months, dsn_rng, messy
+        )
+        files.update(written.files)
+        (truth_dir / "dsn.json").write_text(
+            json.dumps(written.planted, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        dsn_mode.expected_staff(tables["staff"], config.as_of, config.history_months).write_csv(
+            truth_dir / "dsn_staff.csv", date_format="%Y-%m-%d"
+        )
     defects.write_csv(truth_dir / "defects.csv")
     risk.write_csv(truth_dir / "carer_risk.csv", float_precision=6)
     truth["messy"] = messy
@@ -106,7 +145,7 @@ def generate_demo(out: Path, scale: str = "small", seed: int = 42, messy: bool =
     (truth_dir / "truth.json").write_text(json.dumps(truth, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     seconds = time.perf_counter() - began
     log.info("demo data: %d files, %d rows in %.1f s", len(files), sum(files.values()), seconds)
-    return DemoSummary(out, scale, seed, messy, config.as_of, files, seconds)
+    return DemoSummary(out, scale, seed, messy, config.as_of, files, seconds, dsn)
 
 
 def build_tables(config: GeneratorConfig) -> tuple[dict[str, pl.DataFrame], dict, pl.DataFrame]:

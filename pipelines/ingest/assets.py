@@ -9,12 +9,13 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from pipelines.ingest import period
+from pipelines.ingest import dsn, period
 from pipelines.ingest.contract import EXTRACTS, LOAD_ORDER, Extract
-from pipelines.ingest.files import ExtractFileError, extract_of, find_files, read_text_tables
+from pipelines.ingest.dsn import dsn_file_reports, dsn_tables, empty_read, read_dsn_landing
+from pipelines.ingest.files import ExtractFileError, extract_of, find_files, is_dsn_file, read_text_tables
 from pipelines.ingest.headers import extract_tables, load_aliases
 from pipelines.ingest.raw import RAW_REPORT_SCHEMA, empty_raw, to_raw
-from pipelines.ingest.validate import count_by_file, raw_as_quarantined, validate
+from pipelines.ingest.validate import Validated, count_by_file, raw_as_quarantined, validate
 from pipelines.markdown import markdown_table
 from pipelines.paths import REFERENCE_DIR
 from pipelines.settings import Settings
@@ -134,24 +135,30 @@ def build_raw_asset(extract: Extract) -> dg.AssetsDefinition:
             raise dg.Failure(description=error)
         if warning:
             context.log.warning(warning)
+        dsn_files = [p for p in files if is_dsn_file(p)]
         try:
-            tables = [t for p in files for t in extract_tables(read_text_tables(p), extract, load_aliases())]
+            texts = [p for p in files if p not in dsn_files]
+            tables = [t for p in texts for t in extract_tables(read_text_tables(p), extract, load_aliases())]
             read = [to_raw(t, extract, load_aliases(), settings.pseudonym_key) for t in tables]
+            dsn = read_dsn_landing(dsn_files, settings.pseudonym_key) if dsn_files else empty_read()
         except ExtractFileError as error:
             raise dg.Failure(description=str(error)) from error
         for note in (note for table in tables for note in table.notes):
             context.log.warning(note)  # rows above the header, sheets not read, lines read as Windows-1252
         rows = pl.concat([empty_raw(extract)] + [frame for frame, _ in read], how="vertical")
-        emptied = emptied_problem(extract, files, rows.height, before)
+        emptied = emptied_problem(extract, files, rows.height + dsn.rows.height, before)
         if emptied:
             raise dg.Failure(description=emptied)
-        reports = pl.DataFrame([report for _, report in read], schema=RAW_REPORT_SCHEMA)
-        warehouse.replace(f"raw.{extract.name}", rows)
+        reports = pl.concat(
+            [pl.DataFrame([report for _, report in read], schema=RAW_REPORT_SCHEMA), dsn_file_reports(dsn)]
+        )
+        warehouse.replace_many({f"raw.{extract.name}": rows} | (dsn_tables(dsn) if extract.name == "staff" else {}))
         warehouse.replace_part("quality.ingest_files", "extract", extract.name, reports)
         return dg.MaterializeResult(
             metadata={
                 "files": dg.MetadataValue.md(markdown_table(reports)) if files else "no file",
                 "rows_read": rows.height,
+                **({"dsn_contracts": dsn.rows.height, "dsn_files": len(dsn_files)} if dsn_files else {}),
                 "dropped_columns": ", ".join(c for c in reports["dropped_columns"] if c) or "none",
             }
         )
@@ -192,13 +199,16 @@ def build_staging_asset(extract: Extract) -> dg.AssetsDefinition:
             if c.references
         }
         raw = warehouse.read(f"raw.{extract.name}")
-        checked = validate(extract, raw, references)
+        dsn_rows = warehouse.read(dsn.RAW_ROWS) if extract.name == "staff" and warehouse.exists(dsn.RAW_ROWS) else None
+        checked = validate_with_dsn(extract, raw, dsn_rows, references, warehouse)
         # Before any table is written: a failed extract keeps its staging tables as they were.
         wrong_list = replaced_reference_problem(extract, checked, Path(settings.landing_dir))
         if wrong_list:
             raise dg.Failure(description=wrong_list)
         files = warehouse.query(f"SELECT * FROM quality.ingest_files WHERE extract = '{extract.name}'")
         report = count_by_file(files, checked)
+        if dsn_rows is not None and dsn_rows.height:
+            report = dsn.block_report(report, dsn_rows, warehouse.read(dsn.RAW_BLOCKS), checked)
         masked_raw = raw_as_quarantined(extract, raw, checked.quarantined)
         warehouse.replace_many(
             {f"staging.{extract.name}": checked.loaded}
@@ -230,6 +240,19 @@ def build_staging_asset(extract: Extract) -> dg.AssetsDefinition:
         )
 
     return staging_extract
+
+
+def validate_with_dsn(
+    extract: Extract, raw: pl.DataFrame, dsn_rows: pl.DataFrame | None, references: dict, warehouse: Warehouse
+) -> Validated:
+    """Gives `validate` of the extract's raw rows, and for staff, of the DSN contracts with them: those
+    mapped to an establishment and a job family are checked as staff rows, the others quarantined."""
+    if dsn_rows is None or dsn_rows.is_empty():
+        return validate(extract, raw, references)
+    establishments, pcs = warehouse.read("staging.establishments"), warehouse.read("staging.pcs_job_families")
+    fine, refused = dsn.staff_to_check(dsn_rows, establishments, pcs, extract)
+    checked = validate(extract, pl.concat([raw, fine], how="vertical_relaxed"), references)
+    return Validated(checked.loaded, pl.concat([checked.quarantined, refused]), checked.duplicates)
 
 
 def replaced_reference_problem(extract: Extract, checked, landing_dir: Path) -> str | None:

@@ -56,6 +56,9 @@ class Extract:
     # Shipped with the project; a landing file of the same name overrides it.
     reference_data: bool = False
     description: str = ""
+    # Extracts whose loaded rows this one reads beyond its columns' references (staff read from DSN
+    # files takes its job families from pcs_job_families): Dagster upstreams too.
+    reads: tuple[str, ...] = ()
     column_names: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -71,7 +74,7 @@ class Extract:
     @property
     def references(self) -> tuple[str, ...]:
         """Extracts this one must be checked against (its Dagster upstreams)."""
-        return tuple(dict.fromkeys(c.references.split(".")[0] for c in self.columns if c.references))
+        return tuple(dict.fromkeys([*(c.references.split(".")[0] for c in self.columns if c.references), *self.reads]))
 
 
 # The codes the shipped job_families must hold at least; a landing job_families
@@ -151,6 +154,8 @@ EXTRACTS: dict[str, Extract] = {
                 ),
                 _id("territory_id", **TERRITORY),
                 Column("organisation", "text", required=True),
+                # SIRET (14 digits): links the declarations of DSN files to the establishment (section 2b).
+                Column("siret", "text"),
             ),
             key=("establishment_id",),
             description="Establishments and services, each in one territory.",
@@ -161,6 +166,22 @@ EXTRACTS: dict[str, Extract] = {
             key=("job_family",),
             reference_data=True,
             description="Job families (métiers) and the Ségur group each belongs to.",
+        ),
+        Extract(
+            "pcs_job_families",
+            (
+                Column("pcs_ese", "code", required=True),
+                Column("emploi_label", "text"),
+                # Not checked against job_families here: a DSN contract whose job family is not in the list
+                # is quarantined with the staff rows, and the staff files need no DSN mapping at all.
+                Column("job_family", "code", required=True),
+                Column("source", "text"),
+            ),
+            # No key: most lines map a whole code and leave emploi_label empty. Each code or title mapped
+            # once is a warning of its suite; the first line read is used.
+            reference_data=True,
+            description="PCS-ESE codes, and job titles where one code covers several job families, to job "
+            "families: how staff read from DSN files get theirs (section 2b).",
         ),
         Extract(
             "segur_measures",
@@ -206,7 +227,8 @@ EXTRACTS: dict[str, Extract] = {
             key=("contract_id",),
             date_order=(("start_date", "end_date"),),
             reason_required=(("end_date", "exit_reason"),),
-            description="One row per employment contract.",
+            reads=("pcs_job_families",),
+            description="One row per employment contract, from staff files or monthly DSN files (section 2b).",
         ),
         Extract(
             "budgeted_posts",
@@ -345,6 +367,7 @@ EXTRACTS: dict[str, Extract] = {
 LOAD_ORDER = (
     "territories",
     "job_families",
+    "pcs_job_families",
     "segur_measures",
     "establishments",
     "staff",

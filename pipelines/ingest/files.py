@@ -44,6 +44,8 @@ EXCEL_SERIAL = r"^\d{4,5}(\.\d+)?$"
 FIRST_DATA_ROW = 2
 ROW = "source_row"
 FILE = "source_file"
+# Files whose name starts with dsn (any case) are monthly DSN declarations of the staff (contract section 2b).
+DSN_PREFIX = "dsn"
 NOTES_SHOWN = 10  # line numbers listed in one message
 
 
@@ -98,6 +100,8 @@ def extract_of(file_name: str) -> str | None:
     """Gives the extract a file belongs to by its name's prefix (the longest that matches), or None.
     Reference data (job_families, segur_measures) is replaced only by a file of exactly its name."""
     lowered = file_name.lower()
+    if lowered.startswith(DSN_PREFIX):
+        return "staff"  # monthly DSN files: the staff extract as the payroll software declares it
     # A payroll export of job codes named job_families_paie.csv is not the list Vivier checks against.
     matches = [
         name
@@ -105,6 +109,11 @@ def extract_of(file_name: str) -> str | None:
         if (lowered.rsplit(".", 1)[0] == name if e.reference_data else lowered.startswith(name))
     ]
     return max(matches, key=len) if matches else None
+
+
+def is_dsn_file(path: Path) -> bool:
+    """Tells whether a landing file is a monthly DSN file (its name starts with dsn, in any case)."""
+    return path.name.lower().startswith(DSN_PREFIX)
 
 
 def landing_files(landing_dir: Path) -> list[Path]:

@@ -354,7 +354,8 @@ def _bounds(column: Column) -> str:
 
 
 def count_by_file(files: pl.DataFrame, checked: Validated) -> pl.DataFrame:
-    """Gives the ingest report of an extract: per file, rows read, loaded, quarantined and duplicated."""
+    """Gives the ingest report of an extract: per file, rows read, loaded, quarantined and duplicated
+    (`block_report` then counts DSN files in contract blocks)."""
 
     def counted(frame: pl.DataFrame, name: str) -> pl.DataFrame:
         return frame.group_by(FILE).agg(pl.len().cast(pl.Int64).alias(name))
@@ -364,6 +365,9 @@ def count_by_file(files: pl.DataFrame, checked: Validated) -> pl.DataFrame:
         .join(counted(checked.quarantined, "rows_quarantined"), on=FILE, how="left")
         .join(counted(checked.duplicates, "exact_duplicates"), on=FILE, how="left")
         .with_columns(pl.col("rows_loaded", "rows_quarantined", "exact_duplicates").fill_null(0))
+        # DSN files only (contract blocks, contract section 2b): blocks of other natures, blocks of
+        # declarations replaced or cancelled. 0 for the files of an extract.
+        .with_columns(pl.lit(0, pl.Int64).alias("not_employment"), pl.lit(0, pl.Int64).alias("replaced"))
         .select(
             "extract",
             FILE,
@@ -371,6 +375,8 @@ def count_by_file(files: pl.DataFrame, checked: Validated) -> pl.DataFrame:
             "rows_loaded",
             "rows_quarantined",
             "exact_duplicates",
+            "not_employment",
+            "replaced",
             "blank_rows",
             "dropped_columns",
             "file_format",

@@ -82,6 +82,7 @@ def test_a_clean_extract_meets_every_expectation_but_month_coverage(tmp_path):
         "foster_carers",
         "job_families",
         "job_postings",
+        "pcs_job_families",
         "placements",
         "segur_measures",
         "staff",

@@ -7,6 +7,7 @@ import dagster as dg
 import pytest
 
 from pipelines.definitions import defs
+from pipelines.ingest.contract import LOAD_ORDER
 from pipelines.report import assets
 from pipelines.report.database import View, report_views
 from pipelines.report.lineage import ViewSqlError, tables_read
@@ -141,5 +142,5 @@ def test_the_quality_tables_the_views_read_are_the_three_known_and_their_writers
     graph = defs.resolve_asset_graph()
     upstream = graph.get_ancestor_asset_keys(KEY)
     staging = {k for k in graph.get_all_asset_keys() if k.path[0] == "staging"}
-    assert len(staging) == 13 and staging <= upstream
+    assert len(staging) == len(LOAD_ORDER) + 1 == 14 and staging <= upstream  # the extracts and the period
     assert {check.asset_key for check in graph.asset_check_keys} <= upstream

@@ -1,0 +1,670 @@
+"""Reading monthly DSN files (Déclaration sociale nominative, norme NEODeS): the text into lines and
+blocks, and the declarations each file holds (contract section 2b). Pure: no Dagster, no warehouse.
+
+A DSN file is one `RUBRIC,'value'` pair a line (`S21.G00.40.001,'01092019'`); its hierarchy is given
+by the order of the lines alone. The file is split once, by Polars, into (block, field, value) and
+each line is tied to the block instance, declaration, individual and contract it belongs to by
+running counts, so there is no Python loop over lines: a département's ten years of monthly files
+are a few million lines.
+
+What each block and rubric means, and the traps: research notes in the project's history
+(`docs/contract.md` section 2b gives the mapping)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.ingest.contract import Extract
+from pipelines.ingest.files import FILE, ROW, ExtractFileError
+from pipelines.ingest.pseudonym import pseudonymise
+from pipelines.ingest.validate import QUARANTINE_SCHEMA, Validated, describe_invalid_values
+from pipelines.text import printable
+
+# `S21.G00.40.001,'01092019'`: the rubric (structure, group, block, field) and the value in quotes.
+LINE = r"^(S\d{2}\.G\d{2}\.\d{2})\.(\d{3}),'(.*)'$"
+DECLARATION, COMPANY, ESTABLISHMENT = "S20.G00.05", "S21.G00.06", "S21.G00.11"
+INDIVIDUAL, CONTRACT, END, PAY = "S21.G00.30", "S21.G00.40", "S21.G00.62", "S21.G00.51"
+TOTALS = "S90.G00.90"
+FIRST_BLOCK = "S10.G00.00"
+MONTHLY = "01"  # S20.G00.05.001: nature of the declaration, DSN mensuelle
+CANCELS = "04"  # S20.G00.05.002: type annule intégrale
+LINES_SCHEMA = {
+    "source_file": pl.String,
+    "file_order": pl.Int32,
+    "line": pl.Int32,
+    "block": pl.String,
+    "field": pl.String,
+    "value": pl.String,
+}
+
+
+class DsnFileError(ExtractFileError):
+    """A DSN file that cannot be read: cut short, or not DSN at all; the message says which and why."""
+
+
+def decode(data: bytes) -> str:
+    """Gives a DSN file's text: UTF-8 when it is valid UTF-8, else ISO-8859-1 (the norm's encoding,
+    in which every byte is a character)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("iso-8859-1")
+
+
+def read_lines(path: Path, file_order: int = 0) -> pl.DataFrame:
+    """Gives every line of one DSN file as (source_file, file_order, line, block, field, value), after
+    checking that it is DSN and whole: its closing block counts its lines, its own included."""
+    text = decode(path.read_bytes()).replace("\r\n", "\n").replace("\r", "\n").removesuffix("\n")
+    lines = pl.Series("text", text.split("\n") if text else [], pl.String)
+    parts = lines.str.extract_groups(LINE)
+    frame = pl.DataFrame(
+        {
+            "source_file": pl.Series([path.name] * len(lines), dtype=pl.String),
+            "file_order": pl.Series([file_order] * len(lines), dtype=pl.Int32),
+            "line": pl.int_range(1, len(lines) + 1, eager=True, dtype=pl.Int32),
+            "block": parts.struct.field("1"),
+            "field": parts.struct.field("2"),
+            "value": parts.struct.field("3"),
+        },
+        schema=LINES_SCHEMA,
+    )
+    _check_whole(path.name, frame)
+    return frame
+
+
+def _check_whole(name: str, frame: pl.DataFrame) -> None:
+    bad = frame.filter(pl.col("block").is_null())["line"]
+    if frame.is_empty() or frame["block"][0] != FIRST_BLOCK:
+        raise DsnFileError(
+            f"{name}: not a DSN file: a DSN file starts with its {FIRST_BLOCK} block (the software that wrote "
+            "it), one RUBRIC,'value' pair a line. Only monthly DSN files go in a file named dsn*."
+        )
+    if len(bad):
+        others = f" (nor are {len(bad) - 1} other line(s))" if len(bad) > 1 else ""
+        raise DsnFileError(
+            f"{name}, line {bad[0]}: not a DSN line RUBRIC,'value'{others}: the file was edited or is not DSN. "
+            "Export it again from the payroll software."
+        )
+    counted = frame.filter((pl.col("block") == TOTALS) & (pl.col("field") == "001"))["value"]
+    if counted.is_empty():
+        raise DsnFileError(
+            f"{name}: cut short: the closing {TOTALS} block, which counts the file's lines, is missing "
+            f"(the file has {frame.height} lines). Copy the file again from the payroll software."
+        )
+    if counted[-1].strip() != str(frame.height):
+        raise DsnFileError(
+            f"{name}: cut short or edited: its closing block counts {counted[-1].strip()} lines, the file has "
+            f"{frame.height}. Copy the file again from the payroll software."
+        )
+
+
+def tie_lines(lines: pl.DataFrame) -> pl.DataFrame:
+    """Gives the lines of one or more files (in reading order) with the ids of what they belong to:
+    `instance` (the block instance: a block starts again when its field numbers go back),
+    `declaration`, `individual` and `contract` (the latest such block above the line, or null)."""
+    new_instance = (
+        (pl.col("block") != pl.col("block").shift(1))
+        | (pl.col("field") <= pl.col("field").shift(1))
+        | (pl.col("file_order") != pl.col("file_order").shift(1))
+    ).fill_null(True)
+    tied = lines.with_columns(instance=new_instance.cum_sum().cast(pl.Int64))
+    starts = {"declaration": DECLARATION, "individual": INDIVIDUAL, "contract": CONTRACT}
+    tied = tied.with_columns(
+        pl.when(pl.col("block") == block).then(pl.col("instance")).forward_fill().alias(name)
+        for name, block in starts.items()
+    )
+    # An individual belongs to one declaration, a contract to one individual: ids from an earlier
+    # declaration or individual do not carry over.
+    first_line = pl.col("line").min().over("instance")
+    return tied.with_columns(
+        individual=pl.when(pl.col("individual") > pl.col("declaration")).then(pl.col("individual")),
+    ).with_columns(
+        contract=pl.when(pl.col("contract") > pl.col("individual")).then(pl.col("contract")),
+        block_line=first_line,
+    )
+
+
+def blocks(tied: pl.DataFrame, block: str, fields: dict[str, str]) -> pl.DataFrame:
+    """Gives one row per instance of `block`, with its `fields` (rubric number -> column name; absent:
+    null), where it is (file, line of its first rubric) and what it belongs to."""
+    rows = tied.filter((pl.col("block") == block) & pl.col("field").is_in(list(fields)))
+    ids = ["instance", "source_file", "file_order", "block_line", "declaration", "individual", "contract"]
+    spine = (
+        tied.filter(pl.col("block") == block)
+        .group_by("instance", maintain_order=True)
+        .agg(pl.col(c).first() for c in ids if c != "instance")
+    )
+    if rows.is_empty():
+        wide = spine.select("instance")
+    else:
+        wide = rows.pivot(on="field", index="instance", values="value", aggregate_function="last")
+    wide = wide.with_columns(pl.lit(None, pl.String).alias(f) for f in fields if f not in wide.columns)
+    return spine.join(wide.select("instance", *fields).rename(fields), on="instance", how="left").sort("instance")
+
+
+def declarations(tied: pl.DataFrame) -> pl.DataFrame:
+    """Gives one row per declaration (S20.G00.05) in reading order: its file and line, nature, type,
+    month (first day), SIREN, NIC and SIRET, and `status`: `in_force`, `replaced` (a later declaration
+    of the same SIRET and month replaced or cancelled it), `cancelled` (a type 04 left in force last),
+    or `ignored` (not a monthly declaration)."""
+    head = blocks(tied, DECLARATION, {"001": "nature", "002": "type", "005": "month_text"})
+    company = blocks(tied, COMPANY, {"001": "siren"}).select("declaration", "siren")
+    establishment = blocks(tied, ESTABLISHMENT, {"001": "nic"}).select("declaration", "nic")
+    frame = (
+        head.rename({"instance": "id"})
+        .join(company.unique("declaration", keep="first"), left_on="id", right_on="declaration", how="left")
+        .join(establishment.unique("declaration", keep="first"), left_on="id", right_on="declaration", how="left")
+        .with_columns(
+            siret=pl.col("siren").str.strip_chars() + pl.col("nic").str.strip_chars(),
+            month=pl.col("month_text").str.strip_chars().str.strptime(pl.Date, "%d%m%Y", strict=False),
+        )
+        .sort("file_order", "block_line")
+    )
+    monthly = pl.col("nature").str.strip_chars() == MONTHLY
+    last = pl.int_range(pl.len()).over("siret", "month", order_by=["file_order", "block_line"]) == (
+        pl.len().over("siret", "month") - 1
+    )
+    monthly_frame = frame.filter(monthly)
+    monthly_frame = monthly_frame.with_columns(
+        status=pl.when(~last)
+        .then(pl.lit("replaced"))
+        .when(pl.col("type").str.strip_chars() == CANCELS)
+        .then(pl.lit("cancelled"))
+        .otherwise(pl.lit("in_force"))
+    )
+    ignored = frame.filter(~monthly.fill_null(True)).with_columns(status=pl.lit("ignored"))
+    return pl.concat([monthly_frame, ignored]).sort("file_order", "block_line")
+
+
+INDIVIDUAL_FIELDS = {"001": "nir", "005": "sex_code", "006": "birth_text", "019": "matricule", "020": "ntt"}
+CONTRACT_FIELDS = {
+    "001": "start_text",
+    "004": "pcs_ese",
+    "006": "emploi_label",
+    "007": "nature",
+    "008": "dispositif",
+    "009": "contract_number",
+    "012": "reference_quotite",
+    "013": "quotite",
+    "014": "modalite",
+    "019": "workplace_siret",
+}
+END_FIELDS = {"001": "end_text", "002": "reason_code"}
+PAY_FIELDS = {"001": "period_start", "002": "period_end", "010": "contract_number", "011": "pay_type", "013": "amount"}
+
+
+def contract_blocks(tied: pl.DataFrame, declared: pl.DataFrame) -> pl.DataFrame:
+    """Gives one row per contract block (S21.G00.40) with its individual's identity, its declaration's
+    SIREN, SIRET, month and status, and its end-of-contract block (S21.G00.62) when it has one.
+
+    The NIR and the matricule are here as read: the caller pseudonymises them before anything is kept."""
+    individuals = blocks(tied, INDIVIDUAL, INDIVIDUAL_FIELDS).select("individual", *INDIVIDUAL_FIELDS.values())
+    ends = (
+        blocks(tied, END, END_FIELDS)
+        .select("contract", *END_FIELDS.values())
+        .unique("contract", keep="last", maintain_order=True)
+    )
+    heads = declared.select(
+        pl.col("id").alias("declaration"), "siren", pl.col("siret").alias("declared_siret"), "month", "status"
+    )
+    strip = [
+        pl.col(c).str.strip_chars()
+        for c in (*INDIVIDUAL_FIELDS.values(), *CONTRACT_FIELDS.values(), *END_FIELDS.values())
+    ]
+    return (
+        blocks(tied, CONTRACT, CONTRACT_FIELDS)
+        .join(individuals, on="individual", how="left")
+        .join(ends, left_on="instance", right_on="contract", how="left")
+        .join(heads, on="declaration", how="left")
+        .with_columns(strip)
+        .with_columns(
+            person=pl.coalesce(
+                pl.col("matricule").replace("", None), pl.col("nir").replace("", None), pl.col("ntt").replace("", None)
+            )
+        )
+        .drop("nir", "matricule", "ntt")
+    )
+
+
+def pay_lines(tied: pl.DataFrame) -> pl.DataFrame:
+    """Gives the gross pay lines (S21.G00.51 of type 001) of each individual, with their period."""
+    return (
+        blocks(tied, PAY, PAY_FIELDS)
+        .filter(pl.col("pay_type").str.strip_chars() == "001")
+        .select(
+            "declaration",
+            "individual",
+            pl.col("contract_number").str.strip_chars(),
+            pl.col("period_start").str.strip_chars().str.strptime(pl.Date, "%d%m%Y", strict=False),
+            pl.col("period_end").str.strip_chars().str.strptime(pl.Date, "%d%m%Y", strict=False),
+            pl.col("amount").str.strip_chars().cast(pl.Float64, strict=False),
+        )
+    )
+
+
+# S21.G00.40.007 nature -> contract_type; S21.G00.40.008 dispositif 64 and 65 are apprenticeships.
+CONTRACT_TYPES = {
+    **dict.fromkeys(("01", "07", "09"), "CDI"),
+    **dict.fromkeys(("02", "08", "10"), "CDD"),
+    "03": "INTERIM",
+    "50": "CIVIL_SERVANT",
+}
+APPRENTICESHIP = ("64", "65")
+# S21.G00.62.002 motif de rupture -> exit_reason (contract section 2b); any other code is OTHER.
+EXIT_REASONS = {
+    **dict.fromkeys(("059", "037"), "RESIGNATION"),
+    **dict.fromkeys(("043", "084"), "MUTUAL_AGREEMENT"),
+    **dict.fromkeys(("031", "032", "081"), "END_OF_FIXED_TERM"),
+    **dict.fromkeys(("034", "035"), "END_OF_TRIAL"),
+    **dict.fromkeys(("038", "039"), "RETIREMENT"),
+    **dict.fromkeys(
+        ("011", "012", "014", "015", "020", "025", "026", "036", "087", "088", "089", "091", "092", "093"),
+        "DISMISSAL",
+    ),
+    "066": "DEATH",
+    "998": "INTERNAL_TRANSFER",
+}
+KEY = ("siren", "person", "contract_number", "start_text")
+
+
+def _date(text: pl.Expr) -> pl.Expr:
+    return text.str.strptime(pl.Date, "%d%m%Y", strict=False)
+
+
+def contract_histories(snapshots: pl.DataFrame, pay: pl.DataFrame) -> pl.DataFrame:
+    """Gives one row per contract (SIREN, person, contract number, start date) from its monthly snapshots
+    in force: the values of its latest declared month, its end (date and reason) from an end-of-contract
+    block of any month, the gross pay of its first fully declared month per full-time equivalent, the
+    month it was last declared, the file and line of its latest block, and its blocks per file."""
+    ordered = snapshots.sort("month", "file_order", "block_line")
+    ends = (
+        ordered.filter(pl.col("end_text").is_not_null() & (pl.col("end_text") != ""))
+        .group_by(KEY)
+        .agg(pl.col("end_text").last(), pl.col("reason_code").last())
+    )
+    # The first calendar month the contract covers whole (started by its first day, not ended before its
+    # last) and is declared in: its pay that month, per full-time equivalent, is its monthly gross pay.
+    first_full = (
+        ordered.join(ends, on=list(KEY), how="left")
+        .filter(
+            (_date(pl.col("start_text")) <= pl.col("month"))
+            & (
+                _date(pl.col("end_text_right")).is_null()
+                | (_date(pl.col("end_text_right")) >= pl.col("month").dt.month_end())
+            )
+        )
+        .group_by(KEY)
+        .agg(pl.col("month").min().alias("pay_month"))
+    )
+    pay_by_contract = (
+        ordered.select(*KEY, "declaration", "individual")
+        .unique()
+        .join(pay, on=["declaration", "individual", "contract_number"])
+        .join(first_full, on=list(KEY))
+        .filter(
+            (pl.col("period_start") == pl.col("pay_month"))
+            & (pl.col("period_end") == pl.col("pay_month").dt.month_end())
+        )
+        .group_by(KEY)
+        .agg(pl.col("amount").sum().alias("pay_amount"))
+    )
+    latest = ordered.group_by(KEY, maintain_order=True).agg(
+        pl.all().exclude("end_text", "reason_code").last(),
+        pl.col("month").max().alias("last_declared_month"),
+    )
+    return latest.join(ends, on=list(KEY), how="left").join(pay_by_contract, on=list(KEY), how="left")
+
+
+def _iso(text: pl.Expr) -> pl.Expr:
+    """JJMMAAAA as YYYY-MM-DD (text, as the staff extract writes dates); anything else as it was."""
+    return (
+        pl.when(text.str.contains(r"^\d{8}$"))
+        .then(text.str.slice(4, 4) + "-" + text.str.slice(2, 2) + "-" + text.str.slice(0, 2))
+        .otherwise(text)
+    )
+
+
+def staff_rows(histories: pl.DataFrame) -> pl.DataFrame:
+    """Gives each contract history as the staff extract's columns (text, as a file would give them), with
+    the SIRET of its place of work, its PCS-ESE code and job title (mapped to establishment and job
+    family against the loaded reference lists), and what the ingest report says of it."""
+    birth = pl.col("birth_text")
+    day_zero, month_zero = birth.str.slice(0, 2) == "00", birth.str.slice(2, 2) == "00"
+    fixed_birth = (
+        pl.when(day_zero).then(pl.lit("01")).otherwise(birth.str.slice(0, 2))
+        + pl.when(month_zero).then(pl.lit("01")).otherwise(birth.str.slice(2, 2))
+        + birth.str.slice(4)
+    )
+    full_time = pl.col("modalite") == "10"
+    ratio = pl.col("quotite").cast(pl.Float64, strict=False) / pl.col("reference_quotite").cast(
+        pl.Float64, strict=False
+    )
+    fte = pl.when(full_time).then(pl.lit(1.0)).otherwise(ratio.round(4))
+    ended = pl.col("end_text").is_not_null()
+    return histories.with_columns(fte_value=fte).select(
+        pl.col("person").alias("employee_id"),
+        pl.col("contract_number").alias("contract_id"),
+        _iso(fixed_birth).alias("birth_date"),
+        pl.col("sex_code").replace({"01": "M", "02": "F"}).alias("sex"),
+        pl.col("contract_type"),
+        pl.col("fte_value").cast(pl.String).alias("fte"),
+        _iso(pl.col("start_text")).alias("start_date"),
+        _iso(pl.col("end_text")).alias("end_date"),
+        pl.when(ended).then(pl.col("reason_code").replace_strict(EXIT_REASONS, default="OTHER")).alias("exit_reason"),
+        (pl.col("pay_amount") / pl.col("fte_value")).round(2).cast(pl.String).alias("monthly_gross_pay"),
+        pl.coalesce(pl.col("workplace_siret").replace("", None), pl.col("declared_siret")).alias("siret"),
+        "siren",
+        "pcs_ese",
+        "emploi_label",
+        "last_declared_month",
+        ended.alias("end_confirmed"),
+        (day_zero | month_zero).fill_null(False).alias("birth_date_completed"),
+        pl.col("source_file"),
+        pl.col("block_line").cast(pl.Int64).alias("source_row"),
+    )
+
+
+def read_dsn(paths: list[Path]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Gives, from DSN files read in name order: the staff rows of every employment contract in force
+    (`staff_rows`; identifiers as read: the caller pseudonymises them), the declarations with their
+    status, and every contract block with its file and what became of it (`replaced`, `not_employment`,
+    or its contract's row number in the staff rows)."""
+    ordered = sorted(paths, key=lambda p: p.name)
+    lines = pl.concat([read_lines(path, order) for order, path in enumerate(ordered)])
+    # Names and addresses are never read further than this: only the blocks below are kept.
+    tied = tie_lines(lines)
+    declared = declarations(tied)
+    contracts = contract_blocks(tied, declared)
+    pay = pay_lines(tied)
+    del lines, tied
+    in_force = contracts.filter(pl.col("status") == "in_force")
+    employment = in_force.with_columns(
+        contract_type=pl.when(pl.col("dispositif").is_in(APPRENTICESHIP))
+        .then(pl.lit("APPRENTICE"))
+        .otherwise(pl.col("nature").replace_strict(CONTRACT_TYPES, default=None))
+    )
+    histories = contract_histories(employment.filter(pl.col("contract_type").is_not_null()), pay)
+    histories = histories.with_row_index("dsn_contract")
+    rows = staff_rows(histories).with_columns(histories["dsn_contract"])
+    # Blocks of declarations that are not monthly (sick-leave notices...) are not read: those
+    # declarations are counted as ignored, their blocks in no count.
+    blocks_fate = (
+        contracts.filter(pl.col("status") != "ignored")
+        .join(histories.select(*KEY, "dsn_contract"), on=list(KEY), how="left")
+        .join(employment.select("instance", "contract_type"), on="instance", how="left")
+        .select(
+            "source_file",
+            pl.when(pl.col("status") != "in_force")
+            .then(pl.lit("replaced"))
+            .when(pl.col("contract_type").is_null())
+            .then(pl.lit("not_employment"))
+            .otherwise(pl.lit("contract"))
+            .alias("fate"),
+            pl.when(pl.col("status") == "in_force").then(pl.col("dsn_contract")).alias("dsn_contract"),
+        )
+    )
+    return rows, declared, blocks_fate
+
+
+def label_key(label: pl.Expr) -> pl.Expr:
+    """Gives a job title as it is matched: case, accents and spaces ignored ("Éducatrice  spécialisée"
+    and "EDUCATRICE SPECIALISEE" are one title)."""
+    return label.str.normalize("NFKD").str.replace_all(r"\p{Mn}", "").str.to_lowercase().str.replace_all(r"\s", "")
+
+
+def map_to_staff(
+    rows: pl.DataFrame, establishments: pl.DataFrame, pcs_job_families: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Gives the DSN contracts (`staff_rows`, ids pseudonymised) as staff rows: the establishment whose
+    `siret` is the contract's place of work (else the declaring SIRET), the job family of its job title,
+    else of its PCS-ESE code alone (`pcs_job_families`). Also gives the contracts that cannot be staff
+    rows, each with its rule and a detail that says which line to add or which SIRET is unknown:
+    (`dsn_contract`, `rule`, `detail`).
+
+    Two different contracts of one SIREN under one contract number are both `duplicate_key`."""
+    sirets = establishments.select(
+        pl.col("siret").str.replace_all(r"\s", "").alias("siret"), "establishment_id"
+    ).filter(pl.col("siret").is_not_null() & (pl.col("siret") != ""))
+    sirets = sirets.unique("siret", keep="first")
+    mapping = pcs_job_families.with_columns(
+        pl.col("pcs_ese").str.to_uppercase(), label=label_key(pl.col("emploi_label"))
+    )
+    by_label = mapping.filter(pl.col("label").is_not_null() & (pl.col("label") != "")).select(
+        "label", pl.col("job_family").alias("by_label")
+    )
+    by_code = mapping.filter(pl.col("label").is_null() | (pl.col("label") == "")).select(
+        "pcs_ese", pl.col("job_family").alias("by_code")
+    )
+    mapped = (
+        rows.with_columns(
+            pl.col("siret").str.replace_all(r"\s", ""),
+            pl.col("pcs_ese").str.to_uppercase(),
+            label=label_key(pl.col("emploi_label")),
+            shared_number=pl.col("contract_id").count().over("siren", "contract_id") > 1,
+        )
+        .join(sirets, on="siret", how="left")
+        .join(by_label.unique("label", keep="first"), on="label", how="left")
+        .join(by_code.unique("pcs_ese", keep="first"), on="pcs_ese", how="left")
+        .with_columns(job_family=pl.coalesce("by_label", "by_code"))
+    )
+    problems = mapped.select(
+        "dsn_contract",
+        pl.when(pl.col("shared_number"))
+        .then(pl.lit("duplicate_key"))
+        .when(pl.col("establishment_id").is_null() | pl.col("job_family").is_null())
+        .then(pl.lit("unknown_reference"))
+        .alias("rule"),
+        pl.concat_str(
+            [
+                pl.when(pl.col("shared_number")).then(
+                    pl.lit(
+                        "contract_id: another contract of this SIREN (another person or start date) has the same "
+                        "contract number (S21.G00.40.009)"
+                    )
+                ),
+                pl.when(pl.col("establishment_id").is_null()).then(
+                    pl.lit("establishment_id: SIRET ")
+                    + pl.col("siret").fill_null("(none)")
+                    + pl.lit(" is in no establishment's siret column (add it to establishments)")
+                ),
+                pl.when(pl.col("job_family").is_null()).then(
+                    pl.lit("job_family: PCS-ESE ")
+                    + pl.col("pcs_ese").fill_null("(none)")
+                    + pl.lit(" with job title '")
+                    + pl.col("emploi_label").fill_null("")
+                    + pl.lit("' is not in pcs_job_families (add a line for the code, or for the title)")
+                ),
+            ],
+            separator="; ",
+            ignore_nulls=True,
+        ).alias("detail"),
+    ).filter(pl.col("rule").is_not_null())
+    return mapped.drop("label", "by_label", "by_code", "shared_number"), problems
+
+
+@dataclass(frozen=True)
+class DsnRead:
+    """What the DSN files of the landing folder give the staff extract."""
+
+    rows: pl.DataFrame  # `staff_rows`, employee_id and contract_id pseudonymised, with `dsn_contract`
+    blocks: pl.DataFrame  # source_file, dsn_contract (null unless in force), fate, blocks
+    files: pl.DataFrame  # FILES_SCHEMA: per file, declarations by status and contract blocks read
+    missing_months: pl.DataFrame  # siret, month: a SIRET declared the month before and after, not this one
+
+
+FILES_SCHEMA = {
+    "source_file": pl.String,
+    "declarations_read": pl.Int64,
+    "declarations_in_force": pl.Int64,
+    "declarations_replaced": pl.Int64,
+    "declarations_cancelled": pl.Int64,
+    "declarations_ignored": pl.Int64,
+    "contract_blocks": pl.Int64,
+    "birth_dates_completed": pl.Int64,
+    "unconfirmed_ends": pl.Int64,
+}
+ROWS_SCHEMA = {
+    "employee_id": pl.String,
+    "contract_id": pl.String,
+    "birth_date": pl.String,
+    "sex": pl.String,
+    "contract_type": pl.String,
+    "fte": pl.String,
+    "start_date": pl.String,
+    "end_date": pl.String,
+    "exit_reason": pl.String,
+    "monthly_gross_pay": pl.String,
+    "siret": pl.String,
+    "siren": pl.String,
+    "pcs_ese": pl.String,
+    "emploi_label": pl.String,
+    "last_declared_month": pl.Date,
+    "end_confirmed": pl.Boolean,
+    "birth_date_completed": pl.Boolean,
+    "unconfirmed_end": pl.Boolean,
+    "source_file": pl.String,
+    "source_row": pl.Int64,
+    "dsn_contract": pl.Int64,
+}
+BLOCKS_SCHEMA = {"source_file": pl.String, "dsn_contract": pl.Int64, "fate": pl.String, "blocks": pl.Int64}
+MISSING_SCHEMA = {"siret": pl.String, "month": pl.Date}
+
+
+def empty_read() -> DsnRead:
+    """Gives what no DSN file gives: every table, no row."""
+    return DsnRead(*(pl.DataFrame(schema=s) for s in (ROWS_SCHEMA, BLOCKS_SCHEMA, FILES_SCHEMA, MISSING_SCHEMA)))
+
+
+def missing_months(declared: pl.DataFrame) -> pl.DataFrame:
+    """Gives each (SIRET, month) with a monthly declaration in force the month before and the month after
+    but not that month: a file not received, never a wave of exits."""
+    months = declared.filter(pl.col("status") == "in_force").select("siret", "month").unique()
+    before = months.with_columns(pl.col("month").dt.offset_by("1mo"))
+    after = months.with_columns(pl.col("month").dt.offset_by("-1mo"))
+    return (
+        before.join(after, on=["siret", "month"])
+        .join(
+            declared.filter(pl.col("status").is_in(["in_force", "cancelled"])).select("siret", "month"),
+            on=["siret", "month"],
+            how="anti",
+        )
+        .sort("siret", "month")
+    )
+
+
+def read_dsn_landing(paths: list[Path], key: str) -> DsnRead:
+    """Gives what the DSN files say of the staff, identifiers pseudonymised with `key`: nothing that
+    names a person (NIR, names, address, matricule as written) leaves this function."""
+    rows, declared, fates = read_dsn(paths)
+    rows = pseudonymise(rows, ["employee_id", "contract_id"], key)
+    # Not declared in the last month any file declares, and no end-of-contract block: open, not an exit.
+    latest = declared.filter(pl.col("status") == "in_force")["month"].max()
+    rows = rows.with_columns(unconfirmed_end=~pl.col("end_confirmed") & (pl.col("last_declared_month") < latest))
+    blocks = fates.group_by("source_file", "dsn_contract", "fate").agg(pl.len().cast(pl.Int64).alias("blocks"))
+    by_status = declared.group_by("source_file").agg(
+        pl.len().cast(pl.Int64).alias("declarations_read"),
+        *(
+            (pl.col("status") == s).sum().cast(pl.Int64).alias(f"declarations_{s}")
+            for s in ("in_force", "replaced", "cancelled", "ignored")
+        ),
+    )
+    read = fates.group_by("source_file").agg(pl.len().cast(pl.Int64).alias("contract_blocks"))
+    noted = rows.group_by("source_file").agg(
+        pl.col("birth_date_completed").sum().cast(pl.Int64).alias("birth_dates_completed"),
+        pl.col("unconfirmed_end").sum().cast(pl.Int64).alias("unconfirmed_ends"),
+    )
+    names = pl.DataFrame({"source_file": [p.name for p in sorted(paths, key=lambda p: p.name)]})
+    files = (
+        names.join(by_status, on="source_file", how="left")
+        .join(read, on="source_file", how="left")
+        .join(noted, on="source_file", how="left")
+        .fill_null(0)
+        .select(list(FILES_SCHEMA))
+        .cast(FILES_SCHEMA)
+    )
+    return DsnRead(
+        rows.select(list(ROWS_SCHEMA)).cast(ROWS_SCHEMA),
+        blocks.sort("source_file", "dsn_contract").cast(BLOCKS_SCHEMA),
+        files,
+        missing_months(declared).cast(MISSING_SCHEMA),
+    )
+
+
+# Where the raw step keeps what the DSN files gave, for the staging step and the ingest report.
+RAW_ROWS, RAW_BLOCKS = "raw.staff_dsn", "raw.staff_dsn_blocks"
+FILES_TABLE, MISSING_TABLE = "quality.ingest_dsn_files", "quality.dsn_missing_months"
+
+
+def dsn_tables(read: DsnRead) -> dict[str, pl.DataFrame]:
+    """Gives the tables the staff's raw step writes for the DSN files (empty when there is none)."""
+    return {RAW_ROWS: read.rows, RAW_BLOCKS: read.blocks, FILES_TABLE: read.files, MISSING_TABLE: read.missing_months}
+
+
+def dsn_file_reports(read: DsnRead) -> pl.DataFrame:
+    """Gives each DSN file's line of `quality.ingest_files`: its unit is the contract block."""
+    return read.files.select(
+        pl.lit("staff").alias("extract"),
+        "source_file",
+        pl.lit("dsn").alias("file_format"),
+        pl.lit("").alias("encoding"),
+        pl.lit("").alias("separator"),
+        pl.col("contract_blocks").alias("rows_read"),
+        pl.lit(0, pl.Int64).alias("blank_rows"),
+        pl.lit("").alias("dropped_columns"),
+    )
+
+
+def staff_to_check(
+    dsn_rows: pl.DataFrame, establishments: pl.DataFrame, pcs_job_families: pl.DataFrame, extract: Extract
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Gives the DSN contracts that map to staff rows, in the raw layer's shape (to be validated with the
+    staff files' rows), and those that do not, as quarantine rows naming the SIRET, code or number."""
+    mapped, problems = map_to_staff(dsn_rows, establishments, pcs_job_families)
+    columns = [*extract.column_names, FILE, ROW]
+    fine = describe_invalid_values(extract, mapped.join(problems, on="dsn_contract", how="anti").select(columns))
+    refused = mapped.join(problems, on="dsn_contract").select(
+        pl.lit(extract.name).alias("extract"),
+        FILE,
+        ROW,
+        "rule",
+        pl.col("detail").map_elements(printable, return_dtype=pl.String),
+        pl.struct(extract.column_names).struct.json_encode().alias("record"),
+    )
+    return fine, refused.cast(QUARANTINE_SCHEMA)
+
+
+def block_report(
+    report: pl.DataFrame, dsn_rows: pl.DataFrame, blocks: pl.DataFrame, checked: Validated
+) -> pl.DataFrame:
+    """Gives the ingest report with each DSN file's line counted in contract blocks: read = loaded +
+    quarantined + exact duplicates (blocks folded into those contracts) + not_employment + replaced."""
+    outcome = pl.concat(
+        [
+            checked.loaded.select(FILE, ROW, pl.lit("loaded").alias("outcome")),
+            checked.quarantined.select(FILE, ROW, pl.lit("quarantined").alias("outcome")),
+            checked.duplicates.select(FILE, ROW, pl.lit("duplicate").alias("outcome")),
+        ]
+    )
+    contracts = dsn_rows.select("dsn_contract", FILE, ROW).join(outcome, on=[FILE, ROW], how="left")
+    fates = blocks.join(contracts.select("dsn_contract", "outcome"), on="dsn_contract", how="left").with_columns(
+        outcome=pl.when(pl.col("fate") == "contract").then(pl.col("outcome")).otherwise(pl.col("fate"))
+    )
+    counted = fates.group_by(FILE).agg(
+        (pl.col("blocks") * (pl.col("outcome") == name)).sum().cast(pl.Int64).alias(column)
+        for name, column in (
+            ("loaded", "rows_loaded"),
+            ("quarantined", "rows_quarantined"),
+            ("duplicate", "exact_duplicates"),
+            ("not_employment", "not_employment"),
+            ("replaced", "replaced"),
+        )
+    )
+    dsn_files = report.join(counted, on=FILE, how="inner")
+    dsn_files = dsn_files.with_columns(
+        pl.col(f"{c}_right").alias(c)
+        for c in ("rows_loaded", "rows_quarantined", "exact_duplicates", "not_employment", "replaced")
+    ).select(report.columns)
+    return pl.concat([report.join(counted, on=FILE, how="anti"), dsn_files]).sort(FILE)
