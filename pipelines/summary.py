@@ -29,7 +29,8 @@ def ingest_totals(warehouse: Path) -> dict[str, dict]:
             return {}
         rows = con.execute(
             """SELECT extract, count(source_file), sum(rows_read), sum(rows_loaded), sum(rows_quarantined),
-                      sum(exact_duplicates), string_agg(NULLIF(dropped_columns, ''), ', ')
+                      sum(exact_duplicates), string_agg(NULLIF(dropped_columns, ''), ', '),
+                      sum(not_employment), sum(replaced)
                FROM quality.ingest_report GROUP BY extract"""
         ).fetchall()
         staged = {
@@ -38,7 +39,7 @@ def ingest_totals(warehouse: Path) -> dict[str, dict]:
                 "SELECT table_name FROM information_schema.tables WHERE table_schema = 'staging'"
             ).fetchall()
         }
-    totals = {r[0]: dict(zip((*COLUMNS, "dropped"), r[1:], strict=True)) for r in rows}
+    totals = {r[0]: dict(zip((*COLUMNS, "dropped", "not_employment", "replaced"), r[1:], strict=True)) for r in rows}
     # An extract with no file has a staging table but no line in the report.
     empty = dict.fromkeys(COLUMNS, 0) | {"dropped": None}
     return {name: totals.get(name, empty) for name in LOAD_ORDER if name in totals or name in staged}
@@ -89,6 +90,12 @@ def run_summary(warehouse: Path, outcome: RunOutcome, warnings: list[str]) -> st
             continue
         dropped = ", ".join(dict.fromkeys((t["dropped"] or "").split(", "))) or "-"
         lines.append(f"{name:<18}" + "".join(f"{t[c] or 0:>12,}" for c in COLUMNS) + f"  {printable(dropped)}")
+        if t.get("not_employment") or t.get("replaced"):
+            lines.append(
+                f"{'':<18}  DSN: read counts contract blocks; {t['not_employment'] or 0:,} of other natures "
+                f"(internships...), {t['replaced'] or 0:,} in declarations replaced or cancelled "
+                "(quality.ingest_dsn_files)"
+            )
         if t["files"] == 0:
             warnings = [*warnings, f"{name}: no file in the landing folder; loaded as an empty table."]
 

@@ -180,6 +180,18 @@ def build_staging_asset(extract: Extract) -> dg.AssetsDefinition:
         ]
         if event_date
         else []
+    ) + (
+        [
+            dg.AssetCheckSpec(
+                DSN_MONTHS_CHECK,
+                asset=key,
+                description="Every SIRET of the DSN files has a monthly declaration for each month between its "
+                "first and its last: a month missing between two declared ones is a file not received (its "
+                "contracts are not read as exits). A warning.",
+            )
+        ]
+        if extract.name == "staff"
+        else []
     )
 
     @dg.asset(
@@ -236,7 +248,8 @@ def build_staging_asset(extract: Extract) -> dg.AssetsDefinition:
                 "exact_duplicates": checked.duplicates.height,
                 "files": dg.MetadataValue.md(markdown_table(report.drop("extract"))) if report.height else "no file",
             },
-            check_results=[_future_events_check(e, today) for e in events],
+            check_results=[_future_events_check(e, today) for e in events]
+            + ([_dsn_months_check(warehouse)] if extract.name == "staff" else []),
         )
 
     return staging_extract
@@ -282,6 +295,7 @@ def replaced_reference_problem(extract: Extract, checked, landing_dir: Path) -> 
 
 PERIOD = asset_key(REPORTING_PERIOD)
 FUTURE_EVENTS_CHECK = "event_dates_are_not_in_the_future"
+DSN_MONTHS_CHECK = "dsn_months_are_complete"
 AS_OF_CHECK = "as_of_date_is_not_in_the_future"
 # Dagster runs a step only once every step it depends on has succeeded, so a period that
 # depended on the six event extracts would stop every mart whenever one of them failed (a bad
@@ -386,6 +400,24 @@ def _never_loaded_outside_this_run(context: dg.AssetExecutionContext, present: l
         for name in period.EVENT_DATES
         if name not in present and asset_key(f"staging.{name}") not in in_run and find_files(landing, name)
     ]
+
+
+def _dsn_months_check(warehouse: Warehouse) -> dg.AssetCheckResult:
+    """Gives the staff's check that no SIRET of the DSN files misses a month between two declared ones."""
+    missing = warehouse.read(dsn.MISSING_TABLE) if warehouse.exists(dsn.MISSING_TABLE) else pl.DataFrame()
+    shown = ", ".join(f"{siret} {month:%m/%Y}" for siret, month in missing.head(10).iter_rows())
+    return dg.AssetCheckResult(
+        check_name=DSN_MONTHS_CHECK,
+        asset_key=asset_key("staging.staff"),
+        passed=missing.is_empty(),
+        severity=dg.AssetCheckSeverity.WARN,
+        description=None
+        if missing.is_empty()
+        else f"{missing.height} month(s) with no DSN declaration between two declared ones (SIRET, month): "
+        f"{shown}{' ...' if missing.height > 10 else ''}. Add the missing files; until then their contracts are "
+        "read as continuing, not as exits.",
+        metadata={"missing_months": missing.height},
+    )
 
 
 def _future_events_check(event: dict, today: dt.date) -> dg.AssetCheckResult:

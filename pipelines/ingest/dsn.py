@@ -12,6 +12,8 @@ What each block and rubric means, and the traps: research notes in the project's
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +26,7 @@ from pipelines.ingest.validate import QUARANTINE_SCHEMA, Validated, describe_inv
 from pipelines.text import printable
 
 # `S21.G00.40.001,'01092019'`: the rubric (structure, group, block, field) and the value in quotes.
-LINE = r"^(S\d{2}\.G\d{2}\.\d{2})\.(\d{3}),'(.*)'$"
+LINE = r"^S\d{2}\.G\d{2}\.\d{2}\.\d{3},'.*'$"
 DECLARATION, COMPANY, ESTABLISHMENT = "S20.G00.05", "S21.G00.06", "S21.G00.11"
 INDIVIDUAL, CONTRACT, END, PAY = "S21.G00.30", "S21.G00.40", "S21.G00.62", "S21.G00.51"
 TOTALS = "S90.G00.90"
@@ -58,18 +60,20 @@ def read_lines(path: Path, file_order: int = 0) -> pl.DataFrame:
     """Gives every line of one DSN file as (source_file, file_order, line, block, field, value), after
     checking that it is DSN and whole: its closing block counts its lines, its own included."""
     text = decode(path.read_bytes()).replace("\r\n", "\n").replace("\r", "\n").removesuffix("\n")
-    lines = pl.Series("text", text.split("\n") if text else [], pl.String)
-    parts = lines.str.extract_groups(LINE)
-    frame = pl.DataFrame(
-        {
-            "source_file": pl.Series([path.name] * len(lines), dtype=pl.String),
-            "file_order": pl.Series([file_order] * len(lines), dtype=pl.Int32),
-            "line": pl.int_range(1, len(lines) + 1, eager=True, dtype=pl.Int32),
-            "block": parts.struct.field("1"),
-            "field": parts.struct.field("2"),
-            "value": parts.struct.field("3"),
-        },
-        schema=LINES_SCHEMA,
+    lines = pl.Series("text", [text], pl.String).str.split("\n").explode() if text else pl.Series("text", [], pl.String)
+    line = pl.col("text")
+    # The rubric has a fixed width (S21.G00.40.001): sliced, not matched, a regex only says which lines are DSN.
+    frame = (
+        pl.DataFrame({"text": lines})
+        .select(
+            pl.lit(path.name, pl.String).alias("source_file"),
+            pl.lit(file_order, pl.Int32).alias("file_order"),
+            pl.int_range(1, pl.len() + 1, dtype=pl.Int32).alias("line"),
+            pl.when(line.str.contains(LINE)).then(line.str.slice(0, 10)).alias("block"),
+            line.str.slice(11, 3).alias("field"),
+            line.str.slice(16, line.str.len_chars() - 17).alias("value"),
+        )
+        .cast(LINES_SCHEMA)
     )
     _check_whole(path.name, frame)
     return frame
@@ -127,6 +131,22 @@ def tie_lines(lines: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def kept_lines(path: Path, file_order: int) -> pl.DataFrame:
+    """Gives the lines of one DSN file that Vivier reads (`KEPT`), tied to their block instance,
+    declaration, individual and contract (ids unique across files). Names, addresses and every other
+    rubric are dropped here, file by file: they are never held for more than one file."""
+    lines = read_lines(path, file_order)
+    # Kept before the lines are tied: an instance of a kept block still starts where its block changes
+    # or its field numbers go back (every block read starts with a rubric it always has).
+    wanted = (pl.col("block") + "." + pl.col("field")).is_in([f"{b}.{f}" for b, fields in KEPT.items() for f in fields])
+    offset = pl.lit(file_order, pl.Int64) * 2**32
+    return tie_lines(lines.filter(wanted)).with_columns(
+        pl.col("instance", "declaration", "individual", "contract") + offset,
+        # A file's name and the rubric names repeat on every line: held once each.
+        pl.col("source_file", "block", "field").cast(pl.Categorical),
+    )
+
+
 def blocks(tied: pl.DataFrame, block: str, fields: dict[str, str]) -> pl.DataFrame:
     """Gives one row per instance of `block`, with its `fields` (rubric number -> column name; absent:
     null), where it is (file, line of its first rubric) and what it belongs to."""
@@ -150,7 +170,7 @@ def declarations(tied: pl.DataFrame) -> pl.DataFrame:
     month (first day), SIREN, NIC and SIRET, and `status`: `in_force`, `replaced` (a later declaration
     of the same SIRET and month replaced or cancelled it), `cancelled` (a type 04 left in force last),
     or `ignored` (not a monthly declaration)."""
-    head = blocks(tied, DECLARATION, {"001": "nature", "002": "type", "005": "month_text"})
+    head = blocks(tied, DECLARATION, DECLARATION_FIELDS)
     company = blocks(tied, COMPANY, {"001": "siren"}).select("declaration", "siren")
     establishment = blocks(tied, ESTABLISHMENT, {"001": "nic"}).select("declaration", "nic")
     frame = (
@@ -194,6 +214,17 @@ CONTRACT_FIELDS = {
 }
 END_FIELDS = {"001": "end_text", "002": "reason_code"}
 PAY_FIELDS = {"001": "period_start", "002": "period_end", "010": "contract_number", "011": "pay_type", "013": "amount"}
+DECLARATION_FIELDS = {"001": "nature", "002": "type", "005": "month_text"}
+# The rubrics read, by block: nothing else of a DSN file is kept past `kept_lines`.
+KEPT = {
+    DECLARATION: DECLARATION_FIELDS,
+    COMPANY: {"001": "siren"},
+    ESTABLISHMENT: {"001": "nic"},
+    INDIVIDUAL: INDIVIDUAL_FIELDS,
+    CONTRACT: CONTRACT_FIELDS,
+    END: END_FIELDS,
+    PAY: PAY_FIELDS,
+}
 
 
 def contract_blocks(tied: pl.DataFrame, declared: pl.DataFrame) -> pl.DataFrame:
@@ -373,13 +404,14 @@ def read_dsn(paths: list[Path]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFram
     status, and every contract block with its file and what became of it (`replaced`, `not_employment`,
     or its contract's row number in the staff rows)."""
     ordered = sorted(paths, key=lambda p: p.name)
-    lines = pl.concat([read_lines(path, order) for order, path in enumerate(ordered)])
-    # Names and addresses are never read further than this: only the blocks below are kept.
-    tied = tie_lines(lines)
+    # Files are parsed side by side (up to four): Polars releases the GIL, and a monthly file is too small for
+    # Polars to spread over the cores by itself.
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        tied = pl.concat(pool.map(kept_lines, ordered, range(len(ordered))))
     declared = declarations(tied)
     contracts = contract_blocks(tied, declared)
     pay = pay_lines(tied)
-    del lines, tied
+    del tied
     in_force = contracts.filter(pl.col("status") == "in_force")
     employment = in_force.with_columns(
         contract_type=pl.when(pl.col("dispositif").is_in(APPRENTICESHIP))
@@ -406,7 +438,8 @@ def read_dsn(paths: list[Path]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFram
             pl.when(pl.col("status") == "in_force").then(pl.col("dsn_contract")).alias("dsn_contract"),
         )
     )
-    return rows, declared, blocks_fate
+    text = pl.col("source_file").cast(pl.String)
+    return rows.with_columns(text), declared.with_columns(text), blocks_fate.with_columns(text)
 
 
 def label_key(label: pl.Expr) -> pl.Expr:
