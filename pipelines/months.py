@@ -21,6 +21,8 @@ import polars as pl
 from models.dates import index_of, month_index
 
 ONE_DAY = pl.duration(days=1)
+# The one-row table of the period (as-of date, first month), written by the ingest (`pipelines.ingest.period`).
+PERIOD_TABLE = "staging.reporting_period"
 
 
 def ratio(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:

@@ -26,10 +26,10 @@ import polars as pl
 
 from pipelines.catalog import DESCRIPTIONS
 from pipelines.markdown import markdown_table
-from pipelines.months import Period
+from pipelines.months import PERIOD_TABLE, Period
 from pipelines.warehouse import Warehouse
 
-PERIOD = "staging.reporting_period"
+PERIOD = PERIOD_TABLE  # the name assets declare it by
 COMPUTED = frozenset({"polars", "duckdb"})
 
 # What an asset body gives back: a table, or a table and its metadata.

@@ -219,7 +219,7 @@ def build_staging_asset(extract: Extract) -> dg.AssetsDefinition:
             raise dg.Failure(description=wrong_list)
         files = warehouse.query(f"SELECT * FROM quality.ingest_files WHERE extract = '{extract.name}'")
         report = count_by_file(files, checked)
-        if dsn_rows is not None and dsn_rows.height:
+        if dsn_rows is not None and warehouse.exists(dsn.RAW_BLOCKS):
             report = dsn.block_report(report, dsn_rows, warehouse.read(dsn.RAW_BLOCKS), checked)
         masked_raw = raw_as_quarantined(extract, raw, checked.quarantined)
         warehouse.replace_many(

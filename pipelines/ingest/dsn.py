@@ -51,7 +51,7 @@ def decode(data: bytes) -> str:
     """Gives a DSN file's text: UTF-8 when it is valid UTF-8, else ISO-8859-1 (the norm's encoding,
     in which every byte is a character)."""
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")  # a byte-order mark, which some editors add, is not text
     except UnicodeDecodeError:
         return data.decode("iso-8859-1")
 
@@ -59,7 +59,8 @@ def decode(data: bytes) -> str:
 def read_lines(path: Path, file_order: int = 0) -> pl.DataFrame:
     """Gives every line of one DSN file as (source_file, file_order, line, block, field, value), after
     checking that it is DSN and whole: its closing block counts its lines, its own included."""
-    text = decode(path.read_bytes()).replace("\r\n", "\n").replace("\r", "\n").removesuffix("\n")
+    # Line ends of any system; blank lines after the last one (an editor's) are not lines of the file.
+    text = decode(path.read_bytes()).replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
     lines = pl.Series("text", [text], pl.String).str.split("\n").explode() if text else pl.Series("text", [], pl.String)
     line = pl.col("text")
     # The rubric has a fixed width (S21.G00.40.001): sliced, not matched, a regex only says which lines are DSN.
@@ -85,6 +86,12 @@ def _check_whole(name: str, frame: pl.DataFrame) -> None:
         raise DsnFileError(
             f"{name}: not a DSN file: a DSN file starts with its {FIRST_BLOCK} block (the software that wrote "
             "it), one RUBRIC,'value' pair a line. Only monthly DSN files go in a file named dsn*."
+        )
+    closed = not frame.filter(pl.col("block") == TOTALS).is_empty()
+    if len(bad) == 1 and bad[0] == frame.height and not closed:
+        raise DsnFileError(
+            f"{name}: cut short: its last line ({bad[0]}) stops inside a rubric, and the closing {TOTALS} "
+            "block, which counts the file's lines, is missing. Copy the file again from the payroll software."
         )
     if len(bad):
         others = f" (nor are {len(bad) - 1} other line(s))" if len(bad) > 1 else ""
@@ -319,7 +326,7 @@ def contract_histories(snapshots: pl.DataFrame, pay: pl.DataFrame) -> pl.DataFra
     # The first calendar month the contract covers whole (started by its first day, not ended before its
     # last) and is declared in: its pay that month, per full-time equivalent, is its monthly gross pay.
     first_full = (
-        ordered.join(ends, on=list(KEY), how="left")
+        ordered.join(ends, on=list(KEY), how="left", nulls_equal=True)
         .filter(
             (_date(pl.col("start_text")) <= pl.col("month"))
             & (
@@ -334,7 +341,7 @@ def contract_histories(snapshots: pl.DataFrame, pay: pl.DataFrame) -> pl.DataFra
         ordered.select(*KEY, "declaration", "individual")
         .unique()
         .join(pay, on=["declaration", "individual", "contract_number"])
-        .join(first_full, on=list(KEY))
+        .join(first_full, on=list(KEY), nulls_equal=True)
         .filter(
             (pl.col("period_start") == pl.col("pay_month"))
             & (pl.col("period_end") == pl.col("pay_month").dt.month_end())
@@ -346,7 +353,9 @@ def contract_histories(snapshots: pl.DataFrame, pay: pl.DataFrame) -> pl.DataFra
         pl.all().exclude("end_text", "reason_code").last(),
         pl.col("month").max().alias("last_declared_month"),
     )
-    return latest.join(ends, on=list(KEY), how="left").join(pay_by_contract, on=list(KEY), how="left")
+    return latest.join(ends, on=list(KEY), how="left", nulls_equal=True).join(
+        pay_by_contract, on=list(KEY), how="left", nulls_equal=True
+    )
 
 
 def _iso(text: pl.Expr) -> pl.Expr:
@@ -425,7 +434,7 @@ def read_dsn(paths: list[Path]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFram
     # declarations are counted as ignored, their blocks in no count.
     blocks_fate = (
         contracts.filter(pl.col("status") != "ignored")
-        .join(histories.select(*KEY, "dsn_contract"), on=list(KEY), how="left")
+        .join(histories.select(*KEY, "dsn_contract"), on=list(KEY), how="left", nulls_equal=True)
         .join(employment.select("instance", "contract_type"), on="instance", how="left")
         .select(
             "source_file",
@@ -444,8 +453,9 @@ def read_dsn(paths: list[Path]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFram
 
 def label_key(label: pl.Expr) -> pl.Expr:
     """Gives a job title as it is matched: case, accents and spaces ignored ("Éducatrice  spécialisée"
-    and "EDUCATRICE SPECIALISEE" are one title)."""
-    return label.str.normalize("NFKD").str.replace_all(r"\p{Mn}", "").str.to_lowercase().str.replace_all(r"\s", "")
+    and "EDUCATRICE SPECIALISEE" are one title), and a typographic apostrophe read as a straight one."""
+    plain = label.str.normalize("NFKD").str.replace_all(r"\p{Mn}", "").str.replace_all(r"[’‘`´]", "'")
+    return plain.str.to_lowercase().str.replace_all(r"\s", "")
 
 
 def map_to_staff(
@@ -595,7 +605,8 @@ def read_dsn_landing(paths: list[Path], key: str) -> DsnRead:
     rows = pseudonymise(rows, ["employee_id", "contract_id"], key)
     # Not declared in the last month any file declares, and no end-of-contract block: open, not an exit.
     latest = declared.filter(pl.col("status") == "in_force")["month"].max()
-    rows = rows.with_columns(unconfirmed_end=~pl.col("end_confirmed") & (pl.col("last_declared_month") < latest))
+    before_latest = pl.col("last_declared_month") < latest if latest is not None else pl.lit(False)
+    rows = rows.with_columns(unconfirmed_end=~pl.col("end_confirmed") & before_latest)
     blocks = fates.group_by("source_file", "dsn_contract", "fate").agg(pl.len().cast(pl.Int64).alias("blocks"))
     by_status = declared.group_by("source_file").agg(
         pl.len().cast(pl.Int64).alias("declarations_read"),

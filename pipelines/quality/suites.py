@@ -26,11 +26,12 @@ from typing import Any
 
 from pipelines.ingest.contract import EXTRACTS
 from pipelines.ingest.period import EVENT_DATES
+from pipelines.months import PERIOD_TABLE
 from pipelines.paths import EXPECTATIONS_DIR
 
 BLOCKING = "blocking"
 WARNING = "warning"
-PERIOD = "staging.reporting_period"
+PERIOD = PERIOD_TABLE
 # The fix of an invariant that only the code computing a mart can break.
 MART_BUG = "a bug in the mart: report it, with the run's date."
 SUITES_DIR = EXPECTATIONS_DIR

@@ -6,10 +6,14 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from tests.quality.landing import EXTRACTS
+
+if TYPE_CHECKING:
+    from tests.quality.harness import Loaded
 
 STAFF = EXTRACTS["staff.csv"]
 HEADER, *ROWS = STAFF.splitlines()
@@ -28,6 +32,9 @@ class Case:
     check: tuple[str, str] | None = None  # (expectation, severity) of the extract's suite that fails
     before: dict[str, str | bytes | None] | None = None  # the landing folder of the run before, if it matters
     loaded: Callable[[pl.DataFrame], bool] | None = None  # what the loaded rows must show
+    # What the extract's load must show beyond its rows: its ingest report (`report`), its quarantine's
+    # details, what its DSN files gave (`dsn`: declarations, missing months...).
+    outcome: Callable[[Loaded], bool] | None = None
     also: str = ""  # where else it is tested
     # Text a person typed about a person in the fixture (a comment, a name, a NIR typed in the wrong
     # column): found in no table of the warehouse and in no message of Dagster's event log.

@@ -16,7 +16,7 @@ import polars as pl
 
 from pipelines.ingest.pseudonym import pseudonym
 from tests.quality.case import C5, HEADER, ROWS, STAFF, Case, staff_frame, staff_rows, xlsx
-from tests.quality.cases import files, report, runs, values
+from tests.quality.cases import dsn, files, report, runs, values
 from tests.quality.harness import KEY
 from tests.quality.landing import EXTRACTS, edit
 
@@ -501,4 +501,4 @@ CATALOGUE = [
     ),
 ]
 
-CATALOGUE += files.CASES + values.CASES + runs.CASES + report.CASES
+CATALOGUE += files.CASES + values.CASES + runs.CASES + report.CASES + dsn.CASES

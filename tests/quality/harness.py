@@ -14,7 +14,8 @@ from dagster._serdes import serialize_value
 
 from pipelines.ingest.assets import ingest_assets, source_files
 from pipelines.ingest.contract import EXTRACTS, LOAD_ORDER
-from pipelines.ingest.files import ExtractFileError, read_text_tables
+from pipelines.ingest.dsn import DsnRead, block_report, dsn_file_reports, empty_read, read_dsn_landing, staff_to_check
+from pipelines.ingest.files import ExtractFileError, is_dsn_file, read_text_tables
 from pipelines.ingest.headers import extract_tables, load_aliases
 from pipelines.ingest.raw import RAW_REPORT_SCHEMA, empty_raw, to_raw
 from pipelines.ingest.validate import Validated, count_by_file, validate
@@ -34,6 +35,7 @@ class Loaded:
     error: str | None = None
     checked: Validated | None = None
     report: pl.DataFrame | None = None  # per file: rows_read, rows_loaded, rows_quarantined, exact_duplicates...
+    dsn: DsnRead | None = None  # staff: what its DSN files gave (contract section 2b)
 
     def rules(self) -> list[str]:
         return self.checked.quarantined["rule"].to_list()
@@ -46,8 +48,11 @@ def ingest(landing: Path) -> dict[str, Loaded]:
         extract = EXTRACTS[name]
         try:
             files = source_files(extract, landing)
-            tables = [t for p in files for t in extract_tables(read_text_tables(p), extract, load_aliases())]
+            dsn_files = [p for p in files if is_dsn_file(p)]
+            texts = [p for p in files if p not in dsn_files]
+            tables = [t for p in texts for t in extract_tables(read_text_tables(p), extract, load_aliases())]
             read = [to_raw(t, extract, load_aliases(), KEY) for t in tables]
+            dsn = read_dsn_landing(dsn_files, KEY) if dsn_files else empty_read()
         except ExtractFileError as error:
             out[name] = Loaded(error=str(error))
             continue
@@ -58,18 +63,39 @@ def ingest(landing: Path) -> dict[str, Loaded]:
                 other, target = column.references.split(".")
                 found = out[other].checked
                 references[column.references] = found.loaded[target] if found else pl.Series([], dtype=pl.String)
+        files = pl.concat(
+            [pl.DataFrame([report for _, report in read], schema=RAW_REPORT_SCHEMA), dsn_file_reports(dsn)]
+        )
         checked = validate(extract, raw, references)
-        files = pl.DataFrame([report for _, report in read], schema=RAW_REPORT_SCHEMA)
-        out[name] = Loaded(checked=checked, report=count_by_file(files, checked))
+        if not dsn.rows.is_empty():
+            # As the staff's staging step does (`validate_with_dsn`): DSN contracts mapped to an
+            # establishment and a job family are validated with the staff files' rows, the others quarantined.
+            establishments, pcs = (out[n].checked.loaded for n in ("establishments", "pcs_job_families"))
+            fine, refused = staff_to_check(dsn.rows, establishments, pcs, extract)
+            checked = validate(extract, pl.concat([raw, fine], how="vertical_relaxed"), references)
+            checked = Validated(checked.loaded, pl.concat([checked.quarantined, refused]), checked.duplicates)
+        report = count_by_file(files, checked)
+        if dsn_files:
+            # Counted in contract blocks whenever there are DSN files, even when none gave a staff row
+            # (a month cancelled whole, interns only): their blocks are replaced or not_employment.
+            report = block_report(report, dsn.rows, dsn.blocks, checked)
+        out[name] = Loaded(checked=checked, report=report, dsn=dsn if dsn_files else None)
     return out
 
 
 def nothing_lost(loaded: Loaded) -> bool:
-    """Tells whether every row read from every file is loaded, quarantined or an exact duplicate."""
+    """Tells whether every row read from every file is loaded, quarantined or an exact duplicate (and,
+    for a DSN file, whose unit is the contract block: or not an employment contract, or in a declaration
+    replaced or cancelled)."""
     report = loaded.report
-    return bool(
-        (report["rows_read"] == report["rows_loaded"] + report["rows_quarantined"] + report["exact_duplicates"]).all()
+    accounted = (
+        report["rows_loaded"]
+        + report["rows_quarantined"]
+        + report["exact_duplicates"]
+        + report["not_employment"]
+        + report["replaced"]
     )
+    return bool((report["rows_read"] == accounted).all())
 
 
 def load_warehouse(loaded: dict[str, Loaded], path: Path) -> Warehouse:
