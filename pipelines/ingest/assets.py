@@ -9,9 +9,9 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from pipelines.ingest import dsn, period
+from pipelines.ingest import dsn_staff, period
 from pipelines.ingest.contract import EXTRACTS, LOAD_ORDER, Extract
-from pipelines.ingest.dsn import dsn_file_reports, dsn_tables, empty_read, read_dsn_landing
+from pipelines.ingest.dsn_staff import dsn_file_reports, dsn_tables, empty_read, read_dsn_landing
 from pipelines.ingest.files import ExtractFileError, extract_of, find_files, is_dsn_file, read_text_tables
 from pipelines.ingest.headers import extract_tables, load_aliases
 from pipelines.ingest.raw import RAW_REPORT_SCHEMA, empty_raw, to_raw
@@ -211,7 +211,11 @@ def build_staging_asset(extract: Extract) -> dg.AssetsDefinition:
             if c.references
         }
         raw = warehouse.read(f"raw.{extract.name}")
-        dsn_rows = warehouse.read(dsn.RAW_ROWS) if extract.name == "staff" and warehouse.exists(dsn.RAW_ROWS) else None
+        dsn_rows = (
+            warehouse.read(dsn_staff.RAW_ROWS)
+            if extract.name == "staff" and warehouse.exists(dsn_staff.RAW_ROWS)
+            else None
+        )
         checked = validate_with_dsn(extract, raw, dsn_rows, references, warehouse)
         # Before any table is written: a failed extract keeps its staging tables as they were.
         wrong_list = replaced_reference_problem(extract, checked, Path(settings.landing_dir))
@@ -219,8 +223,8 @@ def build_staging_asset(extract: Extract) -> dg.AssetsDefinition:
             raise dg.Failure(description=wrong_list)
         files = warehouse.query(f"SELECT * FROM quality.ingest_files WHERE extract = '{extract.name}'")
         report = count_by_file(files, checked)
-        if dsn_rows is not None and warehouse.exists(dsn.RAW_BLOCKS):
-            report = dsn.block_report(report, dsn_rows, warehouse.read(dsn.RAW_BLOCKS), checked)
+        if dsn_rows is not None and warehouse.exists(dsn_staff.RAW_BLOCKS):
+            report = dsn_staff.block_report(report, dsn_rows, warehouse.read(dsn_staff.RAW_BLOCKS), checked)
         masked_raw = raw_as_quarantined(extract, raw, checked.quarantined)
         warehouse.replace_many(
             {f"staging.{extract.name}": checked.loaded}
@@ -263,7 +267,7 @@ def validate_with_dsn(
     if dsn_rows is None or dsn_rows.is_empty():
         return validate(extract, raw, references)
     establishments, pcs = warehouse.read("staging.establishments"), warehouse.read("staging.pcs_job_families")
-    fine, refused = dsn.staff_to_check(dsn_rows, establishments, pcs, extract)
+    fine, refused = dsn_staff.staff_to_check(dsn_rows, establishments, pcs, extract)
     checked = validate(extract, pl.concat([raw, fine], how="vertical_relaxed"), references)
     return Validated(checked.loaded, pl.concat([checked.quarantined, refused]), checked.duplicates)
 
@@ -404,7 +408,7 @@ def _never_loaded_outside_this_run(context: dg.AssetExecutionContext, present: l
 
 def _dsn_months_check(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Gives the staff's check that no SIRET of the DSN files misses a month between two declared ones."""
-    missing = warehouse.read(dsn.MISSING_TABLE) if warehouse.exists(dsn.MISSING_TABLE) else pl.DataFrame()
+    missing = warehouse.read(dsn_staff.MISSING_TABLE) if warehouse.exists(dsn_staff.MISSING_TABLE) else pl.DataFrame()
     shown = ", ".join(f"{siret} {month:%m/%Y}" for siret, month in missing.head(10).iter_rows())
     return dg.AssetCheckResult(
         check_name=DSN_MONTHS_CHECK,

@@ -20,7 +20,8 @@ import polars as pl
 import pytest
 
 from pipelines.demo import generate_demo
-from pipelines.ingest.dsn import DsnFileError, DsnRead, map_to_staff, read_dsn_landing
+from pipelines.ingest.dsn import DsnFileError
+from pipelines.ingest.dsn_staff import DsnRead, map_to_staff, read_dsn_landing
 from tests.ingest.dsn_builder import (
     FIRST_NAMES,
     NIR,

@@ -14,7 +14,14 @@ from dagster._serdes import serialize_value
 
 from pipelines.ingest.assets import ingest_assets, source_files
 from pipelines.ingest.contract import EXTRACTS, LOAD_ORDER
-from pipelines.ingest.dsn import DsnRead, block_report, dsn_file_reports, empty_read, read_dsn_landing, staff_to_check
+from pipelines.ingest.dsn_staff import (
+    DsnRead,
+    block_report,
+    dsn_file_reports,
+    empty_read,
+    read_dsn_landing,
+    staff_to_check,
+)
 from pipelines.ingest.files import ExtractFileError, is_dsn_file, read_text_tables
 from pipelines.ingest.headers import extract_tables, load_aliases
 from pipelines.ingest.raw import RAW_REPORT_SCHEMA, empty_raw, to_raw
