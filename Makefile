@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 LANDING := $(or $(VIVIER_LANDING_DIR),data/landing)
 SCALE ?= departement
+PORT ?= 3000
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
 .PHONY: help install run lint test serve bench lock clean
@@ -29,7 +30,10 @@ run: install  ## Write demo extracts if the landing folder is empty, then load a
 	fi
 	$(BIN)/vivier run
 	$(BIN)/vivier report
-	@echo "Open the report: make report-serve, then http://127.0.0.1:8000"
+	@echo ""
+	@echo "What next:"
+	@echo "  make serve          the Dagster UI (assets, checks, runs): http://127.0.0.1:$(PORT) (another port: PORT=3001 make serve)"
+	@echo "  make report-serve   the directors' report: http://127.0.0.1:8000"
 
 lint: $(BIN)/.installed  ## ruff (format and lint), the import contracts (no cycles, models apart from pipelines, pure transforms without Dagster), sqlfluff on sql/
 	$(BIN)/ruff format --check --quiet .
@@ -45,9 +49,9 @@ bench: install  ## National refresh against the goals (demo cached), then time d
 	$(BIN)/python benchmarks/scales.py $(foreach s,$(or $(BENCH_SCALES),small departement),--scale $(s))
 	$(BIN)/python benchmarks/workforce.py $(foreach s,$(filter-out small,$(or $(BENCH_SCALES),departement national)),--scale $(s))
 
-serve: install  ## Start the Dagster UI (http://127.0.0.1:3000) and daemon: nightly schedule, landing sensor
+serve: install  ## Start the Dagster UI (http://127.0.0.1:3000; PORT=3001 make serve for another port) and daemon: nightly schedule, landing sensor
 	@$(BIN)/vivier dagster-home
-	$(BIN)/dagster dev -h 127.0.0.1 -p 3000
+	$(BIN)/dagster dev -h 127.0.0.1 -p $(PORT)
 
 lock:  ## Re-resolve requirements.lock after changing pyproject.toml
 	$(BIN)/uv pip compile --quiet --python-version 3.11 --extra dev pyproject.toml -o requirements.lock

@@ -46,8 +46,12 @@ def main() -> None:
       VIVIER_WAREHOUSE       DuckDB file                [data/warehouse/vivier.duckdb]
       VIVIER_REPORT_DIR      report output              [reports/build]
       VIVIER_PSEUDONYM_KEY   key for pseudonyms         [a public demo key: set your own]
-      VIVIER_AS_OF           last day reported          [last complete month of the extracts]
+      VIVIER_AS_OF           the as-of date             [from the extracts, below]
       VIVIER_HISTORY_MONTHS  months reported            [120]
+
+    The as-of date (the last day reported) is VIVIER_AS_OF if set, else the last day of the
+    latest month whose last day is on or before the latest event date in the extracts
+    (contract and placement start dates, application, posting, enquiry and carer-event dates).
     """
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))
@@ -208,7 +212,7 @@ def execute_nightly_refresh(instance=None):
         return execute_nightly_refresh(instance)
 
 
-@main.command("dagster-home", hidden=True)
+@main.command("dagster-home")
 @click.option(
     "--postgres",
     is_flag=True,
@@ -229,10 +233,12 @@ def report() -> None:
 
     Runs every view of sql/ on the warehouse (read only; small counts are hidden there),
     writes the results to the report's own DuckDB file, then builds the Evidence site of
-    reports/ into VIVIER_REPORT_DIR [reports/build]. Needs the pinned Node packages
-    (`make report-deps`); downloads nothing. Exits with status 1 if a view or a page query
-    fails, naming it. Open the result with a static file server, e.g.
-    `python -m http.server -d reports/build 8000`, then http://127.0.0.1:8000.
+    reports/ into VIVIER_REPORT_DIR [reports/build]. Evidence's own output goes to
+    DAGSTER_HOME/logs/report-build.log (replaced at each build), and is shown only when the
+    build fails (the lines naming the error, and the last ones). Needs the pinned Node packages (`make report-deps`);
+    downloads nothing. Exits with status 1 if a view or a page query fails, naming it. Open
+    the result with a static file server, e.g. `make report-serve` or
+    `python3 -m http.server -d reports/build 8000`, then http://127.0.0.1:8000.
     """
     from pipelines.report.build import build_report
     from pipelines.report.database import ViewError
@@ -247,16 +253,29 @@ def report() -> None:
         raise click.ClickException(
             f"No warehouse at {printable(str(settings.warehouse))}: run `vivier run` first, or set VIVIER_WAREHOUSE."
         )
-    click.echo(f"Building the report from {settings.warehouse} into {settings.report_dir}")
+    log_file = report_log_file()
+    click.echo(
+        f"Building the report from {printable(str(settings.warehouse))} into {printable(str(settings.report_dir))} "
+        f"(a few minutes); Evidence's output goes to {printable(str(log_file))}"
+    )
     try:
-        built = build_report(Warehouse(path=str(settings.warehouse)), settings.report_dir)
+        built = build_report(Warehouse(path=str(settings.warehouse)), settings.report_dir, log_file=log_file)
     except (ViewError, ReportBuildError) as error:
         raise click.ClickException(str(error)) from error
     site = built.site
     click.echo(
-        f"\nReport built in {site.seconds:.0f} s: {site.pages} pages, {site.megabytes:.0f} MB in {site.out_dir}.\n"
-        f"Open it: python3 -m http.server -d {site.out_dir} 8000, then http://127.0.0.1:8000"
+        f"Report built in {site.seconds:.0f} s: {site.pages} pages, {site.megabytes:.0f} MB in "
+        f"{printable(str(site.out_dir))}.\n"
+        f"Open it: python3 -m http.server -d {printable(str(site.out_dir))} 8000, then http://127.0.0.1:8000"
     )
+
+
+def report_log_file() -> Path:
+    """Gives the file `vivier report` writes Evidence's output to: DAGSTER_HOME/logs/report-build.log, with the
+    history of the runs (.dagster_home by default, which git ignores), and never in the published site."""
+    from pipelines.dagster_home import default_dagster_home
+
+    return default_dagster_home() / "logs" / "report-build.log"
 
 
 @main.command("model-card")

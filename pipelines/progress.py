@@ -14,6 +14,7 @@ from dagster._core.definitions.dependency import NodeHandle
 from dagster._utils.error import SerializableErrorInfo
 
 from pipelines.text import printable
+from pipelines.warehouse import GOT_LOCK, WAITING_FOR_LOCK
 
 PROGRESS_LOGGER = "vivier_progress"
 # Dagster logs a step it skips (because an upstream step failed) as a plain message.
@@ -54,6 +55,9 @@ class _ProgressHandler(logging.Handler):
                 )
             elif record.levelno >= logging.WARNING:
                 click.echo(f"    ! {printable(message)}", err=True)
+            elif meta.get("orig_message", message).startswith((WAITING_FOR_LOCK, GOT_LOCK)):
+                # Before any step: the run waits for the warehouse's writer lock.
+                click.echo(f"  {printable(meta.get('orig_message', message))}")
             return
         name, kind = asset_name(event.step_key), event.event_type_value
         if kind == "STEP_START":

@@ -3,6 +3,7 @@ wrong, and where to look next."""
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import duckdb
@@ -12,6 +13,12 @@ from pipelines.progress import RunOutcome
 from pipelines.text import printable
 
 COLUMNS = ("files", "read", "loaded", "quarantined", "duplicates")
+# The as-of rule in the words of contract section 1, `vivier --help` and the README (held by tests/operations/
+# test_as_of_rule.py).
+AS_OF_RULE = (
+    "the last day of the latest month whose last day is on or before the latest event date in the extracts "
+    "(contract and placement start dates, application, posting, enquiry and carer-event dates)"
+)
 
 
 def ingest_totals(warehouse: Path) -> dict[str, dict]:
@@ -110,10 +117,7 @@ def run_summary(warehouse: Path, outcome: RunOutcome, warnings: list[str]) -> st
     period = reporting_period(warehouse)
     lines.append("")
     if period and _period_ran(outcome):
-        lines.append(
-            f"As-of date {period['as_of_date']} ({period['as_of_source']}); "
-            f"months reported from {period['first_month']}."
-        )
+        lines += as_of_lines(period)
         # With VIVIER_AS_OF set, the extracts' dates do not make the as-of date.
         not_loaded = [
             n
@@ -141,6 +145,22 @@ def run_summary(warehouse: Path, outcome: RunOutcome, warnings: list[str]) -> st
     lines.append("Browse assets and runs: `make serve` (or `dagster dev`), then http://127.0.0.1:3000")
     lines.append("Run succeeded." if outcome.success else "Run FAILED: see the messages above.")
     return "\n".join(lines)
+
+
+def as_of_lines(period: dict) -> list[str]:
+    """Gives the summary's lines on the as-of date: the date and the first month reported, then where the date
+    comes from (the rule in the same words as `vivier --help` and the README), wrapped and indented."""
+    lines = [
+        f"As-of date {period['as_of_date']} (the last day reported); months reported from {period['first_month']}."
+    ]
+    if period["as_of_source"] == "VIVIER_AS_OF":
+        return [*lines, "  Set by VIVIER_AS_OF."]
+    rule = f"VIVIER_AS_OF is not set, so the as-of date is {AS_OF_RULE}."
+    return [
+        *lines,
+        *textwrap.wrap(rule, width=110, initial_indent="  ", subsequent_indent="  ", break_on_hyphens=False),
+        f"  The latest event date is {period['latest_event_date']}.",
+    ]
 
 
 def _period_ran(outcome: RunOutcome) -> bool:

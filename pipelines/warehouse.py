@@ -30,6 +30,9 @@ from pipelines.settings import warehouse_path_problem
 
 SCHEMAS = ("raw", "staging", "marts", "ml", "quality")
 WORK_SUFFIX = ".run-"
+# How the writer lock's messages begin: `vivier run` shows them on the console (pipelines/progress.py).
+WAITING_FOR_LOCK = "Waiting for the run that is writing"
+GOT_LOCK = "Got the writer lock of"
 
 
 class WarehousePathError(ValueError):
@@ -168,8 +171,11 @@ def writer_lock(published: Path, run_id: str, log) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             lock.seek(0)
-            log.info(f"Waiting for the run that is writing {published} ({lock.read().strip()}) to publish it.")
+            holder = lock.read().strip() or "another process"
+            log.info(f"{WAITING_FOR_LOCK} {published} ({holder}) to publish it: this run starts after it.")
+            started = time.monotonic()
             fcntl.flock(lock, fcntl.LOCK_EX)
+            log.info(f"{GOT_LOCK} {published} after waiting {time.monotonic() - started:.0f} s: this run starts now.")
         lock.truncate(0)
         lock.write(f"run {run_id}, process {os.getpid()}\n")
         lock.flush()

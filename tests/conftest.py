@@ -83,11 +83,17 @@ def messy_demo(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def small_warehouse(small_demo, tmp_path_factory) -> Path:
+def small_run(small_demo, tmp_path_factory) -> tuple[Path, object]:
+    """The warehouse of a run of the small demo, and the run's outcome (pipelines.progress.RunOutcome)."""
     warehouse = tmp_path_factory.mktemp("wh") / "vivier.duckdb"
     outcome = run_pipeline(small_demo, warehouse)
     assert outcome.success, outcome.failures
-    return warehouse
+    return warehouse, outcome
+
+
+@pytest.fixture(scope="session")
+def small_warehouse(small_run) -> Path:
+    return small_run[0]
 
 
 @pytest.fixture(scope="session")

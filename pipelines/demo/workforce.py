@@ -6,6 +6,12 @@ contracts reach their planned end (renewed back to back, converted to a CDI or
 ended), some CDI holders move to a vacant post of another establishment, and
 vacant posts get a job posting that is filled after a delay (or cancelled and
 reposted). The result is the staff, job_postings and budgeted_posts extracts.
+
+No one works above full time: a second part-time post, or a move to another establishment, starts
+only once the person's contracts that end that month have ended. Each of the last 12 months has a
+contract start and a posting opened, as a real monthly extract would (the staging checks ask whether
+a file is missing otherwise): at small scale, a month without either gets a fixed-term renewal, or a
+posting of a month next to it moved by a few days.
 """
 
 from __future__ import annotations
@@ -109,7 +115,8 @@ class _Sim:
         self.pending_open = np.full(n, NEVER, dtype=np.int64)
 
         cap = int(n * 4)
-        self.people = Table(cap, birth="i8", code="i8", retire="i8", sex="i1", level="f8")
+        # ended: the last day worked of the person's latest ended contract (-1 if none ended yet).
+        self.people = Table(cap, birth="i8", code="i8", retire="i8", sex="i1", level="f8", ended="i8")
         self.contracts = Table(
             cap, employee="i8", post="i8", ctype="i1", fte="f8", start="i8", end="i8", reason="i1", pay="f8"
         )
@@ -159,7 +166,12 @@ class _Sim:
         sex = (self.rng.random(n) >= self.female[family]).astype(np.int8)  # 0 = F, 1 = M
         level = self.rng.lognormal(0.0, 0.06, n) * (1 + 0.008 * np.clip(age - 25, 0, 30))
         return self.people.append(
-            birth=birth, code=ymd_code(birth), retire=add_years(birth, self.c.retirement_age_max), sex=sex, level=level
+            birth=birth,
+            code=ymd_code(birth),
+            retire=add_years(birth, self.c.retirement_age_max),
+            sex=sex,
+            level=level,
+            ended=-1,
         )
 
     def contract_length_end(self, ctype: np.ndarray, start: np.ndarray) -> np.ndarray:
@@ -219,6 +231,7 @@ class _Sim:
         rows = self.contract[post]
         self.contracts.end[rows] = day
         self.contracts.reason[rows] = reason
+        np.maximum.at(self.people.ended, self.contracts.employee[rows], day)
         self.contract[post] = -1
         self.planned_end[post] = NEVER
         self.vacant_from[post] = day + 1
@@ -431,17 +444,22 @@ class _Sim:
         li, ri = match_by_key(rng, self.org_family[movers], self.org_family[targets])
         src, dst = movers[li], targets[ri]
         # The new contract starts the next day, which must not be after the as-of date.
-        day = random_day_in(rng, ms, min(me, self.as_of - 1), src.size)
+        last = min(me, self.as_of - 1)
+        day = random_day_in(rng, ms, last, src.size)
+        # A contract of the mover's that ended this month after that day would overlap the new one (above
+        # full time): the move waits for its end.
+        people = self.contracts.employee[self.contract[src]]
+        day = np.maximum(day, self.people.ended[people])
         ok = (
             (self.posts.establishment[src] != self.posts.establishment[dst])
+            & (day <= last)
             & (self.fill_day[dst] > day + 1)
             & (self.cancel_day[dst] > day + 1)
             & (self.postings.opened[self.posting[dst]] <= day + 1)
         )
-        src, dst, day = src[ok], dst[ok], day[ok]
+        src, dst, day, people = src[ok], dst[ok], day[ok], people[ok]
         if src.size == 0:
             return
-        people = self.contracts.employee[self.contract[src]]
         spell = self.spell_start[src]
         self.end_contracts(src, day, TRANSFER)
         self.fall_vacant(src, day, np.full(src.size, TRANSFER))
@@ -498,6 +516,9 @@ class _Sim:
         li, ri = match_by_key(rng, fam[small], self.posts.family[pool])
         who = np.flatnonzero(small)[li]
         employee[who] = self.contracts.employee[self.contract[pool[ri]]]
+        # The pool counts the contracts held now, but one that ended this month on or after the hire day would
+        # still run beside the two others (up to 1.5 fte): the hire starts the day after it ends.
+        day[who] = np.maximum(day[who], self.people.ended[employee[who]] + 1)
         spell[who] = self.spell_start[pool[ri]]
         first[who] = False
         ctype[who] = np.where(ctype[who] == APPRENTICE, CDI, ctype[who])
@@ -518,8 +539,10 @@ class _Sim:
         planned = np.full(k["end"].size, NEVER, dtype=np.int64)
         held = np.flatnonzero(self.contract >= 0)
         planned[self.contract[held]] = self.planned_end[held]
-        end = np.where(ongoing, planned, k["end"])
-        reason = np.where(ongoing & (planned < NEVER), FIXED_TERM, k["reason"])
+        k["end"] = np.where(ongoing, planned, k["end"])
+        k["reason"] = np.where(ongoing & (planned < NEVER), FIXED_TERM, k["reason"]).astype(np.int8)
+        k = renew_in_months_without_start(k, self.as_of)
+        end, reason = k["end"], k["reason"]
         est_ids = est.table["establishment_id"].to_numpy()
         emp = k["employee"]
         staff = (
@@ -545,6 +568,7 @@ class _Sim:
 
         q = self.postings.view()
         keep = q["opened"] <= self.as_of
+        q["opened"] = open_in_months_without_posting(q["post"], q["opened"], q["closed"], keep, self.as_of)
         due_later = q["closed"] > self.as_of  # closed after the as-of date: still open then
         outcome = np.where(due_later, OPEN, q["outcome"])
         closed = np.where(due_later, NEVER, q["closed"])
@@ -562,6 +586,99 @@ class _Sim:
             }
         ).filter(pl.Series(keep))
         return staff, postings, q["how"][keep]
+
+
+# The staging suites warn when one of the last 12 months has no contract start or no posting opened (a monthly
+# file missing?): at small scale, a month can go by without either, so the generator fills such months.
+COVERED_MONTHS = 12
+
+
+def last_months(as_of: int, n: int = COVERED_MONTHS) -> list[tuple[int, int]]:
+    """Gives the first and last day of each of the `n` months that end with the as-of month, oldest first."""
+    months = np.datetime64(int(as_of), "D").astype("datetime64[M]") - np.arange(n - 1, -1, -1)
+    first = months.astype("datetime64[D]").astype(np.int64)
+    last = (months + 1).astype("datetime64[D]").astype(np.int64) - 1
+    return list(zip(first.tolist(), last.tolist(), strict=True))
+
+
+def renew_in_months_without_start(k: dict[str, np.ndarray], as_of: int) -> dict[str, np.ndarray]:
+    """Gives the contracts (`end` and `reason` with the planned ends) with, in each of the last months where no
+    contract starts, one fixed-term contract running through the month split into two back to back on its first
+    day: a renewal. No one's headcount, fte or exits change (the next contract starts the next day)."""
+    k = {name: column.copy() for name, column in k.items()}
+    for first, last in last_months(as_of):
+        if ((k["start"] >= first) & (k["start"] <= last)).any():
+            continue
+        running = np.flatnonzero(np.isin(k["ctype"], (CDD, INTERIM)) & (k["start"] < first) & (k["end"] >= last))
+        if running.size == 0:
+            continue
+        row = running[np.argsort(k["ctype"][running] != CDD, kind="stable")[0]]  # a CDD if there is one
+        renewal = {name: column[row : row + 1].copy() for name, column in k.items()}
+        renewal["start"][:] = first
+        k = {name: np.concatenate([column, renewal[name]]) for name, column in k.items()}
+        k["end"][row] = first - 1
+        k["reason"][row] = FIXED_TERM
+    return k
+
+
+def open_in_months_without_posting(
+    post: np.ndarray, opened: np.ndarray, closed: np.ndarray, kept: np.ndarray, as_of: int
+) -> np.ndarray:
+    """Gives the postings' opening days with a posting opening in each of the last months: an empty month takes
+    the nearest posting of the month before (moved to its first day, if still open then) or after (moved to its
+    last day, if no earlier posting of its post is still open then). When that month has no other posting,
+    it takes one from its own neighbour in turn, up to three months away: no month is emptied."""
+    opened = opened.copy()
+    month = _month_number(opened)
+    for first, _ in last_months(as_of):
+        target = _month_number(np.array([first]))[0]
+        if (kept & (month == target)).any():
+            continue
+        chains = [(distance, side) for distance in (1, 2, 3) for side in (-1, 1)]
+        for distance, side in chains:
+            source = target + side * distance
+            if (kept & (month == source)).sum() < 2:
+                continue
+            moved = _move_along(post, opened, month, closed, kept, source, target)
+            if moved is not None:
+                opened, month = moved
+                break
+    return opened
+
+
+def _month_number(days: np.ndarray) -> np.ndarray:
+    return np.asarray(days).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+
+
+def _move_along(
+    post: np.ndarray,
+    opened: np.ndarray,
+    month: np.ndarray,
+    closed: np.ndarray,
+    kept: np.ndarray,
+    source: int,
+    target: int,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Gives the opening days and months after moving one posting from each month, from the one next to `target`
+    back to `source`, into its neighbour towards `target`; None if one of the moves cannot be made."""
+    opened, month = opened.copy(), month.copy()
+    side = 1 if source > target else -1
+    for to in range(target, source, side):
+        donor = to + side
+        rows = np.flatnonzero(kept & (month == donor))
+        if side < 0:  # moved later, to the first day of `to`: the posting must still be open then
+            day = int(np.datetime64(int(to), "M").astype("datetime64[D]").astype(np.int64))
+            rows = rows[closed[rows] > day]
+            order = rows[np.argsort(-opened[rows], kind="stable")]
+            ok = order[:1]
+        else:  # moved earlier, to the last day of `to`: no earlier posting of its post may still be open then
+            day = int((np.datetime64(int(to), "M") + 1).astype("datetime64[D]").astype(np.int64)) - 1
+            order = rows[np.argsort(opened[rows], kind="stable")]
+            ok = [r for r in order if not (closed[(post == post[r]) & (opened < opened[r])] >= day).any()][:1]
+        if len(ok) == 0:
+            return None
+        opened[ok[0]], month[ok[0]] = day, to
+    return opened, month
 
 
 def _steps(table: tuple[tuple[float, float], ...], x: np.ndarray) -> np.ndarray:

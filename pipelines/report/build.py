@@ -27,14 +27,19 @@ class Report:
 
 
 def build_report(
-    warehouse: Warehouse, out_dir: Path, project: Path = REPORTS_DIR, echo: Callable[[str], None] = print
+    warehouse: Warehouse,
+    out_dir: Path,
+    project: Path = REPORTS_DIR,
+    echo: Callable[[str], None] = print,
+    log_file: Path | None = None,
 ) -> Report:
-    """Builds the directors' report from `warehouse` (read only) into `out_dir`."""
+    """Builds the directors' report from `warehouse` (read only) into `out_dir`. Evidence's output goes to
+    `echo`, or with `log_file` to that file (replaced at each build)."""
     check_installed(project)
     views = report_views()
     results = query_views(warehouse, views)
     with build_lock(project):
         rows = write_report_database(results, source_dir(project) / DATABASE_FILE)
         write_source_queries([v.name for v in views], project)
-        site = build_site(out_dir, project, echo)
+        site = build_site(out_dir, project, echo, log_file)
     return Report(site=site, rows=rows)

@@ -29,6 +29,10 @@ ERROR_PATTERNS = (
 )
 
 
+# A line of Evidence's output that names an error or the file it is in (not a line of a stack trace).
+ERROR_LINE = re.compile(r"^(?!\s+at )(.*(error|failed)|file: )", re.IGNORECASE)
+
+
 class ReportBuildError(RuntimeError):
     """The report could not be built; the message says where and what to do."""
 
@@ -93,9 +97,12 @@ def run_evidence(args: list[str], project: Path, echo: Callable[[str], None]) ->
         echo(line.rstrip("\n"))
     output = "".join(lines)
     if process.wait() != 0:
+        # The last lines are often a stack trace: the lines before them that name the error come first.
+        named = [line.rstrip("\n")[:300] for line in lines[:-15] if ERROR_LINE.search(line)][:5]
+        first = "its first error lines:\n" + "\n".join(named) + "\n" if named else ""
         raise ReportBuildError(
             f"`evidence {' '.join(args)}` failed (exit {process.returncode}) in {project}; "
-            f"its last lines:\n{''.join(lines[-15:])}"
+            f"{first}its last lines:\n{''.join(lines[-15:])}"
         )
     return output
 
@@ -119,20 +126,51 @@ class BuildResult:
     seconds: float
 
 
-def build_site(out_dir: Path, project: Path = REPORTS_DIR, echo: Callable[[str], None] = print) -> BuildResult:
+@contextmanager
+def build_log(log_file: Path | None, echo: Callable[[str], None]) -> Iterator[Callable[[str], None]]:
+    """Gives where Evidence's lines go: `log_file` (replaced, written as they come) if given, else `echo`.
+
+    A failure raised in the block names the log file, whose whole output it holds."""
+    if log_file is None:
+        yield echo
+        return
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_file, "w", encoding="utf-8") as handle:
+
+        def write(line: str) -> None:
+            handle.write(line + "\n")
+            handle.flush()
+
+        try:
+            yield write
+        except ReportBuildError as error:
+            raise ReportBuildError(f"{error}\nThe build's whole output: {log_file}") from error
+
+
+def build_site(
+    out_dir: Path,
+    project: Path = REPORTS_DIR,
+    echo: Callable[[str], None] = print,
+    log_file: Path | None = None,
+) -> BuildResult:
     """Builds the static site from the source database and queries in place into `out_dir` (replaced).
 
-    Call it holding `build_lock(project)`."""
+    Evidence's output goes to `echo`, or with `log_file` to that file (replaced), whose path a failure's
+    message then gives. Call it holding `build_lock(project)`."""
     started = time.monotonic()
     shutil.rmtree(project / "build", ignore_errors=True)  # evidence build does not clear it
-    output = run_evidence(["sources", "--strict"], project, echo)
-    output += run_evidence(["build:strict"], project, echo)
-    errors = query_errors(output)
-    if errors:
-        raise ReportBuildError(
-            "The report built, but these queries failed (their charts and tables are "
-            "empty). Fix the query in reports/pages/ or the view in sql/:\n  " + "\n  ".join(map(str, errors))
-        )
+    with build_log(log_file, echo) as write:
+        output = ""
+        for args in (["sources", "--strict"], ["build:strict"]):
+            if log_file is not None:
+                write(f"$ evidence {' '.join(args)}  (in {project})")
+            output += run_evidence(args, project, write)
+        errors = query_errors(output)
+        if errors:
+            raise ReportBuildError(
+                "The report built, but these queries failed (their charts and tables are "
+                "empty). Fix the query in reports/pages/ or the view in sql/:\n  " + "\n  ".join(map(str, errors))
+            )
     replace_folder(project / "build", out_dir)
     if out_dir.resolve() != (project / "build").resolve():
         shutil.rmtree(project / "build")  # a copy of the site is enough

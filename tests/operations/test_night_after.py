@@ -108,7 +108,7 @@ def test_an_empty_landing_folder_fails_every_extract_and_publishes_the_same_ware
     assert "the last load read carer_events.csv (3 rows)" in "\n".join(failed)
     assert_unchanged(warehouse, before, "staff, placements, applications, job_postings, carer_enquiries, carer_events")
     assert "The reporting period" not in result.output  # computed again, from last night's tables
-    assert "As-of date 2025-06-30 (latest event date in the extracts)" in result.output
+    assert "As-of date 2025-06-30 (the last day reported)" in result.output
 
 
 def test_a_link_to_a_share_not_mounted_is_named_and_fails_its_extract(night, tmp_path):
@@ -139,9 +139,7 @@ def test_a_bad_foster_carer_file_stops_the_carer_marts_only_and_the_as_of_date_k
     assert {"marts/carer_capacity_monthly", "ml/carer_attrition_scores", "staging/placements"} <= set(skipped)
     assert not {"marts/workforce_monthly", "marts/turnover_12m", "staging/reporting_period"} & set(skipped)
     # The carer events (the latest event, 30/06/2025) were not loaded: their last load's dates keep the as-of date.
-    assert (
-        "As-of date 2025-06-30 (latest event date in the extracts); months reported from 2015-07-01." in result.output
-    )
+    assert "As-of date 2025-06-30 (the last day reported); months reported from 2015-07-01." in result.output
     assert (
         "  placements, carer_events: not loaded in this run; the as-of date uses the dates of their last load."
         in result.output
@@ -156,7 +154,8 @@ def test_a_bad_foster_carer_file_on_the_first_load_takes_the_as_of_date_from_the
 
     assert result.exit_code == 1
     # No placement nor carer event was ever loaded: the latest event loaded is an application of 20/05/2025.
-    assert "As-of date 2025-04-30 (latest event date in the extracts)" in result.output
+    assert "As-of date 2025-04-30 (the last day reported)" in result.output
+    assert "The latest event date is 2025-05-20." in result.output
     assert "  placements, carer_events: never loaded; the as-of date is taken from the other extracts." in result.output
     assert query(tmp_path / "vivier.duckdb", "SELECT count(*) FROM marts.workforce_monthly")[0][0] > 0
 
