@@ -1,6 +1,9 @@
--- Each establishment month by month: headcount, budget and vacancy, hires, exits and
--- 12-month turnover. Counts of 1 to 4 and rates over fewer than 5 people or fte are not shown;
--- nor, beside a hidden headcount, the fte of those people and the vacancy it gives.
+-- Each establishment month by month: headcount, budget and vacancy, hires, exits, and its
+-- 12-month turnover on the as-of month. Counts of 1 to 4 and rates over fewer than 5 people or fte
+-- are not shown; nor, beside a hidden headcount, the fte of those people and the vacancy it gives.
+-- The turnover of other months is not given: two months' turnover and the headcounts they average
+-- give one month's departures minus those of the same month a year earlier, and so a hidden month's
+-- departures back (issue 17).
 WITH cells AS (
     SELECT
         month,
@@ -40,7 +43,13 @@ SELECT
     shown_beside(shown_rate(vacant_fte / nullif(budgeted_fte, 0), budgeted_fte), people) AS vacancy_rate,
     shown_count(hires) AS hires,
     shown_count(exits) AS exits,
-    shown_share(turnover_rate, exits_12m, avg_headcount) AS turnover_rate,
-    shown_share(voluntary_turnover_rate, voluntary_exits_12m, avg_headcount) AS voluntary_turnover_rate
+    CASE
+        WHEN month = (SELECT p.as_of_month FROM staging.reporting_period AS p)
+            THEN shown_share(turnover_rate, exits_12m, avg_headcount)
+    END AS turnover_rate,
+    CASE
+        WHEN month = (SELECT p.as_of_month FROM staging.reporting_period AS p)
+            THEN shown_share(voluntary_turnover_rate, voluntary_exits_12m, avg_headcount)
+    END AS voluntary_turnover_rate
 FROM counted
 ORDER BY establishment_id, month

@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from pipelines.paths import SQL_DIR
-from pipelines.report.disclosure import create_macros
+from pipelines.report.disclosure import create_macros, protect
 from pipelines.warehouse import Warehouse
 
 # The newest on-disk format DuckDB 1.4 (Evidence's Node binding) opens.
@@ -40,7 +40,9 @@ class ViewError(RuntimeError):
 
 
 def run_views(con: duckdb.DuckDBPyConnection, views: list[View]) -> dict[str, pl.DataFrame]:
-    """Gives each view's result, run on `con` with the disclosure macros defined."""
+    """Gives each view's result, run on `con` with the disclosure macros defined, then with the
+    figures that would give a hidden count back by subtraction hidden too (`protect`: across views,
+    a territory and its establishments, a year and its months...)."""
     create_macros(con)
     results = {}
     for view in views:
@@ -51,7 +53,7 @@ def run_views(con: duckdb.DuckDBPyConnection, views: list[View]) -> dict[str, pl
                 f"sql/{view.name}.sql failed on the warehouse: {error}. "
                 "Fix the view (the tables it reads are in contract section 3)."
             ) from error
-    return results
+    return protect(results)
 
 
 def query_views(warehouse: Warehouse, views: list[View]) -> dict[str, pl.DataFrame]:
