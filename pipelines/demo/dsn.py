@@ -46,6 +46,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from pipelines.demo import messy
+
 log = logging.getLogger("vivier.demo")
 
 ENCODING = "iso-8859-1"
@@ -113,87 +115,10 @@ JOBS: dict[str, tuple[tuple[str, str, str], ...]] = {
 INTERN_JOB = ("434d", "Stagiaire éducateur spécialisé", "Stagiaire éducatrice spécialisée")
 INTERN_MONTHLY_CENTS = 65_976  # gratification minimale: 4.35 EUR x 151.67 h
 
-# Fictional-enough names, all in ISO-8859-1 (no œ).
-_SURNAMES = (
-    "Martin",
-    "Bernard",
-    "Dubois",
-    "Thomas",
-    "Robert",
-    "Richard",
-    "Petit",
-    "Durand",
-    "Leroy",
-    "Moreau",
-    "Simon",
-    "Laurent",
-    "Lefèvre",
-    "Michel",
-    "Garcia",
-    "David",
-    "Bertrand",
-    "Roux",
-    "Vincent",
-    "Fournier",
-    "Morel",
-    "Girard",
-    "André",
-    "Mercier",
-    "Dupont",
-    "Lambert",
-    "Bonnet",
-    "François",
-    "Ménard",
-    "Benali",
-    "Noël",
-    "Rivière",
-    "Gérard",
-    "Chevalier",
-    "Faure",
-    "Hervé",
-)
-_FIRST_F = (
-    "Camille",
-    "Léa",
-    "Manon",
-    "Chloé",
-    "Sarah",
-    "Julie",
-    "Nathalie",
-    "Sandrine",
-    "Isabelle",
-    "Émilie",
-    "Aurélie",
-    "Céline",
-    "Sophie",
-    "Fatima",
-    "Inès",
-    "Marie-Hélène",
-    "Élodie",
-    "Anaïs",
-    "Maëlle",
-    "Zoé",
-)
-_FIRST_M = (
-    "Thomas",
-    "Nicolas",
-    "Julien",
-    "Kevin",
-    "Mehdi",
-    "Antoine",
-    "Maxime",
-    "Sébastien",
-    "Olivier",
-    "Yanis",
-    "Romain",
-    "Pierre",
-    "Jérôme",
-    "Karim",
-    "Loïc",
-    "Gaël",
-    "François",
-    "Benoît",
-)
+# The messy extracts' fictional names (all in ISO-8859-1, no œ), with more accents for the DSN files.
+_SURNAMES = (*messy.SURNAMES, *("Chevalier", "Faure", "Gérard", "Hervé", "Ménard", "Noël", "Rivière"))
+_FIRST_F = (*messy.FIRST_F, *("Anaïs", "Marie-Hélène", "Maëlle", "Zoé"))
+_FIRST_M = (*messy.FIRST_M, *("Benoît", "François", "Gaël", "Loïc"))
 
 
 def plain(text: str) -> str:

@@ -26,7 +26,7 @@ DEFECT_COLUMNS = ("extract", "source_file", "source_row", "defect", "expected_ru
 FIRST_DATA_ROW = 2
 XLSX_MAX_ROWS = 150_000  # keep the spreadsheet part of staff small enough to write quickly
 
-_SURNAMES = (
+SURNAMES = (
     "Martin",
     "Bernard",
     "Dubois",
@@ -58,7 +58,7 @@ _SURNAMES = (
     "Martinez",
     "Benali",
 )
-_FIRST_F = (
+FIRST_F = (
     "Camille",
     "Léa",
     "Manon",
@@ -78,7 +78,7 @@ _FIRST_F = (
     "Élodie",
     "Laetitia",
 )
-_FIRST_M = (
+FIRST_M = (
     "Thomas",
     "Nicolas",
     "Julien",
@@ -278,10 +278,10 @@ def personal_columns(sex: pl.Series, birth: pl.Series, rng: np.random.Generator)
     male = (sex == "M").fill_null(False).to_numpy()
     first = np.where(
         male,
-        np.array(_FIRST_M)[rng.integers(0, len(_FIRST_M), n)],
-        np.array(_FIRST_F)[rng.integers(0, len(_FIRST_F), n)],
+        np.array(FIRST_M)[rng.integers(0, len(FIRST_M), n)],
+        np.array(FIRST_F)[rng.integers(0, len(FIRST_F), n)],
     )
-    surname = np.array(_SURNAMES)[rng.integers(0, len(_SURNAMES), n)]
+    surname = np.array(SURNAMES)[rng.integers(0, len(SURNAMES), n)]
     year = birth.dt.year().fill_null(1980).to_numpy().astype(np.int64) % 100
     month = birth.dt.month().fill_null(1).to_numpy().astype(np.int64)
     body = (
