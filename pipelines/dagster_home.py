@@ -13,6 +13,10 @@ OLD_DEFAULT = "telemetry:\n  enabled: false\n"
 DAGSTER_YAML = f"""{MARKER}
 telemetry:
   enabled: false
+# No first-visit dialog asking for an email and the Dagster newsletter (Dagster's
+# instance setting `nux`; without it the UI on localhost shows it until someone dismisses it).
+nux:
+  enabled: false
 # One run at a time: DuckDB has one writer, and a second run would only wait
 # for the first to publish the warehouse (docs/operations.md).
 concurrency:

@@ -33,3 +33,24 @@ def markdown_table(frame: pl.DataFrame, digits: int = 3) -> str:
     head = "| " + " | ".join(frame.columns) + " |\n|" + "---|" * frame.width + "\n"
     rows = ("| " + " | ".join(markdown_cell(v, digits) for v in row) + " |\n" for row in frame.iter_rows())
     return head + "".join(rows)
+
+
+def percent(share: float | None, digits: int = 1) -> float | None:
+    """Gives a share (0.175) as the percentage an HR analyst reads (17.5), None kept."""
+    return None if share is None else round(100 * float(share), digits)
+
+
+def percent_columns(frame: pl.DataFrame, *shares: str, digits: int = 1) -> pl.DataFrame:
+    """Gives `frame` with each column of `shares` as a percentage, renamed `<name> (%)`."""
+    return frame.with_columns(
+        (pl.col(s) * 100).round(digits, mode="half_away_from_zero").alias(f"{s} (%)") for s in shares
+    ).select(*(f"{c} (%)" if c in shares else c for c in frame.columns))
+
+
+class Markdown(str):
+    """Text the Dagster UI renders as Markdown (a code block to copy), not as plain text."""
+
+
+def sql_block(sql: str) -> Markdown:
+    """Gives a query as a Markdown code block, to copy into a DuckDB session."""
+    return Markdown(f"```sql\n{sql.strip()}\n```")

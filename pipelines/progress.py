@@ -13,6 +13,7 @@ import dagster as dg
 from dagster._core.definitions.dependency import NodeHandle
 from dagster._utils.error import SerializableErrorInfo
 
+from pipelines.quality.messages import technical_part
 from pipelines.text import printable
 from pipelines.warehouse import GOT_LOCK, WAITING_FOR_LOCK
 
@@ -103,7 +104,8 @@ class RunOutcome:
                 if check.passed:
                     continue
                 where = f"{'/'.join(check.asset_key.path)}: {check.check_name}"
-                text = check.description or "failed"
+                # The terminal takes the technical part: the analyst's sentence is for the UI.
+                text = technical_part(check.description) if check.description else "failed"
                 if check.blocking and check.severity == dg.AssetCheckSeverity.ERROR:
                     failures[where] = text
                 else:

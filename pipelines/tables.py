@@ -6,13 +6,16 @@ as the tables it names, and those are its lineage in the Dagster UI.
         table = funnel.carer_funnel(tables.lazy("staging.carer_enquiries"), tables.period).collect()
         return table, {"enquiries": table["enquiries"].sum()}
 
-The asset's description is the table's, from `pipelines.catalog`. The body gets a `Tables`
+The asset's description and column schema (names, DuckDB types, what each holds) are the table's,
+from `pipelines.catalog`; an asset that declares the reporting period shows its as-of month
+(`as_of_month`). The body gets a `Tables`
 that reads only the declared tables (an undeclared one is a programming error, refused at
 once, so the graph cannot drift from the code), returns the table (or several, for
 `tables_asset`) and the metadata an analyst wants; the wrapper writes
 each table in one transaction and adds its row count. Metadata values are plain Python:
 numbers are plotted by the UI across runs, a frame becomes a Markdown table (a `(caption,
-frame)` pair, a captioned one), `None` (could not be computed) is left out.
+frame)` pair, a captioned one), `Markdown` text is rendered, `None` (could not be computed) is
+left out.
 """
 
 import functools
@@ -24,13 +27,18 @@ from typing import Any
 import dagster as dg
 import polars as pl
 
-from pipelines.catalog import DESCRIPTIONS
-from pipelines.markdown import markdown_table
+from pipelines.catalog import COLUMNS, DESCRIPTIONS, topics
+from pipelines.markdown import Markdown, markdown_table
 from pipelines.months import PERIOD_TABLE, Period
 from pipelines.warehouse import Warehouse
 
 PERIOD = PERIOD_TABLE  # the name assets declare it by
 COMPUTED = frozenset({"polars", "duckdb"})
+# Definition metadata a table asset carries: Dagster shows the first as the table's "Columns", the
+# second as the name to query it by.
+COLUMN_SCHEMA, TABLE_NAME = "dagster/column_schema", "dagster/table_name"
+# An asset computed in a step of several tables: the step's name, as the runs list shows it.
+STEP = "step"
 
 # What an asset body gives back: a table, or a table and its metadata.
 Output = pl.DataFrame | pl.LazyFrame | tuple[pl.DataFrame | pl.LazyFrame, Mapping[str, Any]]
@@ -86,6 +94,8 @@ def metadata_value(value: Any) -> Any:
     """Gives the metadata Dagster shows for a plain value (None: nothing to show)."""
     if isinstance(value, pl.DataFrame):
         return dg.MetadataValue.md(markdown_table(value))
+    if isinstance(value, Markdown):
+        return dg.MetadataValue.md(value)
     if isinstance(value, tuple):
         caption, frame = value
         return dg.MetadataValue.md(f"{caption}\n\n{markdown_table(frame)}")
@@ -103,16 +113,35 @@ def metadata(values: Mapping[str, Any]) -> dict[str, Any]:
     return {name: metadata_value(v) for name, v in values.items() if v is not None}
 
 
+def column_schema(columns: Iterable[tuple[str, str, str]]) -> dg.TableSchema:
+    """Gives the schema Dagster shows of a table's columns, each (name, DuckDB type, description)."""
+    return dg.TableSchema(columns=[dg.TableColumn(name, type_, description) for name, type_, description in columns])
+
+
+def table_metadata(table: str, columns: Iterable[tuple[str, str, str]]) -> dict[str, Any]:
+    """Gives the definition metadata of a warehouse table's asset: its column schema and its name."""
+    return {COLUMN_SCHEMA: column_schema(columns), TABLE_NAME: table}
+
+
 def table_spec(table: str, reads: Iterable[str], group: str, kinds: Iterable[str] = COMPUTED) -> dg.AssetSpec:
     """Gives the asset of one warehouse table, depending on the tables it reads, described as the
-    catalogue (`pipelines.catalog`) describes the table."""
+    catalogue (`pipelines.catalog`) describes the table and its columns."""
     return dg.AssetSpec(
         key=asset_key(table),
         deps=[asset_key(t) for t in reads],
         group_name=group,
         kinds=set(kinds),
         description=DESCRIPTIONS[table],
+        metadata=table_metadata(table, COLUMNS[table]),
+        tags=dict.fromkeys(topics(table), ""),
     )
+
+
+def with_as_of_month(tables: Tables, values: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Gives `values` led by the as-of month, when the asset declared the reporting period."""
+    if PERIOD not in tables.declared:
+        return values
+    return {"as_of_month": str(tables.period.as_of.replace(day=1)), **values}
 
 
 def _split(output: Output) -> tuple[pl.DataFrame | pl.LazyFrame, Mapping[str, Any]]:
@@ -130,12 +159,20 @@ def table_asset(
         wants_context = compute.__code__.co_argcount > 1
 
         # The op is named after the key (marts__carer_funnel), as @dg.asset(key=...) names it.
-        @dg.asset(key=spec.key, deps=spec.deps, group_name=group, kinds=spec.kinds, description=spec.description)
+        @dg.asset(
+            key=spec.key,
+            deps=spec.deps,
+            group_name=group,
+            kinds=spec.kinds,
+            description=spec.description,
+            metadata=spec.metadata,
+            tags=spec.tags,
+        )
         def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
             tables = Tables(warehouse, frozenset([*reads, table]))
             frame, values = _split(compute(tables, context) if wants_context else compute(tables))
             rows = warehouse.replace(table, frame)
-            return dg.MaterializeResult(metadata={"rows": rows, **metadata(values)})
+            return dg.MaterializeResult(metadata={"rows": rows, **metadata(with_as_of_month(tables, values))})
 
         return _asset
 
@@ -147,19 +184,31 @@ def tables_asset(
 ) -> Callable[[Callable[..., Mapping[str, Output]]], dg.AssetsDefinition]:
     """Makes one step of several tables (`table_spec`s) of a function `(tables, selected, context)
     -> {table: table or (table, metadata)}`; `selected` are the tables the run asked for. The
-    tables are written together, in one transaction: all or none."""
+    tables are written together, in one transaction: all or none.
+
+    The step is named after the function, not after a table: its description names the tables it
+    writes, and each table's metadata names the step (`step`), so either is found from the other."""
     # An asset may read what it wrote last time (the model registry keeps past models): its own tables too.
     reads = frozenset(".".join(dep.asset_key.path) for spec in specs for dep in spec.deps)
     reads |= {".".join(spec.key.path) for spec in specs}
 
     def decorate(compute: Callable[..., Mapping[str, Output]]) -> dg.AssetsDefinition:
-        @dg.multi_asset(specs=specs, can_subset=can_subset, description=description, name=compute.__name__)
+        step = compute.__name__
+        written = ", ".join(spec.key.to_user_string() for spec in specs)
+        # The step's own description: the tables it writes, then what the function says of itself.
+        detail = description or " ".join((compute.__doc__ or "").split())
+        about = f"Computes {written} together." + (f" {detail}" if detail else "")
+        named = [spec.merge_attributes(metadata={STEP: f"{step} (writes {written})"}) for spec in specs]
+
+        @dg.multi_asset(specs=named, can_subset=can_subset, description=about, name=step)
         def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse):
             selected = [".".join(key.path) for key in context.selected_asset_keys]
-            outputs = {t: _split(o) for t, o in compute(Tables(warehouse, reads), selected, context).items()}
+            tables = Tables(warehouse, reads)
+            outputs = {t: _split(o) for t, o in compute(tables, selected, context).items()}
             rows = warehouse.replace_many({t: frame for t, (frame, _) in outputs.items()})
             for t, (_, values) in outputs.items():
-                yield dg.MaterializeResult(asset_key=asset_key(t), metadata={"rows": rows[t], **metadata(values)})
+                values = metadata(with_as_of_month(tables, values))
+                yield dg.MaterializeResult(asset_key=asset_key(t), metadata={"rows": rows[t], **values})
 
         return _asset
 

@@ -8,7 +8,17 @@ import polars as pl
 import pytest
 
 from pipelines.markdown import markdown_table
-from pipelines.tables import PERIOD, Tables, UndeclaredTableError, table_asset, table_spec, tables_asset
+from pipelines.tables import (
+    COLUMN_SCHEMA,
+    PERIOD,
+    STEP,
+    TABLE_NAME,
+    Tables,
+    UndeclaredTableError,
+    table_asset,
+    table_spec,
+    tables_asset,
+)
 from pipelines.warehouse import Warehouse
 
 
@@ -40,7 +50,7 @@ def test_read_selects_columns_and_rows(warehouse):
     assert tables.period.as_of == dt.date(2024, 6, 30)
 
 
-def test_the_asset_depends_on_its_reads_writes_its_table_and_counts_its_rows(warehouse):
+def test_the_asset_depends_on_its_reads_writes_its_table_counts_its_rows_and_shows_its_as_of_month(warehouse):
     @table_asset("marts.long_vacancies", reads=["staging.staff", PERIOD], group="workforce")
     def long_vacancies(tables: Tables):
         staff = tables.lazy("staging.staff").filter(pl.col("fte") < 1).collect()
@@ -50,12 +60,13 @@ def test_the_asset_depends_on_its_reads_writes_its_table_and_counts_its_rows(war
         "staging/staff",
         "staging/reporting_period",
     }
-    assert long_vacancies.descriptions_by_key[long_vacancies.key].startswith("Budgeted posts vacant three months")
+    assert long_vacancies.descriptions_by_key[long_vacancies.key].startswith("Long vacancies (vacance de poste")
     result = dg.materialize([long_vacancies], resources={"warehouse": warehouse})
     metadata = result.asset_materializations_for_node(long_vacancies.op.name)[0].metadata
     assert warehouse.read("marts.long_vacancies")["employee_id"].to_list() == ["b", "c"]
     assert {k: v.value for k, v in metadata.items()} == {
         "rows": 2,
+        "as_of_month": "2024-06-01",  # the period was declared
         "as_of": "2024-06-30",
         "share": 0.666667,
         "people": 2,
@@ -98,3 +109,40 @@ def test_a_markdown_cell_is_text_never_markup():
         "| \\[lien\\](http://x) | - |\n"
         "| ligne deux | 0.0001 |\n"
     )
+
+
+def test_a_table_asset_shows_its_columns_as_the_catalogue_describes_them():
+    spec = table_spec("marts.exits_by_reason", ["staging.staff", PERIOD], "workforce")
+    schema = spec.metadata[COLUMN_SCHEMA]
+    assert [(c.name, c.type) for c in schema.columns] == [
+        ("month", "DATE"),
+        ("job_family", "VARCHAR"),
+        ("exit_reason", "VARCHAR"),
+        ("exits", "BIGINT"),
+        ("voluntary", "BOOLEAN"),
+    ]
+    # A column without its own description takes the shared one.
+    assert schema.columns[0].description == "The month (first day of the month; figures at its last day)."
+    assert schema.columns[2].description == "Why they left (motif de départ)."
+    assert spec.metadata[TABLE_NAME] == "marts.exits_by_reason"
+
+
+def test_a_step_of_several_tables_names_them_and_each_names_the_step(warehouse):
+    specs = [table_spec(t, ["staging.staff"], "segur") for t in ("marts.segur_effect", "marts.segur_event_study")]
+
+    @tables_asset(specs)
+    def segur_effect(tables: Tables, selected: list[str], context):
+        """Estimates the effect."""
+        return {t: tables.read("staging.staff") for t in selected}
+
+    assert segur_effect.op.name == "segur_effect"
+    assert segur_effect.op.description == (
+        "Computes marts/segur_effect, marts/segur_event_study together. Estimates the effect."
+    )
+    steps = {key.to_user_string(): spec.metadata[STEP] for key, spec in segur_effect.specs_by_key.items()}
+    assert steps == {
+        "marts/segur_effect": "segur_effect (writes marts/segur_effect, marts/segur_event_study)",
+        "marts/segur_event_study": "segur_effect (writes marts/segur_effect, marts/segur_event_study)",
+    }
+    # The table's own description is kept.
+    assert segur_effect.descriptions_by_key[specs[0].key].startswith("The Ségur effect on voluntary exits")

@@ -13,6 +13,8 @@ from models import features, registry, scoring, training
 from models.fairness import FAIRNESS_SCHEMA, fairness_audit, largest_gaps
 from models.labels import attrition_labels
 from pipelines.carers import capacity, card, checks, funnel, projection
+from pipelines.markdown import percent
+from pipelines.run_tags import tag_warnings
 from pipelines.tables import PERIOD, Tables, asset_key, table_asset, table_spec, tables_asset
 from pipelines.warehouse import Warehouse
 
@@ -37,7 +39,6 @@ def carer_capacity_monthly(tables: Tables):
     latest = table.filter(pl.col("month") == period.as_of.replace(day=1))
     last_year = table.filter(pl.col("month") > period.as_of.replace(day=1, year=period.as_of.year - 1))
     return table, {
-        "as_of_month": str(period.as_of.replace(day=1)),
         **{name: float(latest[name].sum()) for name in ("active_carers", "approved_places", "occupied_places")},
         "new_carers_12m": float(last_year["new_carers"].sum()),
         "leavers_12m": float(last_year["leavers"].sum()),
@@ -48,15 +49,15 @@ def carer_capacity_monthly(tables: Tables):
 def carer_age_profile(tables: Tables):
     table = capacity.carer_age_profile(tables.lazy(CARERS), tables.lazy(PLACEMENTS), tables.period).collect()
     carers, over_60 = table["carers"].sum(), table.filter(pl.col("age_band_start") >= 60)["carers"].sum()
-    return table, {"carers": float(carers), "share_aged_60_and_over": over_60 / carers if carers else None}
+    return table, {"carers": float(carers), "share_aged_60_and_over (%)": percent(over_60 / carers) if carers else None}
 
 
 @table_asset("marts.carer_funnel", reads=[ENQUIRIES, PERIOD], group="carers")
 def carer_funnel(tables: Tables):
     table = funnel.carer_funnel(tables.lazy(ENQUIRIES), tables.period).collect()
     enquiries, approvals = table["enquiries"].sum(), table["approvals"].sum()
-    rate = approvals / enquiries if enquiries else None
-    return table, {"enquiries": float(enquiries), "approvals": float(approvals), "conversion_rate": rate}
+    rate = percent(approvals / enquiries) if enquiries else None
+    return table, {"enquiries": float(enquiries), "approvals": float(approvals), "conversion_rate (%)": rate}
 
 
 @table_asset(FEATURES, reads=[CARERS, PLACEMENTS, EVENTS, PERIOD], group="carers")
@@ -72,7 +73,7 @@ def carer_features(tables: Tables):
         "as_of_dates": len(dates),
         "first_as_of": str(min(dates, default="")),
         "observed_rows": float(observed.height),
-        "leave_rate": observed["left_12m"].mean() if observed.height else None,
+        "leave_rate (%)": percent(observed["left_12m"].mean()) if observed.height else None,
     }
 
 
@@ -118,7 +119,7 @@ def carer_attrition_scores(tables: Tables, context: dg.AssetExecutionContext):
     measures = table.filter(pl.col("risk_band") != scoring.LOW).group_by("suggested_measure").len()
     return table, {
         "model_version": current["version"],
-        "mean_risk": table["risk_12m"].mean(),
+        "mean_risk (%)": percent(table["risk_12m"].mean()),
         "expected_leavers": table["risk_12m"].sum(),
         "places_at_risk": table["places_at_risk"].sum(),
         "bands": table.group_by("risk_band").len().sort("risk_band"),
@@ -168,16 +169,18 @@ def scores_cover_active_carers(warehouse: Warehouse) -> dg.AssetCheckResult:
     blocking=False,
     description="Gradient boosting beats both baselines (age rule, logistic regression) in ROC AUC on the test split.",
 )
-def boosting_beats_baselines(warehouse: Warehouse) -> dg.AssetCheckResult:
+def boosting_beats_baselines(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
     columns, where = ["model", "roc_auc", "chosen", "leavers"], "split = 'test'"
     test = Tables(warehouse, frozenset({METRICS})).read(METRICS, columns=columns, where=where)
     passed, description = checks.boosting_verdict(test)
-    return dg.AssetCheckResult(
+    result = dg.AssetCheckResult(
         passed=passed,
         severity=dg.AssetCheckSeverity.WARN,
         description=description,
         metadata={r["model"]: dg.MetadataValue.float(r["roc_auc"]) for r in test.iter_rows(named=True)},
     )
+    tag_warnings(context.instance, context.run.run_id, [result])
+    return result
 
 
 carer_assets = [

@@ -1,13 +1,20 @@
 """The suites of `expectations/` as Dagster asset checks on their tables.
 
-Per table, one step runs its suite once and gives one check, `expectations_are_met`:
-blocking, and failing with severity ERROR when a blocking expectation fails (every asset
-downstream of the table is then stopped, in the same run), with severity WARN when only
-warnings fail (nothing is stopped: Dagster blocks on ERROR only). One check, not one per
-severity: every check costs each run tens of milliseconds of CPU in Dagster's event log,
-whatever it finds (docs/performance.md). Warnings that read staging tables the table is not loaded
-after run in a step of their own (see `split`). Each run's outcomes are appended to
-`quality.validation_results`."""
+Per table, one step runs its suite once (one Great Expectations validation) and gives two
+checks, one per severity, so that the UI never shows a warning as a blocking failure:
+
+- `expectations_are_met`, blocking: its expectations keep downstream numbers right (keys,
+  required fields, references); when one fails, the check fails with severity ERROR and every
+  asset downstream of the table is stopped, in the same run.
+- `warning_expectations_are_met`, not blocking: when only warnings fail, it fails with severity
+  WARN, nothing is stopped, and the run is tagged `vivier/warnings` (the count of checks that
+  warned) so that the runs list shows it.
+
+Dagster shows "This is a blocking asset check" from the check's definition, whatever a
+result's severity: one blocking check per suite showed warnings as a blocking "Failed". The
+second check costs each run about 65 ms of CPU in Dagster's event log (docs/performance.md).
+Warnings that read staging tables the table is not loaded after run in a step of their own
+(see `split`). Each run's outcomes are appended to `quality.validation_results`."""
 
 import dataclasses
 import datetime as dt
@@ -20,11 +27,14 @@ from pipelines.markdown import markdown_table
 from pipelines.quality import gx, messages
 from pipelines.quality.results import append_results, previous_row_count, result_rows
 from pipelines.quality.suites import BLOCKING, ROW_COUNT_TOLERANCE, WARNING, Suite, load_suites
+from pipelines.run_tags import tag_warnings
 from pipelines.tables import asset_key
 from pipelines.warehouse import Warehouse
 
 CHECK_NAME = "expectations_are_met"
+WARNINGS_CHECK = "warning_expectations_are_met"
 OTHER_TABLES_CHECK = "expectations_on_other_tables_are_met"
+# The run tag that marks a run in which checks warned: its value is how many.
 
 
 def parameters(previous_rows: int | None) -> dict:
@@ -49,8 +59,9 @@ def check_suite(suite: Suite, warehouse: Warehouse, run_id: str) -> list[gx.Outc
 
 
 def check_result(suite: Suite, name: str, outcomes: list[gx.Outcome]) -> dg.AssetCheckResult:
-    """Gives the Dagster result of a suite's check: ERROR when a blocking expectation failed, else
-    WARN; the failed expectations (blocking first), their counts and a few rows."""
+    """Gives the Dagster result of one severity's check of a suite: ERROR when one of its blocking
+    expectations failed, WARN when one of its warnings did; a sentence for the analyst above the
+    failed expectations, and their counts and a few rows in the metadata."""
     failed = sorted((o for o in outcomes if not o.success), key=lambda o: o.expectation.severity != BLOCKING)
     blocking_failed = [o for o in failed if o.expectation.severity == BLOCKING]
     return dg.AssetCheckResult(
@@ -62,13 +73,21 @@ def check_result(suite: Suite, name: str, outcomes: list[gx.Outcome]) -> dg.Asse
         metadata={
             "expectations": len(outcomes),
             "failed": len(failed),
-            "blocking_failed": len(blocking_failed),
             "failed_expectations": dg.MetadataValue.md(markdown_table(messages.failed_table(failed)))
             if failed
             else "none",
             "suite": suite.source,
         },
     )
+
+
+def check_results(suite: Suite, names: dict[str, str], outcomes: list[gx.Outcome]) -> list[dg.AssetCheckResult]:
+    """Gives one result per severity of the suite, each of the check `names[severity]`, from the
+    outcomes of one validation of the whole suite."""
+    return [
+        check_result(suite, names[severity], [o for o in outcomes if o.expectation.severity == severity])
+        for severity in suite.severities
+    ]
 
 
 def upstream_tables(table: str) -> set[str]:
@@ -106,37 +125,38 @@ def split(suite: Suite) -> tuple[Suite, Suite | None]:
 
 
 def build_suite_checks(suite: Suite) -> list[dg.AssetChecksDefinition]:
-    """Gives the Dagster checks of one suite: its expectations, and apart, its warnings that
-    read other staging tables."""
+    """Gives the Dagster checks of one suite: a step with its blocking and its warning check, and
+    apart, a step for its warnings that read other staging tables."""
     main, apart = split(suite)
-    checks = [_suite_check(main, CHECK_NAME, "expectations")]
+    checks = [_suite_check(main, "expectations", {BLOCKING: CHECK_NAME, WARNING: WARNINGS_CHECK})]
     if apart is not None:
-        checks.append(_suite_check(apart, OTHER_TABLES_CHECK, "expectations_on_other_tables"))
+        checks.append(_suite_check(apart, "expectations_on_other_tables", {WARNING: OTHER_TABLES_CHECK}))
     return checks
 
 
-def _suite_check(suite: Suite, name: str, step: str) -> dg.AssetChecksDefinition:
-    def listed(severity: str) -> str:
-        return ", ".join(e.name for e in suite.expectations if e.severity == severity) or "none"
-
-    spec = dg.AssetCheckSpec(
-        name,
-        asset=asset_key(suite.table),
-        blocking=BLOCKING in suite.severities,
-        additional_deps=[asset_key(t) for t in suite.reads],
-        description=f"The expectations of {suite.source}. Blocking, failing with severity ERROR and stopping "
-        f"the assets downstream: {listed(BLOCKING)}. Warnings, failing with severity WARN: {listed(WARNING)}.",
-    )
+def _suite_check(suite: Suite, step: str, names: dict[str, str]) -> dg.AssetChecksDefinition:
+    specs = [
+        dg.AssetCheckSpec(
+            names[severity],
+            asset=asset_key(suite.table),
+            blocking=severity == BLOCKING,
+            additional_deps=[asset_key(t) for t in suite.reads],
+            description=messages.check_description(suite, severity),
+        )
+        for severity in suite.severities
+    ]
 
     @dg.multi_asset_check(
-        specs=[spec],
+        specs=specs,
         name=f"{'__'.join(suite.asset_key)}__{step}",
-        description=f"Great Expectations suite {suite.source} on {suite.table}.",
+        description=f"Great Expectations suite {suite.source} on {suite.table}, validated once for its checks.",
     )
     def suite_check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
         # The first check of a run imports Great Expectations (about 3 s of CPU); importing it in a
         # background thread from the start cost more than it saved on two cores (docs/performance.md).
-        yield check_result(suite, name, check_suite(suite, warehouse, context.run.run_id))
+        results = check_results(suite, names, check_suite(suite, warehouse, context.run.run_id))
+        tag_warnings(context.instance, context.run.run_id, results)
+        yield from results
 
     return suite_check
 

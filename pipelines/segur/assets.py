@@ -8,6 +8,7 @@ metadata, and the run goes on."""
 import dagster as dg
 import polars as pl
 
+from pipelines.markdown import percent, percent_columns
 from pipelines.segur import estimate, panel, pay
 from pipelines.tables import PERIOD, Tables, table_asset, table_spec, tables_asset
 
@@ -48,9 +49,11 @@ def segur_effect(tables: Tables, selected: list[str], context: dg.AssetExecution
         "relative_minimum_detectable_effect",
         "pre_trend_p_value",
     )
-    relative = {f"relative_{r['outcome']}": r["relative_estimate"] for r in chosen.iter_rows(named=True)}
+    relative = {f"relative_{r['outcome']} (%)": percent(r["relative_estimate"]) for r in chosen.iter_rows(named=True)}
+    relatives = [c for c in summary.columns if c.startswith("relative_")]
+    effect = percent_columns(summary, *relatives)
     return {
-        EFFECT: (result.effect, {"note": result.note or "", "effect": summary, **relative}),
+        EFFECT: (result.effect, {"note": result.note or "", "effect": effect, **relative}),
         EVENT_STUDY: result.event_study,
     }
 

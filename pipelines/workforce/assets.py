@@ -7,6 +7,7 @@ by the marts' GX suites (expectations/marts_*.py, check `expectations_are_met`).
 import dagster as dg
 import polars as pl
 
+from pipelines.markdown import percent
 from pipelines.tables import PERIOD, Tables, asset_key, metadata, table_asset, table_spec, tables_asset
 from pipelines.warehouse import Warehouse
 from pipelines.workforce import checks, metrics, recruitment, summaries
@@ -54,14 +55,35 @@ def contract_marts(tables: Tables, selected: list[str], context: dg.AssetExecuti
     context.log.info(f"Hires and exits flagged; computing {', '.join(names)}.")
     # Together: each mart is mostly a chain of order-dependent steps on one core, so two run side by side.
     computed = dict(zip(names, pl.collect_all([marts[name]() for name in names]), strict=True))
+    # One table of every establishment's vacancy, turnover and head count on both marts' pages.
+    month = period.as_of.replace(day=1)
+    workforce, turnover = (
+        by_establishment(tables, computed, n, month) for n in ("marts.workforce_monthly", "marts.turnover_12m")
+    )
+
+    def establishments_by(worst: str) -> pl.DataFrame:
+        return summaries.establishments_latest(workforce, turnover, establishments, month, worst)
+
     describe = {
-        "marts.workforce_monthly": lambda t: summaries.describe_workforce_monthly(t, establishments, period),
-        "marts.turnover_12m": lambda t: summaries.describe_turnover_12m(t, establishments, period),
+        "marts.workforce_monthly": lambda t: summaries.describe_workforce_monthly(
+            t, establishments_by(summaries.WORST_VACANCY), period
+        ),
+        "marts.turnover_12m": lambda t: summaries.describe_turnover_12m(
+            t, establishments_by(summaries.WORST_TURNOVER), period
+        ),
         "marts.turnover_12m_by_organisation": lambda t: summaries.describe_turnover(t, period),
         "marts.exits_by_reason": summaries.describe_exits_by_reason,
         "marts.early_attrition": summaries.describe_early_attrition,
     }
     return {name: (table, describe[name](table)) for name, table in computed.items()}
+
+
+def by_establishment(tables: Tables, computed: dict[str, pl.DataFrame], name: str, month) -> pl.LazyFrame | None:
+    """Gives a mart by establishment as this run computed it, else its `month` as the warehouse holds
+    it (a run of part of the marts), else None."""
+    if name in computed:
+        return computed[name].lazy()
+    return tables.read(name, where=f"month = DATE '{month}'").lazy() if tables.exists(name) else None
 
 
 @table_asset("marts.long_vacancies", reads=["marts.workforce_monthly", PERIOD], group="workforce")
@@ -86,7 +108,7 @@ def recruitment_funnel(tables: Tables):
     postings, applications = tables.lazy(POSTINGS), tables.lazy("staging.applications")
     table = recruitment.recruitment_funnel(postings, applications, tables.period).collect()
     applied, hired = table["applications"].sum(), table["hired"].sum()
-    return table, {"applications": applied, "hire_rate": hired / applied if applied else None}
+    return table, {"applications": applied, "hire_rate (%)": percent(hired / applied) if applied else None}
 
 
 @dg.asset_check(

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from pipelines.cli import main
 from pipelines.ingest.assets import ingest_assets
+from pipelines.run_tags import WARNINGS_TAG
 from pipelines.settings import load_settings
 from pipelines.warehouse import Warehouse
 from tests.conftest import query
@@ -102,10 +103,15 @@ def test_with_vivier_as_of_set_a_future_date_does_not_move_the_as_of_date(tmp_pa
             }
         ),
     }
-    result = dg.materialize(
-        ingest_assets, resources=resources, raise_on_error=False, instance=dg.DagsterInstance.ephemeral()
-    )
+    instance = dg.DagsterInstance.ephemeral()
+    result = dg.materialize(ingest_assets, resources=resources, raise_on_error=False, instance=instance)
     assert result.success
     period = [e for e in result.get_asset_check_evaluations() if e.asset_key.path[-1] == "reporting_period"]
     passed = {e.check_name: e.passed for e in period}
     assert passed == {"as_of_date_is_not_in_the_future": True}
+    # The date after today is still a warning, and the run says it warned (the runs list shows the tag).
+    warned = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    assert [(e.asset_key.path[-1], e.check_name) for e in warned] == [
+        ("carer_events", "event_dates_are_not_in_the_future")
+    ]
+    assert instance.get_run_by_id(result.run_id).tags[WARNINGS_TAG] == "1"

@@ -13,7 +13,7 @@ import dagster as dg
 
 from pipelines.progress import RunOutcome
 from pipelines.quality.checks import check_suite
-from pipelines.quality.messages import describe
+from pipelines.quality.messages import describe, technical_part
 from pipelines.quality.suites import load_suites
 from pipelines.summary import run_summary
 from tests.conftest import query
@@ -76,7 +76,13 @@ def test_what_a_failure_says_names_the_extract_the_expectation_the_rows_and_the_
     suite = next(s for s in load_suites() if s.table == "staging.placements")
     outcomes = check_staging(loaded_warehouse(tmp_path, "placement_before_carer_started"), "placements")
     text = describe(suite, [o for o in outcomes if not o.success and o.expectation.severity == "blocking"])
-    assert text == (
+    # For the analyst, in the UI: what failed and what to do; then the technical names.
+    assert text.startswith(
+        "Blocking: in the placements extract, 1 row breaks 1 rule (start date is not before carer employment start "
+        "date); the figures computed from it are not updated in this run. What to do: A placement starts before its "
+        "foster carer was employed"
+    )
+    assert technical_part(text) == (
         "placements extract: start_date_is_not_before_carer_employment_start_date failed: 1 row(s), e.g. "
         "placements.csv row 4: start_date 2014-06-02, carer_employment_start_date 2015-03-01. Fix: A placement "
         "starts before its foster carer was employed: correct the placement's start_date, or the carer's "

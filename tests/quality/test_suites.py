@@ -14,8 +14,10 @@ from pipelines.ingest.contract import EXTRACTS
 from pipelines.quality.checks import (
     CHECK_NAME,
     OTHER_TABLES_CHECK,
+    WARNINGS_CHECK,
     build_suite_checks,
     check_result,
+    check_results,
     parameters,
     quality_checks,
 )
@@ -70,17 +72,30 @@ def test_pseudonyms_and_birth_dates_are_never_shown():
     assert not suite.is_private("start_date")
 
 
-def test_each_suite_is_one_step_with_one_blocking_check():
+def test_each_suite_is_one_step_with_a_blocking_check_and_a_warning_check():
     checks = {c.node_def.name: c for c in quality_checks}
     staff = checks["staging__staff__expectations"]
     assert [(s.name, s.blocking, s.asset_key) for s in staff.check_specs] == [
-        (CHECK_NAME, True, dg.AssetKey(["staging", "staff"]))
+        (CHECK_NAME, True, dg.AssetKey(["staging", "staff"])),
+        (WARNINGS_CHECK, False, dg.AssetKey(["staging", "staff"])),
     ]
-    description = next(iter(staff.check_specs)).description
-    assert (
-        "keys_are_unique" in description.split("Warnings")[0]
-        and "row_count_is_stable" in description.split("Warnings")[1]
+    blocking_spec, warning_spec = staff.check_specs
+    # What a failure means and what to do, in a sentence; the expectations, technical, below it.
+    assert blocking_spec.description.startswith("Rules the staff extract must meet for the figures computed from it")
+    assert "keys_are_unique" in blocking_spec.description.split("\n\n")[1]
+    assert "row_count_is_stable" not in blocking_spec.description
+    assert warning_spec.description.startswith(
+        "Warnings on the staff extract, values that look wrong: when one fails, "
     )
+    assert "nothing is stopped" in warning_spec.description.split("\n\n")[0]
+    assert "row_count_is_stable" in warning_spec.description.split("\n\n")[1]
+    assert "keys_are_unique" not in warning_spec.description
+
+
+def test_a_suite_of_one_severity_has_only_that_check():
+    checks = {c.node_def.name: c for c in quality_checks}
+    period = checks["staging__reporting_period__expectations"]
+    assert [(s.name, s.blocking) for s in period.check_specs] == [(CHECK_NAME, True)]
 
 
 TERRITORIES = Suite(
@@ -106,23 +121,65 @@ def outcomes(*passed: bool) -> list[Outcome]:
     return [Outcome(e, ok, None if ok else 2) for e, ok in zip(TERRITORIES.expectations, passed, strict=True)]
 
 
-def test_a_failed_blocking_expectation_fails_the_check_with_severity_error():
-    result = check_result(TERRITORIES, CHECK_NAME, outcomes(False, True))
-    assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.ERROR)
-    assert result.description.startswith("territories extract: keys_are_unique failed: 2 row(s). Fix: Give every")
+NAMES = {BLOCKING: CHECK_NAME, WARNING: WARNINGS_CHECK}
 
 
-def test_failed_warnings_alone_fail_the_check_with_severity_warn_which_blocks_nothing():
-    result = check_result(TERRITORIES, CHECK_NAME, outcomes(True, False))
-    assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.WARN)
-    assert result.metadata["blocking_failed"].value == 0
+def results(*passed: bool) -> dict[str, dg.AssetCheckResult]:
+    """Gives the two checks' results of one validation of TERRITORIES, by check name."""
+    return {r.check_name: r for r in check_results(TERRITORIES, NAMES, outcomes(*passed))}
 
 
-def test_when_both_fail_the_blocking_ones_come_first_and_the_warnings_say_so():
-    result = check_result(TERRITORIES, CHECK_NAME, outcomes(False, False))
-    assert result.severity == dg.AssetCheckSeverity.ERROR
-    assert " | names_are_filled failed (a warning): 2 row(s)." in result.description
-    assert result.description.index("keys_are_unique") < result.description.index("names_are_filled")
+def test_a_failed_blocking_expectation_fails_the_blocking_check_with_severity_error():
+    found = results(False, True)
+    blocking_check, warning_check = found[CHECK_NAME], found[WARNINGS_CHECK]
+    assert (blocking_check.passed, blocking_check.severity) == (False, dg.AssetCheckSeverity.ERROR)
+    assert blocking_check.description == (
+        "Blocking: in the territories extract, 2 rows break 1 rule (keys are unique); the figures computed from it "
+        "are not updated in this run. What to do: Give every territory its own id.\n\n"
+        "territories extract: keys_are_unique failed: 2 row(s). Fix: Give every territory its own id."
+    )
+    assert warning_check.passed and warning_check.description is None
+
+
+def test_failed_warnings_alone_fail_only_the_warning_check_with_severity_warn():
+    found = results(True, False)
+    assert found[CHECK_NAME].passed
+    warning_check = found[WARNINGS_CHECK]
+    assert (warning_check.passed, warning_check.severity) == (False, dg.AssetCheckSeverity.WARN)
+    assert warning_check.description.startswith(
+        "Warning, nothing stopped: in the territories extract, 2 rows break 1 rule (names are filled). "
+        "What to do: Give every territory its name.\n\nterritories extract: names_are_filled failed"
+    )
+    assert "Blocking" not in warning_check.description and "blocking" not in warning_check.description
+
+
+def test_when_both_fail_each_check_says_its_own():
+    found = results(False, False)
+    assert found[CHECK_NAME].severity == dg.AssetCheckSeverity.ERROR
+    assert "names_are_filled" not in found[CHECK_NAME].description
+    assert found[WARNINGS_CHECK].severity == dg.AssetCheckSeverity.WARN
+    assert "keys_are_unique" not in found[WARNINGS_CHECK].description
+
+
+def test_several_failed_rules_send_the_reader_to_each_fix():
+    two = Suite(
+        "staging.territories",
+        [
+            *TERRITORIES.expectations[1:],
+            warning(
+                "ids_are_short",
+                "expect_column_value_lengths_to_be_between",
+                "Shorten territory ids.",
+                column="territory_id",
+            ),
+        ],
+    )
+    failed = [Outcome(e, False, 1) for e in two.expectations]
+    result = check_result(two, WARNINGS_CHECK, failed)
+    assert result.description.startswith(
+        "Warning, nothing stopped: in the territories extract, 2 rows break 2 rules (names are filled; ids are "
+        "short). What to do: see each rule's fix below.\n\n"
+    )
 
 
 def test_a_check_that_passes_lists_no_failure():

@@ -156,40 +156,77 @@ def test_every_check_passes_and_says_what_it_saw(materialised):
     assert roll["month_end_leavers"].value >= 1  # cyd's last day, 31 January
 
 
-def test_metadata_shows_latest_vacancy_turnover_and_the_top_establishments(materialised):
-    _, result = materialised
-    metadata = {
-        m.asset_key.path[-1]: m.metadata
+def materialised_metadata(result) -> dict:
+    return {
+        m.asset_key.path[-1]: {k: v.value for k, v in m.metadata.items()}
         for m in result.get_asset_materialization_events()
         for m in [m.event_specific_data.materialization]
     }
+
+
+def test_metadata_shows_latest_vacancy_and_turnover_as_percentages(materialised):
+    path, result = materialised
+    metadata = materialised_metadata(result)
     monthly = metadata["workforce_monthly"]
     # June 2024: 0.5 vacant of 2 fte of AES in E1, 1 of 2 TISF and 0.5 of 0.5 psychologist in E2;
-    # eve's AES in E2 and fay's TISF in E1 have no budget, so they cover nothing.
-    assert {k: monthly[k].value for k in ("as_of_month", "budgeted_fte", "vacant_fte", "vacancy_rate")} == {
+    # eve's AES in E2 and fay's TISF in E1 have no budget, so they cover nothing: 2 of 4.5, 44.4 %.
+    assert {k: monthly[k] for k in ("as_of_month", "budgeted_fte", "vacant_fte", "vacancy_rate (%)")} == {
         "as_of_month": "2024-06-01",
         "budgeted_fte": 4.5,
         "vacant_fte": 2.0,
-        "vacancy_rate": 0.444444,
+        "vacancy_rate (%)": 44.4,
     }
     turnover = metadata["turnover_12m"]
     # From July 2023 to June 2024 one person left the organisation, cyd (a resignation); bob and eve stay
-    # in another job, ana is renewed, fay leaves after June: 1 exit over an average of 4 people.
-    assert (turnover["turnover_rate"].value, turnover["voluntary_turnover_rate"].value) == (0.25, 0.25)
-    path, _ = materialised
+    # in another job, ana is renewed, fay leaves after June: 1 exit over an average of 4 people, 25 %.
+    assert {k: turnover[k] for k in ("as_of_month", "turnover_rate (%)", "voluntary_turnover_rate (%)")} == {
+        "as_of_month": "2024-06-01",
+        "turnover_rate (%)": 25.0,
+        "voluntary_turnover_rate (%)": 25.0,
+    }
+    assert "vacancy_rate" not in monthly and "turnover_rate" not in turnover  # no fraction left beside them
+    assert {name: values["as_of_month"] for name, values in metadata.items()} == dict.fromkeys(metadata, "2024-06-01")
     with duckdb.connect(str(path), read_only=True) as con:
         counts = [
             con.execute(f"SELECT count(*) FROM marts.{t}").fetchone()[0] for t in ("workforce_monthly", "turnover_12m")
         ]
-    assert [monthly["rows"].value, turnover["rows"].value] == counts
-    # No establishment reaches 5 budgeted fte or 10 people: the tables have a header and no row.
-    assert turnover["highest_turnover"].value.endswith(
-        "| establishment_id | name | avg_headcount | exits_12m | turnover_rate | voluntary_turnover_rate |\n"
-        "|---|---|---|---|---|---|\n"
+    assert [monthly["rows"], turnover["rows"]] == counts
+
+
+# Every establishment in June 2024, by hand: E1 has ana, bob and fay at month end, 1.5 of 2 AES fte
+# (25 %), and no one left the organisation from it over 12 months; E2 has dan and eve, 1 of 2 TISF
+# and 0 of 0.5 psychologist fte (60 %), and cyd left it, over an average of 2 people (50 %).
+ESTABLISHMENTS = (
+    "| establishment_id | name | headcount | budgeted_fte | vacant_fte | vacancy_rate (%) | exits_12m "
+    "| turnover_rate (%) |\n|---|---|---|---|---|---|---|---|\n"
+    "| E2 | Etablissement E2 | 2 | 2.5 | 1.5 | 60.0 | 1 | 50.0 |\n"
+    "| E1 | Etablissement E1 | 3 | 2.0 | 0.5 | 25.0 | 0 | 0.0 |\n"
+)
+
+
+def test_each_mart_by_establishment_lists_every_establishment_worst_first(materialised):
+    _, result = materialised
+    metadata = materialised_metadata(result)
+    monthly, turnover = metadata["workforce_monthly"], metadata["turnover_12m"]
+    assert monthly["establishments"] == (
+        "06/2024: all 2 establishments, highest vacancy rate first; rates in %, turnover over 12 months, head "
+        "count at month end. Every establishment: run `establishments_sql` on the warehouse.\n\n" + ESTABLISHMENTS
     )
-    assert monthly["highest_vacancy"].value.endswith(
-        "| establishment_id | name | budgeted_fte | vacant_fte | vacancy_rate |\n|---|---|---|---|---|\n"
-    )
+    assert turnover["establishments"].startswith("06/2024: all 2 establishments, highest turnover rate first;")
+    assert turnover["establishments"].endswith(ESTABLISHMENTS)
+
+
+def test_the_sql_beside_the_table_gives_every_establishment_on_the_warehouse(materialised):
+    path, result = materialised
+    metadata = materialised_metadata(result)
+    with duckdb.connect(str(path), read_only=True) as con:
+        for mart, worst in (("workforce_monthly", "vacancy_rate (%)"), ("turnover_12m", "turnover_rate (%)")):
+            sql = metadata[mart]["establishments_sql"].removeprefix("```sql\n").removesuffix("\n```")
+            rows = con.sql(sql).fetchall()
+            assert rows == [
+                ("E2", "Etablissement E2", 2, 2.5, 1.5, 60.0, 1, 50.0),
+                ("E1", "Etablissement E1", 3, 2.0, 0.5, 25.0, 0, 0.0),
+            ], worst
 
 
 @pytest.mark.parametrize("view", WORKFORCE_VIEWS, ids=lambda p: p.stem)
@@ -215,6 +252,21 @@ def test_with_no_contract_no_budget_and_no_posting_the_tables_are_empty_and_the_
     assert all(e.passed for e in result.get_asset_check_evaluations())
     for table in ("workforce_monthly", "turnover_12m", "long_vacancies", "time_to_fill", "recruitment_funnel"):
         assert warehouse.query(f"SELECT count(*) FROM marts.{table}").item() == 0, table
+
+
+def test_a_mart_materialised_alone_shows_what_the_warehouse_holds_of_the_other(tmp_path):
+    warehouse = Warehouse(path=str(tmp_path / "w.duckdb"))
+    warehouse.replace_many(staging_tables())
+    alone = dg.materialize([*workforce_assets], selection="marts/workforce_monthly", resources={"warehouse": warehouse})
+    # No turnover_12m yet: the table shows vacancy alone.
+    assert (
+        materialised_metadata(alone)["workforce_monthly"]["establishments"]
+        .split("\n\n")[1]
+        .startswith("| establishment_id | name | budgeted_fte | vacant_fte | vacancy_rate (%) |\n")
+    )
+    dg.materialize([*workforce_assets], selection="marts/turnover_12m", resources={"warehouse": warehouse})
+    again = dg.materialize([*workforce_assets], selection="marts/workforce_monthly", resources={"warehouse": warehouse})
+    assert materialised_metadata(again)["workforce_monthly"]["establishments"].endswith(ESTABLISHMENTS)
 
 
 def test_one_mart_of_contract_marts_can_be_materialised_alone_with_the_same_figures(materialised, tmp_path):
