@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 import sys
 import time
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from pipelines.settings import Settings, load_settings, warehouse_path_problem
+from pipelines.settings import DEMO_PSEUDONYM_KEY, SCHEMA, Settings, load_settings, warehouse_path_problem
 from pipelines.text import printable
 
 log = logging.getLogger("vivier")
@@ -41,13 +42,8 @@ def main() -> None:
       dagster dev                 browse the assets, checks and runs (from the repo root)
 
     \b
-    Settings (environment variables, defaults in brackets):
-      VIVIER_LANDING_DIR     extracts in                [data/landing]
-      VIVIER_WAREHOUSE       DuckDB file                [data/warehouse/vivier.duckdb]
-      VIVIER_REPORT_DIR      report output              [reports/build]
-      VIVIER_PSEUDONYM_KEY   key for pseudonyms         [a public demo key: set your own]
-      VIVIER_AS_OF           the as-of date             [from the extracts, below]
-      VIVIER_HISTORY_MONTHS  months reported            [120]
+    Settings (environment variables, defaults in brackets; pipelines/settings.py):
+    {settings}
 
     The as-of date (the last day reported) is VIVIER_AS_OF if set, else the last day of the
     latest month whose last day is on or before the latest event date in the extracts
@@ -58,6 +54,21 @@ def main() -> None:
     for name in ("vivier", "vivier.demo"):
         logging.getLogger(name).setLevel(logging.INFO)
     log.addHandler(handler)
+
+
+def settings_help() -> str:
+    """Gives the settings part of `vivier --help`: each setting of SCHEMA, what it sets and its default
+    (the demo key named, not shown; "unset" for none)."""
+    width = max(len(s.variable) for s in SCHEMA)
+    lines = []
+    for s in SCHEMA:
+        default = "a public demo key: set your own" if s.default == DEMO_PSEUDONYM_KEY else s.default or "unset"
+        lines.append(f"  {s.variable:<{width}}  {f'{s.description} ' if s.description else ''}[{default}]")
+    return "\n".join(lines)
+
+
+# The settings are listed from SCHEMA, so that a new one is in `--help` as soon as it is read.
+main.help = inspect.cleandoc(main.help).replace("{settings}", settings_help())
 
 
 @main.command("demo-data")
@@ -95,7 +106,9 @@ def demo_data(scale: str, seed: int, messy: bool, dsn: bool, out: Path | None, o
 
     Every test, benchmark and demo uses these files. OUT/_truth/ holds what
     was planted (the as-of date, the Ségur effect, each foster carer's true
-    12-month risk); the pipeline never reads it.
+    12-month risk) and each file's SHA-256. The pipeline reads only those
+    hashes: the report says its figures are synthetic when the files loaded
+    are, byte for byte, the demo's.
     """
     from pipelines.demo import generate_demo
     from pipelines.ingest.files import extract_of, landing_files
@@ -220,7 +233,8 @@ def execute_nightly_refresh(instance=None):
     "DAGSTER_PG_PORT, DAGSTER_PG_DB, DAGSTER_PG_USER, DAGSTER_PG_PASSWORD); see docs/scaling.md.",
 )
 def dagster_home(postgres: bool) -> None:
-    """Write DAGSTER_HOME/dagster.yaml (telemetry off, one run at a time); `make install` calls it."""
+    """Write DAGSTER_HOME/dagster.yaml (telemetry and the newsletter dialog off, one run at a time); `make install`
+    calls it."""
     from pipelines.dagster_home import POSTGRES_STORAGE, default_dagster_home, ensure_dagster_home
 
     config = ensure_dagster_home(default_dagster_home(), POSTGRES_STORAGE if postgres else "")
@@ -228,7 +242,13 @@ def dagster_home(postgres: bool) -> None:
 
 
 @main.command("report")
-def report() -> None:
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="Also print the main pages (not each territory's and establishment's) to one A4 PDF in French, "
+    "dated on every page: rapport.pdf inside VIVIER_REPORT_DIR. Uses Debian's Chromium (`make report-deps`).",
+)
+def report(pdf: bool) -> None:
     """Build the directors' report (a static site in French) from the warehouse.
 
     Runs every view of sql/ on the warehouse (read only; small counts are hidden there),
@@ -243,6 +263,7 @@ def report() -> None:
     from pipelines.report.build import build_report
     from pipelines.report.database import ViewError
     from pipelines.report.evidence import ReportBuildError
+    from pipelines.report.pdf import PdfError
     from pipelines.warehouse import Warehouse
 
     settings = usable_settings()
@@ -259,8 +280,14 @@ def report() -> None:
         f"(a few minutes); Evidence's output goes to {printable(str(log_file))}"
     )
     try:
-        built = build_report(Warehouse(path=str(settings.warehouse)), settings.report_dir, log_file=log_file)
-    except (ViewError, ReportBuildError) as error:
+        built = build_report(
+            Warehouse(path=str(settings.warehouse)),
+            settings.report_dir,
+            log_file=log_file,
+            departement=settings.departement,
+            pdf=pdf,
+        )
+    except (ViewError, ReportBuildError, PdfError) as error:
         raise click.ClickException(str(error)) from error
     site = built.site
     click.echo(
@@ -268,6 +295,11 @@ def report() -> None:
         f"{printable(str(site.out_dir))}.\n"
         f"Open it: python3 -m http.server -d {printable(str(site.out_dir))} 8000, then http://127.0.0.1:8000"
     )
+    if built.pdf:
+        click.echo(
+            f"PDF printed in {built.pdf.seconds:.0f} s: {built.pdf.pages} A4 pages, {built.pdf.megabytes:.1f} MB, "
+            f"{printable(str(built.pdf.path))}"
+        )
 
 
 def report_log_file() -> Path:

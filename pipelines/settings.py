@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,8 @@ class Settings:
     # None: the as-of date is derived from the extracts (contract section 1).
     as_of: dt.date | None
     sensor_interval_seconds: int
+    # None: the report shows no département's DREES series (README, "The sector beside your figures").
+    departement: str | None = None
 
     @property
     def uses_demo_key(self) -> bool:
@@ -120,6 +123,25 @@ def parse_sensor_interval(text: str) -> int:
     return int(text)
 
 
+# A département as DREES and INSEE write it: 01 to 95, 2A and 2B (20 for the Collectivité de Corse), 971 to
+# 976, 69D and 69M (the Rhône and the Métropole de Lyon, which DREES counts apart).
+DEPARTEMENT = re.compile(r"(0[1-9]|[1-8][0-9]|9[0-5]|2[AB]|97[1-6]|69[DM])")
+
+
+def parse_departement(text: str) -> str | None:
+    """Gives VIVIER_DEPARTEMENT as its code (None when unset): upper case, a single digit with its zero."""
+    code = text.strip().upper()
+    if not code:
+        return None
+    code = code.zfill(2) if code.isdigit() else code
+    if not DEPARTEMENT.fullmatch(code):
+        raise ValueError(
+            f"VIVIER_DEPARTEMENT must be a département code such as 34, 2A, 974 or 69M (got {printable(text)!r}), "
+            "or be left unset for a report without a département's DREES series."
+        )
+    return code
+
+
 @dataclass(frozen=True)
 class Setting:
     """One `VIVIER_*` variable: its default (as the text it would be set to), how its text is read
@@ -132,6 +154,8 @@ class Setting:
     # False for the key: set but empty, it is a secret lookup that failed (`$(cat /missing)`), not
     # "no key", and is refused as blank rather than quietly replaced by the public demo key.
     blank_means_default: bool = True
+    # What it sets, in a few words, for `vivier --help`.
+    description: str = ""
 
     @property
     def field(self) -> str:
@@ -148,14 +172,28 @@ class Setting:
 
 # Contract section 1, in the order the settings are checked (the first that cannot be used is reported).
 SCHEMA = (
-    Setting("VIVIER_LANDING_DIR", "data/landing", Path),
-    Setting("VIVIER_WAREHOUSE", "data/warehouse/vivier.duckdb", Path),
-    Setting("VIVIER_REPORT_DIR", "reports/build", Path),
-    Setting("VIVIER_PSEUDONYM_KEY", DEMO_PSEUDONYM_KEY, check_pseudonym_key, secret=True, blank_means_default=False),
-    Setting("VIVIER_HISTORY_MONTHS", "120", parse_history_months),
+    Setting("VIVIER_LANDING_DIR", "data/landing", Path, description="folder of the extracts"),
+    Setting("VIVIER_WAREHOUSE", "data/warehouse/vivier.duckdb", Path, description="DuckDB warehouse file"),
+    Setting("VIVIER_REPORT_DIR", "reports/build", Path, description="where the report is built"),
+    Setting(
+        "VIVIER_PSEUDONYM_KEY",
+        DEMO_PSEUDONYM_KEY,
+        check_pseudonym_key,
+        secret=True,
+        blank_means_default=False,
+        description="key of the pseudonyms",
+    ),
+    Setting("VIVIER_HISTORY_MONTHS", "120", parse_history_months, description="months reported"),
     # Empty: the as-of date is derived from the extracts.
-    Setting("VIVIER_AS_OF", "", parse_as_of),
-    Setting("VIVIER_SENSOR_INTERVAL_SECONDS", "30", parse_sensor_interval),
+    Setting("VIVIER_AS_OF", "", parse_as_of, description="last day reported (see below)"),
+    Setting(
+        "VIVIER_SENSOR_INTERVAL_SECONDS",
+        "30",
+        parse_sensor_interval,
+        description="seconds between sensor looks",
+    ),
+    # Empty: the report shows the sector's benchmarks only, no département's DREES series.
+    Setting("VIVIER_DEPARTEMENT", "", parse_departement, description="your département, for DREES series"),
 )
 
 

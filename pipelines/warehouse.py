@@ -136,11 +136,16 @@ class Warehouse(dg.ConfigurableResource):
         """Replaces the rows of `table` where `column = value` by `frame`, in one transaction.
 
         For tables that several assets share, each owning its own slice
-        (quarantine rows of one extract, say)."""
+        (quarantine rows of one extract, say). A column the table lacks is added (empty in the
+        other slices): the table was written by an earlier version of Vivier."""
         with self.transaction() as con:
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {table.split('.')[0]}")
             con.register("incoming", frame)
             con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM incoming LIMIT 0")
+            present = {row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()}
+            for name, kind, *_ in con.execute("DESCRIBE SELECT * FROM incoming").fetchall():
+                if name not in present:
+                    con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {kind}')
             con.execute(f"DELETE FROM {table} WHERE {column} = ?", [value])
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
             con.unregister("incoming")

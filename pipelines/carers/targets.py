@@ -12,6 +12,11 @@ The ids and territory codes come from HR extracts: a cell beginning with `=`,
 `+`, `-`, `@`, a tab or a carriage return would be run as a formula by a
 spreadsheet opening the list, so it is written after a single quote, as the
 OWASP advice on CSV injection says.
+
+The list is in French, in the report's words: factors as the Méthodes page names them, measures
+as the Fidélisation page shows them (sql/carer_suggested_measures.sql), territories by name, and,
+for a carer with no factor the service can change, why. A CSV file has `;` between columns and
+decimal commas, with a BOM so that a spreadsheet reads its accents.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from pathlib import Path
 import click
 import polars as pl
 
+from models.explanation import FACTORS, MIN_EFFECT
 from models.scoring import BANDS, LOW
 
 BAND_ORDER = [band for _, band in BANDS] + [LOW]
@@ -37,6 +43,83 @@ COLUMNS = (
     "suggested_measure",
     "as_of_date",
 )
+
+# The factors as the report's Méthodes page names them, and the measures as its Fidélisation page
+# shows them (the labels of sql/carer_suggested_measures.sql; tests/carers/test_targets.py holds
+# them equal).
+FACTOR_LABELS = {
+    "support_visits": "visites du référent",
+    "respite": "relais",
+    "empty_places": "places vides",
+    "breakdowns": "ruptures d'accueil",
+    "allegation": "allégations",
+    "approaching_retirement": "départ en retraite proche",
+}
+MEASURE_LABELS = {
+    "mentoring of new carers": "Préparer la relève (départ en retraite) : tutorat de nouveaux assistants familiaux",
+    "placement allocation or income guarantee": "Attribution d'accueils ou garantie de revenu",
+    "accompaniment protocol": "Protocole d'accompagnement (après une allégation)",
+    "more référent visits": "Visites plus fréquentes du référent",
+    "placement matching and analysis of practice": "Appariement des accueils et analyse de la pratique",
+    "relais (respite carer)": "Relais (accueil de répit)",
+}
+BAND_LABELS = {"HIGH": "élevé", "MEDIUM": "moyen", "LOW": "faible"}
+MODIFIABLE = {f.name for f in FACTORS if f.modifiable}
+# The list's columns, as the HR officer reads them.
+FRENCH_COLUMNS = {
+    "carer_id": "Identifiant",
+    "territory": "Territoire",
+    "risk_percent": "Risque de départ à 12 mois (%)",
+    "risk_band": "Niveau de risque",
+    "places_at_risk": "Places en jeu",
+    "children_placed": "Enfants accueillis",
+    "factors": "Facteurs principaux",
+    "measure": "Mesure suggérée",
+    "no_lever": "Sans facteur modifiable : pourquoi",
+    "as_of_date": "Situation au",
+}
+NO_FACTOR = (
+    f"aucun facteur ne baisse son risque d'au moins {MIN_EFFECT * 100:.0f} point : il tient à l'ensemble "
+    "de sa situation, à voir avec le référent"
+)
+
+
+def no_lever_reason(factors: str | None) -> str | None:
+    """Gives why a carer has no factor the service can change (none found, or only their situation, such as
+    a retirement near), or None when one of their top factors can be changed."""
+    if factors is None:
+        return NO_FACTOR
+    names = factors.split(", ")
+    if MODIFIABLE & set(names):
+        return None
+    situation = ", ".join(FACTOR_LABELS.get(n, n) for n in names)
+    return f"{situation} : une situation que le service ne peut pas changer, la mesure suggérée prépare la relève"
+
+
+def in_french(carers: pl.DataFrame, territories: pl.DataFrame) -> pl.DataFrame:
+    """Gives the list (`carers_to_contact`) as the HR officer reads it: French headers and words, territories
+    by name (by code when the territory has none), the risk in %, and why a carer has no modifiable factor."""
+    names = dict(zip(territories["territory_id"].to_list(), territories["name"].to_list(), strict=True))
+    factors = carers["top_factors"].to_list()
+    return pl.DataFrame(
+        {
+            "carer_id": carers["carer_id"],
+            "territory": [names.get(t) or t for t in carers["territory_id"].to_list()],
+            "risk_percent": (carers["risk_12m"] * 100).round(1),
+            "risk_band": carers["risk_band"].replace_strict(BAND_LABELS, default=carers["risk_band"]),
+            "places_at_risk": carers["places_at_risk"].round(1),
+            "children_placed": carers["children_placed"],
+            "factors": [
+                None if f is None else ", ".join(FACTOR_LABELS.get(n, n) for n in f.split(", ")) for f in factors
+            ],
+            "measure": carers["suggested_measure"].replace_strict(
+                MEASURE_LABELS, default=carers["suggested_measure"], return_dtype=pl.String
+            ),
+            "no_lever": [no_lever_reason(f) for f in factors],
+            "as_of_date": carers["as_of_date"],
+        },
+        schema_overrides={"territory": pl.String, "factors": pl.String, "no_lever": pl.String},
+    ).rename(FRENCH_COLUMNS)
 
 
 def extract_ids(path: Path, key: str) -> pl.DataFrame:
@@ -107,12 +190,15 @@ def forbidden_folders(settings) -> list[tuple[Path, str]]:
 
 
 def file_bytes(table: pl.DataFrame, suffix: str) -> bytes:
-    """Gives the list as the bytes of a .xlsx file, or else of a CSV file (`;`, ISO dates)."""
+    """Gives the list as the bytes of a .xlsx file, or else of a CSV file as a French spreadsheet reads it
+    (`;` between columns, decimal commas, dates as 30/06/2026, a BOM for the accents)."""
     buffer = io.BytesIO()
     if suffix.lower() == ".xlsx":
         table.write_excel(buffer)
     else:
-        table.write_csv(buffer, separator=";", date_format="%Y-%m-%d", float_precision=3)
+        table.write_csv(
+            buffer, separator=";", date_format="%d/%m/%Y", float_precision=1, decimal_comma=True, include_bom=True
+        )
     return buffer.getvalue()
 
 
@@ -141,7 +227,7 @@ def write_private(path: Path, content: bytes) -> None:
     "--band", type=click.Choice(BAND_ORDER), default=BAND_ORDER[1], show_default=True, help="Lowest risk band listed."
 )
 def targets(extract: Path, out: Path, band: str) -> None:
-    """List the carers to contact: real ids, risk, band, top factors and suggested measure.
+    """List the carers to contact: real ids, territory, risk, top factors and suggested measure, in French.
 
     Re-identifies the pseudonymised scores of ml.carer_attrition_scores with
     VIVIER_PSEUDONYM_KEY and the foster-carer extract, and writes the list to
@@ -172,16 +258,28 @@ def targets(extract: Path, out: Path, band: str) -> None:
         )
     if not settings.warehouse.exists():
         raise click.ClickException(f"No warehouse at {settings.warehouse}: run `vivier run` first.")
-    scores = Warehouse(path=str(settings.warehouse)).read("ml.carer_attrition_scores")
+    warehouse = Warehouse(path=str(settings.warehouse))
+    scores = warehouse.read("ml.carer_attrition_scores")
     try:
         ids = extract_ids(extract, settings.pseudonym_key)
     except (ExtractFileError, StopIteration) as error:
         raise click.ClickException(f"{source}: not a foster-carer extract with a carer_id column ({error}).") from None
-    table = carers_to_contact(scores, ids, band)
+    territories = (
+        warehouse.read("staging.territories")
+        if warehouse.exists("staging.territories")
+        else pl.DataFrame(schema={"territory_id": pl.String, "name": pl.String})
+    )
+    table = in_french(carers_to_contact(scores, ids, band), territories)
     unmatched = scores.join(ids, left_on="carer_id", right_on="pseudonym", how="anti").height
     out.parent.mkdir(parents=True, exist_ok=True)
     write_private(out, file_bytes(neutralised(table), out.suffix))
     click.echo(f"Wrote {table.height} carer(s) in band {band} or above to {shown} (readable by you only).")
+    no_lever = table[FRENCH_COLUMNS["no_lever"]].is_not_null().sum()
+    if no_lever:
+        click.echo(
+            f"{no_lever} of them have no factor the service can change: the column "
+            f"« {FRENCH_COLUMNS['no_lever']} » says why."
+        )
     if unmatched:
         click.echo(
             f"Warning: {unmatched} scored carer(s) are not in {printable(extract.name)}: is it the extract the "

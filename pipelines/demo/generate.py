@@ -22,6 +22,7 @@ from pipelines.demo.organisation import make_establishments, make_posts, make_te
 from pipelines.demo.recruitment import make_applications
 from pipelines.demo.truth import segur_truth, true_carer_risk, truth_document
 from pipelines.demo.workforce import simulate_workforce
+from pipelines.ingest import origin
 
 log = logging.getLogger("vivier.demo")
 
@@ -142,6 +143,8 @@ def generate_demo(
     risk.write_csv(truth_dir / "carer_risk.csv", float_precision=6)
     truth["messy"] = messy
     truth["files"] = files
+    # how the ingest knows these extracts are synthetic (and the report says so): pipelines/ingest/origin.py
+    truth[origin.HASHES] = {name: origin.sha256_of(out / name) for name in files if (out / name).is_file()}
     (truth_dir / "truth.json").write_text(json.dumps(truth, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     seconds = time.perf_counter() - began
     log.info("demo data: %d files, %d rows in %.1f s", len(files), sum(files.values()), seconds)

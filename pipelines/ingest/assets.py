@@ -9,18 +9,21 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
+from pipelines.catalog import COLUMNS
 from pipelines.ingest import dsn_staff, period
-from pipelines.ingest.contract import EXTRACTS, LOAD_ORDER, Extract
+from pipelines.ingest.contract import EXTRACTS, LOAD_ORDER, Extract, table_columns
 from pipelines.ingest.dsn_staff import dsn_file_reports, dsn_tables, empty_read, read_dsn_landing
 from pipelines.ingest.files import ExtractFileError, extract_of, find_files, is_dsn_file, read_text_tables
 from pipelines.ingest.headers import extract_tables, load_aliases
+from pipelines.ingest.origin import demo_files, is_demo_file
 from pipelines.ingest.raw import RAW_REPORT_SCHEMA, empty_raw, to_raw
 from pipelines.ingest.validate import Validated, count_by_file, raw_as_quarantined, validate
 from pipelines.markdown import markdown_table
 from pipelines.paths import REFERENCE_DIR
+from pipelines.run_tags import tag_warnings
 from pipelines.settings import Settings
 from pipelines.tables import PERIOD as REPORTING_PERIOD
-from pipelines.tables import asset_key
+from pipelines.tables import asset_key, table_metadata
 from pipelines.text import printable
 from pipelines.warehouse import Warehouse
 
@@ -123,8 +126,11 @@ def build_raw_asset(extract: Extract) -> dg.AssetsDefinition:
     @dg.asset(
         key=["raw", extract.name],
         group_name="ingest",
-        kinds={"polars", "duckdb"},
-        description=f"{extract.description} As read from the landing files: contract columns only, ids pseudonymised.",
+        # The lineage graph names a node by the last part of its key (staff): the kind tells raw from staging.
+        kinds={"raw", "polars", "duckdb"},
+        description=f"Raw {extract.name}, as read from the landing files (contract columns only, every value as "
+        f"text, ids pseudonymised). {extract.description}",
+        metadata=table_metadata(f"raw.{extract.name}", table_columns(extract, "raw")),
     )
     def raw_extract(context: dg.AssetExecutionContext, warehouse: Warehouse, settings: dg.ResourceParam[Settings]):
         landing = Path(settings.landing_dir)
@@ -151,7 +157,7 @@ def build_raw_asset(extract: Extract) -> dg.AssetsDefinition:
             raise dg.Failure(description=emptied)
         reports = pl.concat(
             [pl.DataFrame([report for _, report in read], schema=RAW_REPORT_SCHEMA), dsn_file_reports(dsn)]
-        )
+        ).with_columns(demo_file=is_demo_file(pl.col("source_file"), demo_files(landing, files)))
         warehouse.replace_many({f"raw.{extract.name}": rows} | (dsn_tables(dsn) if extract.name == "staff" else {}))
         warehouse.replace_part("quality.ingest_files", "extract", extract.name, reports)
         return dg.MaterializeResult(
@@ -199,8 +205,10 @@ def build_staging_asset(extract: Extract) -> dg.AssetsDefinition:
         deps=upstream,
         check_specs=checks,
         group_name="ingest",
-        kinds={"polars", "duckdb"},
-        description=f"{extract.description} Typed and checked; rows that break a rule are in quality.quarantine.",
+        kinds={"staging", "polars", "duckdb"},
+        description=f"Staging {extract.name}, typed and checked (rows that break a rule are in quality.quarantine). "
+        f"{extract.description}",
+        metadata=table_metadata(f"staging.{extract.name}", table_columns(extract, "staging")),
     )
     def staging_extract(context: dg.AssetExecutionContext, warehouse: Warehouse, settings: dg.ResourceParam[Settings]):
         references = {
@@ -245,6 +253,10 @@ def build_staging_asset(extract: Extract) -> dg.AssetsDefinition:
             if event_date
             else []
         )
+        check_results = [_future_events_check(e, today) for e in events] + (
+            [_dsn_months_check(warehouse)] if extract.name == "staff" else []
+        )
+        tag_warnings(context.instance, context.run.run_id, check_results)
         return dg.MaterializeResult(
             metadata={
                 "rows_loaded": checked.loaded.height,
@@ -252,8 +264,7 @@ def build_staging_asset(extract: Extract) -> dg.AssetsDefinition:
                 "exact_duplicates": checked.duplicates.height,
                 "files": dg.MetadataValue.md(markdown_table(report.drop("extract"))) if report.height else "no file",
             },
-            check_results=[_future_events_check(e, today) for e in events]
-            + ([_dsn_months_check(warehouse)] if extract.name == "staff" else []),
+            check_results=check_results,
         )
 
     return staging_extract
@@ -318,7 +329,8 @@ LAST_STEP = {"dagster/priority": "-1"}
         dg.AssetSpec(
             key=PERIOD,
             group_name="ingest",
-            kinds={"duckdb"},
+            kinds={"staging", "duckdb"},
+            metadata=table_metadata(REPORTING_PERIOD, COLUMNS[REPORTING_PERIOD]),
             description="The as-of date (last day reported) and the window of months every mart covers. Reads the "
             "latest event date of " + ", ".join(f"staging.{n}" for n in period.EVENT_DATES) + " (run after them).",
         )

@@ -18,7 +18,9 @@ from pipelines.warehouse import Warehouse
 # `quality.validation_results` by the asset checks. Every staging asset is upstream of the report
 # through the marts anyway (tests/report/test_lineage.py holds it), and the quality pages show the
 # checks of past runs as they stand, whichever assets ran.
-NOT_ASSETS = ("quality",)
+# The shipped reference tables (`reference.*`) are read by the report build from pipelines/reference/, not
+# written by any asset.
+NOT_ASSETS = ("quality", "reference")
 
 VIEW_TABLES = tables_read_by_views(report_views())
 # What the sql/ views read, as the views name it: a view that reads a new table makes it a dependency.
@@ -32,12 +34,15 @@ READS = [
     group_name="report",
     kinds={"duckdb", "evidence"},
     description="The directors' static report (Evidence, in French): every sql/ view run on the warehouse, "
-    "disclosure-controlled, built into VIVIER_REPORT_DIR.",
+    "disclosure-controlled, built into VIVIER_REPORT_DIR, with its main pages printed to one A4 PDF there "
+    "(rapport.pdf).",
 )
 def director_report(
     context: dg.AssetExecutionContext, warehouse: Warehouse, settings: dg.ResourceParam[Settings]
 ) -> dg.MaterializeResult:
-    report = build_report(warehouse, settings.report_dir, echo=context.log.debug)
+    report = build_report(
+        warehouse, settings.report_dir, echo=context.log.debug, departement=settings.departement, pdf=True
+    )
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(report.site.out_dir.resolve())),
@@ -45,6 +50,9 @@ def director_report(
             "megabytes": round(report.site.megabytes, 1),
             "seconds": round(report.site.seconds, 1),
             "view_rows": dg.MetadataValue.json(report.rows),
+            "pdf_path": dg.MetadataValue.path(str(report.pdf.path.resolve())),
+            "pdf_pages": report.pdf.pages,
+            "pdf_megabytes": round(report.pdf.megabytes, 1),
         }
     )
 

@@ -17,6 +17,7 @@ from pipelines.report.evidence import (
     source_dir,
     write_source_queries,
 )
+from pipelines.report.pdf import PrintedReport, month_label, print_report
 from pipelines.warehouse import Warehouse
 
 
@@ -24,6 +25,7 @@ from pipelines.warehouse import Warehouse
 class Report:
     site: BuildResult
     rows: dict[str, int]
+    pdf: PrintedReport | None = None
 
 
 def build_report(
@@ -32,14 +34,22 @@ def build_report(
     project: Path = REPORTS_DIR,
     echo: Callable[[str], None] = print,
     log_file: Path | None = None,
+    departement: str | None = None,
+    pdf: bool = False,
 ) -> Report:
     """Builds the directors' report from `warehouse` (read only) into `out_dir`. Evidence's output goes to
-    `echo`, or with `log_file` to that file (replaced at each build)."""
+    `echo`, or with `log_file` to that file (replaced at each build). `departement` (VIVIER_DEPARTEMENT) names
+    the département whose DREES series the report shows; None shows none. With `pdf`, the main pages are also
+    printed to one A4 PDF inside the site (`rapport.pdf`), dated as the home page is."""
     check_installed(project)
     views = report_views()
-    results = query_views(warehouse, views)
+    results = query_views(warehouse, views, departement)
     with build_lock(project):
         rows = write_report_database(results, source_dir(project) / DATABASE_FILE)
         write_source_queries([v.name for v in views], project)
         site = build_site(out_dir, project, echo, log_file)
-    return Report(site=site, rows=rows)
+    if not pdf:
+        return Report(site=site, rows=rows)
+    as_of = results["home_key_figures"].get_column("as_of_month").drop_nulls()
+    printed = print_report(site.out_dir, month_label(as_of[0] if len(as_of) else None), project=project)
+    return Report(site=site, rows=rows, pdf=printed)

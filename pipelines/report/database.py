@@ -14,6 +14,7 @@ import polars as pl
 
 from pipelines.paths import SQL_DIR
 from pipelines.report.disclosure import create_macros, protect
+from pipelines.report.reference import attach_reference
 from pipelines.warehouse import Warehouse
 
 # The newest on-disk format DuckDB 1.4 (Evidence's Node binding) opens.
@@ -39,11 +40,15 @@ class ViewError(RuntimeError):
     """A view of `sql/` failed on the warehouse."""
 
 
-def run_views(con: duckdb.DuckDBPyConnection, views: list[View]) -> dict[str, pl.DataFrame]:
-    """Gives each view's result, run on `con` with the disclosure macros defined, then with the
-    figures that would give a hidden count back by subtraction hidden too (`protect`: across views,
-    a territory and its establishments, a year and its months...)."""
+def run_views(
+    con: duckdb.DuckDBPyConnection, views: list[View], departement: str | None = None
+) -> dict[str, pl.DataFrame]:
+    """Gives each view's result, run on `con` with the disclosure macros defined and the shipped reference
+    tables beside the warehouse (`attach_reference`: the sector's benchmarks, and the DREES series of
+    `departement` when one is named), then with the figures that would give a hidden count back by
+    subtraction hidden too (`protect`: across views, a territory and its establishments, a year and its months...)."""
     create_macros(con)
+    attach_reference(con, departement)
     results = {}
     for view in views:
         try:
@@ -56,10 +61,10 @@ def run_views(con: duckdb.DuckDBPyConnection, views: list[View]) -> dict[str, pl
     return protect(results)
 
 
-def query_views(warehouse: Warehouse, views: list[View]) -> dict[str, pl.DataFrame]:
-    """Gives each view's result on the warehouse, read only."""
+def query_views(warehouse: Warehouse, views: list[View], departement: str | None = None) -> dict[str, pl.DataFrame]:
+    """Gives each view's result on the warehouse, read only (`departement`: VIVIER_DEPARTEMENT, see `run_views`)."""
     with warehouse.connect(read_only=True) as con:
-        return run_views(con, views)
+        return run_views(con, views, departement)
 
 
 def storable(frame: pl.DataFrame) -> pl.DataFrame:

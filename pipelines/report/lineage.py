@@ -15,7 +15,12 @@ from collections.abc import Iterable
 import duckdb
 
 from pipelines.report.database import View
+from pipelines.report.reference import CATALOG as REFERENCE
 from pipelines.warehouse import SCHEMAS
+
+# What a view may read: the warehouse's schemas, and the shipped reference tables the report build puts
+# beside them (`reference.sector_benchmarks`: pipelines/report/reference.py).
+READABLE = (*SCHEMAS, REFERENCE)
 
 EXAMPLE = "marts.turnover_12m"
 
@@ -44,12 +49,12 @@ def tables_read(view: View) -> frozenset[str]:
                 continue
             raise ViewSqlError(
                 f"{where}: the table `{table}` has no schema and is not a CTE of the view; "
-                f"name it schema.table, as `{EXAMPLE}` (schemas: {', '.join(SCHEMAS)})."
+                f"name it schema.table, as `{EXAMPLE}` (schemas: {', '.join(READABLE)})."
             )
-        if schema not in SCHEMAS:
+        if schema not in READABLE:
             raise ViewSqlError(
                 f"{where}: the table `{schema}.{table}` is outside the warehouse's schemas; "
-                f"a view reads only {', '.join(SCHEMAS)} tables, as `{EXAMPLE}`."
+                f"a view reads only {', '.join(READABLE)} tables, as `{EXAMPLE}`."
             )
         tables.add(f"{schema}.{table}")
     return frozenset(tables)

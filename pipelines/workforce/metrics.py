@@ -249,21 +249,32 @@ def exits_by_reason(staff: pl.LazyFrame, period: Period) -> pl.LazyFrame:
 
 def early_attrition(staff: pl.LazyFrame, period: Period) -> pl.LazyFrame:
     """Gives per hire cohort (month of the hire) and job family: hires, and how many had left within
-    3, 6 and 12 months; null, with `observed_Nm` false, for a cohort not yet observed that long.
+    3, 6 and 12 months, of whom how many at the end of a fixed-term contract; null, with
+    `observed_Nm` false, for a cohort not yet observed that long.
 
     Left within N months: the spell the hire opened ended (an exit, on or before the as-of date)
     before the same day N months after the start (hired 15 January, left within 3 months if the
-    last day worked is 14 April or earlier). A cohort is observed for N months when that day, for
-    its last possible hire (the month's last day), is on or before the day after the as-of date."""
-    hires = flagged(staff, period.as_of).filter(
-        pl.col("is_hire") & (pl.col("start_date") >= pl.lit(period.first_month))
+    last day worked is 14 April or earlier). At the end of a fixed-term contract: that exit's reason
+    is END_OF_FIXED_TERM. A cohort is observed for N months when that day, for its last possible
+    hire (the month's last day), is on or before the day after the as-of date."""
+    contracts = flagged(staff, period.as_of)
+    # The reason a spell ended: that of its exit (of one of them, when two contracts end that day).
+    fixed_term_ends = (
+        contracts.filter(pl.col("is_exit"))
+        .group_by("person", spell_end="end_date")
+        .agg(ends_fixed_term=(pl.col("exit_reason") == "END_OF_FIXED_TERM").any())
     )
-    left = {
-        f"left_within_{n}m": (
-            pl.col("spell_end").is_not_null()
-            & (pl.col("spell_end") <= pl.lit(period.as_of))
-            & (pl.col("spell_end") < pl.col("start_date").dt.offset_by(f"{n}mo"))
-        ).sum()
+    hires = contracts.filter(pl.col("is_hire") & (pl.col("start_date") >= pl.lit(period.first_month))).join(
+        fixed_term_ends, on=["person", "spell_end"], how="left"
+    )
+    left_within = {
+        n: pl.col("spell_end").is_not_null()
+        & (pl.col("spell_end") <= pl.lit(period.as_of))
+        & (pl.col("spell_end") < pl.col("start_date").dt.offset_by(f"{n}mo"))
+        for n in ATTRITION_HORIZONS
+    }
+    left = {f"left_within_{n}m": left_within[n].sum() for n in ATTRITION_HORIZONS} | {
+        f"fixed_term_ends_within_{n}m": (left_within[n] & pl.col("ends_fixed_term").fill_null(False)).sum()
         for n in ATTRITION_HORIZONS
     }
     cohorts = hires.group_by(cohort_month=pl.col("start_date").dt.truncate("1mo"), job_family="job_family").agg(
@@ -275,12 +286,13 @@ def early_attrition(staff: pl.LazyFrame, period: Period) -> pl.LazyFrame:
     }
     columns = ["cohort_month", "job_family", "hires"]
     for n in ATTRITION_HORIZONS:
-        columns += [f"observed_{n}m", f"left_within_{n}m", f"attrition_rate_{n}m"]
+        columns += [f"observed_{n}m", f"left_within_{n}m", f"attrition_rate_{n}m", f"fixed_term_ends_within_{n}m"]
     return (
         cohorts.with_columns(**observed)
         .with_columns(
-            pl.when(pl.col(f"observed_{n}m")).then(pl.col(f"left_within_{n}m").cast(pl.Int64)).name.keep()
+            pl.when(pl.col(f"observed_{n}m")).then(pl.col(f"{counted}{n}m").cast(pl.Int64)).name.keep()
             for n in ATTRITION_HORIZONS
+            for counted in ("left_within_", "fixed_term_ends_within_")
         )
         .with_columns(
             ratio(pl.col(f"left_within_{n}m"), pl.col("hires")).alias(f"attrition_rate_{n}m")

@@ -62,3 +62,44 @@ registerLocale('EN', {
 	series: { typeNames: {} },
 	aria: {}
 });
+
+// Chart tooltips, as a director reads them. Evidence writes a single series' name in Title Case
+// ("Taux De Vacance": its formatTitle, English casing, no setting) and a date without a format as
+// ISO ("2023-08-01"). safe.js's wrapper of every tooltip formatter passes what it gives through
+// frenchTooltip: a series name is given back as written and a date as "août 2023" (every date the
+// report charts is a month; another day is written "12 août 2023"). A series named by its column
+// alone ("vacancy_rate") has no written form: name it with a `series` column holding the label.
+const ISO_DATE = /\b(\d{4})-(\d{2})-(\d{2})(?:[T ]00:00:00(?:\.000)?Z?)?\b/g;
+
+/** Gives `name` as Evidence's formatTitle writes it (every word capitalised, underscores as spaces). */
+export function evidenceTitle(name) {
+	return String(name)
+		.replace(/"/g, '')
+		.replace(/_/g, ' ')
+		.replace(/\S*/g, (w) =>
+			['id', 'gdp'].includes(w)
+				? w.toUpperCase()
+				: ['of', 'the', 'and', 'in', 'on'].includes(w)
+					? w.toLowerCase()
+					: w.charAt(0).toUpperCase() + w.substr(1).toLowerCase()
+		);
+}
+
+/** "2023-08-01" -> "août 2023"; "2023-08-12" -> "12 août 2023" (in any text). */
+export function frenchIsoDates(text) {
+	return text.replace(ISO_DATE, (_, y, m, d) =>
+		d === '01' ? `${MONTHS[Number(m) - 1]} ${y}` : `${Number(d)} ${MONTHS[Number(m) - 1]} ${y}`);
+}
+
+/** Gives Evidence's tooltip `html` with the series names of `params` as written and dates in French. */
+export function frenchTooltip(html, params) {
+	if (typeof html !== 'string') return html;
+	let out = html;
+	for (const p of Array.isArray(params) ? params : [params]) {
+		const name = p?.seriesName;
+		if (typeof name !== 'string' || !name) continue;
+		const titled = evidenceTitle(name);
+		if (titled !== name) out = out.split(`>${titled}: <`).join(`>${name}: <`);
+	}
+	return frenchIsoDates(out);
+}

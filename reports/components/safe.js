@@ -5,12 +5,14 @@
 // - chart tooltips: Evidence's charts build each tooltip as an HTML string from the series names
 //   and the x values (core-components' _Chart.svelte), and ECharts shows that string as HTML. A
 //   global ECharts preprocessor (registered once, below) wraps every tooltip formatter function so
-//   that it receives its names and values HTML-escaped. Nothing else is escaped: tables, titles and
+//   that it receives its names and values HTML-escaped (and gives its text in French: french.js's
+//   frenchTooltip). Nothing else is escaped: tables, titles and
 //   page text are Svelte text (escaped by Svelte) and axis labels and legends are drawn on a canvas,
 //   so escaping the data itself would show "&lt;" there.
 // - page queries: `[territoire].md` and `[etablissement].md` put the URL's id into their SQL; they
 //   write it with `sqlString(params.x)`, a quoted SQL literal, never between bare quotes.
 import { registerPreprocessor } from 'echarts';
+import { frenchTooltip } from './french.js';
 
 const ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
 
@@ -51,7 +53,8 @@ function safeTooltip(tooltip) {
 	// Evidence re-applies an option read back from the chart: a formatter is wrapped only once.
 	if (typeof formatter !== 'function' || formatter[SAFE]) return tooltip;
 	const wrapped = function (params, ...rest) {
-		return formatter.call(this, escapeTooltipParams(params), ...rest);
+		const safe = escapeTooltipParams(params);
+		return frenchTooltip(formatter.call(this, safe, ...rest), safe);
 	};
 	wrapped[SAFE] = true;
 	return { ...tooltip, formatter: wrapped };

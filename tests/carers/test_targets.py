@@ -6,12 +6,16 @@ import datetime as dt
 import stat
 import zipfile
 
+import duckdb
 import polars as pl
 from click.testing import CliRunner
 
+from models.explanation import FACTORS
 from models.scoring import SCORE_SCHEMA
-from pipelines.carers.targets import targets
+from pipelines.carers.targets import FACTOR_LABELS, MEASURE_LABELS, no_lever_reason, targets
 from pipelines.ingest.pseudonym import pseudonym
+from pipelines.paths import SQL_DIR
+from pipelines.report.disclosure import create_macros
 from pipelines.warehouse import Warehouse
 from tests.conftest import vivier_env
 
@@ -61,6 +65,9 @@ def setup(tmp_path):
         .cast(SCORE_SCHEMA)
     )
     Warehouse(path=str(warehouse)).replace("ml.carer_attrition_scores", scores)
+    # T2 has no name in the extract: the list shows its code.
+    territories = pl.DataFrame({"territory_id": ["T1"], "name": ["Territoire Nord"]})
+    Warehouse(path=str(warehouse)).replace("staging.territories", territories)
     return landing, warehouse
 
 
@@ -75,10 +82,7 @@ def test_targets_lists_real_ids_of_medium_and_high_risks(tmp_path):
     result = run(landing, warehouse, "--out", str(out))
     assert result.exit_code == 0, result.output
     table = pl.read_csv(out, separator=";")
-    assert table.select("carer_id", "risk_band", "suggested_measure").rows() == [
-        ("AF001", "HIGH", "mentoring of new carers"),
-        ("AF002", "MEDIUM", "more référent visits"),
-    ]
+    assert table.select("Identifiant", "Niveau de risque").rows() == [("AF001", "élevé"), ("AF002", "moyen")]
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert "1 scored carer(s) are not in foster_carers.csv" in result.output
 
@@ -127,13 +131,14 @@ def test_cells_a_spreadsheet_would_run_as_formulas_are_written_as_text(tmp_path)
     Warehouse(path=str(warehouse)).replace("ml.carer_attrition_scores", pl.concat([scores, extra]))
     out = tmp_path / "hr" / "to_contact.csv"
     assert run(landing, warehouse, "--out", str(out)).exit_code == 0
-    rows = pl.read_csv(out, separator=";").head(2).select("carer_id", "territory_id", "suggested_measure").rows()
+    rows = pl.read_csv(out, separator=";").head(2).select("Identifiant", "Territoire", "Mesure suggérée").rows()
     assert rows == [('\'=HYPERLINK("http://x.test";"AF")', "'@T1", "'\tfoo"), ("'-2+3", "'+T2", "'\rbar")]
-    assert pl.read_csv(out, separator=";")["risk_12m"].to_list()[:2] == [0.95, 0.94]  # numbers stay numbers
+    risks = pl.read_csv(out, separator=";", decimal_comma=True)["Risque de départ à 12 mois (%)"]
+    assert risks.to_list()[:2] == [95.0, 94.0]  # numbers stay numbers
 
     xlsx = tmp_path / "hr" / "to_contact.xlsx"
     assert run(landing, warehouse, "--out", str(xlsx)).exit_code == 0
-    assert pl.read_excel(xlsx)["carer_id"].to_list()[:2] == ['\'=HYPERLINK("http://x.test";"AF")', "'-2+3"]
+    assert pl.read_excel(xlsx)["Identifiant"].to_list()[:2] == ['\'=HYPERLINK("http://x.test";"AF")', "'-2+3"]
     with zipfile.ZipFile(xlsx) as book:
         assert "<f>" not in book.read("xl/worksheets/sheet1.xml").decode()  # no cell is a formula
 
@@ -146,7 +151,7 @@ def test_two_spellings_of_one_id_give_one_line(tmp_path):
         extract.write("af002;1980-01-01;T1;DEPARTMENT;2010-01-01;1;2010-02-01\n")
     out = tmp_path / "hr" / "to_contact.csv"
     assert run(landing, warehouse, "--out", str(out)).exit_code == 0
-    assert pl.read_csv(out, separator=";")["carer_id"].to_list() == ["AF001", "AF002"]
+    assert pl.read_csv(out, separator=";")["Identifiant"].to_list() == ["AF001", "AF002"]
 
 
 def test_an_existing_list_is_rewritten_readable_by_its_owner_only(tmp_path):
@@ -173,4 +178,101 @@ def test_a_workbook_of_carers_over_two_sheets_is_read_whole(tmp_path):
     with vivier_env(VIVIER_LANDING_DIR=str(landing), VIVIER_WAREHOUSE=str(warehouse), VIVIER_PSEUDONYM_KEY=KEY):
         result = CliRunner().invoke(targets, ["--extract", str(book_path), "--out", str(tmp_path / "hr" / "list.csv")])
     assert result.exit_code == 0, result.output
-    assert pl.read_csv(tmp_path / "hr" / "list.csv", separator=";")["carer_id"].to_list() == ["AF001", "AF002"]
+    assert pl.read_csv(tmp_path / "hr" / "list.csv", separator=";")["Identifiant"].to_list() == ["AF001", "AF002"]
+
+
+def test_the_list_is_in_french_in_the_report_s_words(tmp_path):
+    # What the HR officer opens: French headers, the factors and measures as the report names them,
+    # territories by name, the risk in %, decimal commas and French dates in the `;` CSV.
+    landing, warehouse = setup(tmp_path)
+    out = tmp_path / "hr" / "to_contact.csv"
+    assert run(landing, warehouse, "--out", str(out)).exit_code == 0
+    text = out.read_bytes().decode("utf-8")
+    assert text.startswith("\ufeff")  # a spreadsheet reads the accents as UTF-8
+    header, af001, af002 = text.removeprefix("\ufeff").splitlines()
+    assert header.split(";") == [
+        "Identifiant",
+        "Territoire",
+        "Risque de départ à 12 mois (%)",
+        "Niveau de risque",
+        "Places en jeu",
+        "Enfants accueillis",
+        "Facteurs principaux",
+        "Mesure suggérée",
+        "Sans facteur modifiable : pourquoi",
+        "Situation au",
+    ]
+    assert af001.split(";") == [
+        "AF001",
+        "Territoire Nord",
+        "90,0",
+        "élevé",
+        "1,8",
+        "2",
+        "départ en retraite proche",
+        "Préparer la relève (départ en retraite) : tutorat de nouveaux assistants familiaux",
+        "départ en retraite proche : une situation que le service ne peut pas changer, "
+        "la mesure suggérée prépare la relève",
+        "30/06/2024",
+    ]
+    assert af002.split(";") == [
+        "AF002",
+        "Territoire Nord",
+        "20,0",
+        "moyen",
+        "0,2",
+        "1",
+        "visites du référent",
+        "Visites plus fréquentes du référent",
+        "",
+        "30/06/2024",
+    ]
+
+
+def test_a_carer_without_a_modifiable_factor_is_told_why(tmp_path):
+    landing, warehouse = setup(tmp_path)
+    out = tmp_path / "hr" / "everyone.csv"
+    result = run(landing, warehouse, "--out", str(out), "--band", "LOW")
+    assert result.exit_code == 0, result.output
+    assert "2 of them have no factor the service can change" in result.output
+    assert "« Sans facteur modifiable : pourquoi » says why" in result.output
+    af003 = pl.read_csv(out, separator=";").row(2, named=True)
+    # AF003's territory, T2, has no name in the extract: its code is shown.
+    assert (af003["Identifiant"], af003["Territoire"], af003["Facteurs principaux"]) == ("AF003", "T2", None)
+    assert af003["Sans facteur modifiable : pourquoi"] == (
+        "aucun facteur ne baisse son risque d'au moins 1 point : il tient à l'ensemble de sa situation, "
+        "à voir avec le référent"
+    )
+
+
+def test_no_lever_only_when_no_top_factor_can_be_changed():
+    assert no_lever_reason("support_visits") is None
+    assert no_lever_reason("approaching_retirement, empty_places") is None  # places can be offered
+    assert no_lever_reason("approaching_retirement").startswith("départ en retraite proche : une situation")
+    assert "1 point" in no_lever_reason(None)
+
+
+def test_every_factor_and_measure_has_the_report_s_words():
+    assert set(FACTOR_LABELS) == {f.name for f in FACTORS}
+    assert set(MEASURE_LABELS) == {f.measure for f in FACTORS}
+    # The Fidélisation page's labels: the view run on one high-risk carer per measure.
+    scores = pl.DataFrame(
+        {
+            "carer_id": [f"c{i}" for i in range(len(MEASURE_LABELS))],
+            "territory_id": "T1",
+            "risk_band": "HIGH",
+            "suggested_measure": list(MEASURE_LABELS),
+            "places_at_risk": 1.0,
+        }
+    )
+    territories = pl.DataFrame({"territory_id": ["T1"], "name": ["Territoire Nord"]})
+    with duckdb.connect() as con:
+        create_macros(con)
+        con.sql("CREATE SCHEMA ml; CREATE SCHEMA staging")
+        con.register("scores", scores)
+        con.register("territories", territories)
+        con.sql("CREATE TABLE ml.carer_attrition_scores AS SELECT * FROM scores")
+        con.sql("CREATE TABLE staging.territories AS SELECT * FROM territories")
+        shown = con.sql((SQL_DIR / "carer_suggested_measures.sql").read_text()).pl()
+    labels = dict(shown.filter(pl.col("is_total")).select("suggested_measure", "measure_label").iter_rows())
+    assert labels == MEASURE_LABELS

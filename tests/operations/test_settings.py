@@ -23,6 +23,7 @@ from pipelines.progress import RunOutcome
 from pipelines.report import assets as report_assets
 from pipelines.report.build import Report
 from pipelines.report.evidence import BuildResult
+from pipelines.report.pdf import PrintedReport
 from pipelines.resources import VivierSettings, warehouse_from_settings
 from pipelines.settings import DEMO_PSEUDONYM_KEY, SCHEMA, Settings, load_settings, sensor_interval_seconds
 
@@ -202,9 +203,10 @@ def test_one_read_gives_the_same_values_to_vivier_run_the_resources_the_report_a
     # The report asset, through the Dagster job: the warehouse and the folder of the same read.
     calls = []
 
-    def build(warehouse, out_dir, echo):
+    def build(warehouse, out_dir, echo, departement=None, pdf=False):
         calls.append((warehouse.path, out_dir))
-        return Report(site=BuildResult(out_dir, pages=1, megabytes=0.1, seconds=1.0), rows={})
+        printed = PrintedReport(out_dir / "rapport.pdf", pages=1, megabytes=0.1, seconds=1.0, sections=())
+        return Report(site=BuildResult(out_dir, pages=1, megabytes=0.1, seconds=1.0), rows={}, pdf=printed)
 
     monkeypatch.setattr(report_assets, "build_report", build)
     with dg.DagsterInstance.ephemeral() as instance:

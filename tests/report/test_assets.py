@@ -7,6 +7,7 @@ from pipelines.definitions import defs
 from pipelines.report import assets
 from pipelines.report.build import Report
 from pipelines.report.evidence import BuildResult
+from pipelines.report.pdf import PrintedReport
 from pipelines.resources import VivierSettings
 from pipelines.warehouse import Warehouse
 from tests.conftest import vivier_env
@@ -26,9 +27,12 @@ def test_the_report_reads_the_marts_and_is_not_in_the_nightly_job():
 def test_the_asset_builds_into_the_report_folder_and_reports_its_figures(tmp_path, monkeypatch):
     calls = []
 
-    def build(warehouse, out_dir, echo):
-        calls.append((warehouse.path, out_dir))
-        return Report(site=BuildResult(out_dir, pages=56, megabytes=58.6, seconds=90.0), rows={"home_key_figures": 1})
+    def build(warehouse, out_dir, echo, departement=None, pdf=False):
+        calls.append((warehouse.path, out_dir, pdf))
+        printed = PrintedReport(out_dir / "rapport.pdf", pages=21, megabytes=3.2, seconds=60.0, sections=())
+        return Report(
+            site=BuildResult(out_dir, pages=56, megabytes=58.6, seconds=90.0), rows={"home_key_figures": 1}, pdf=printed
+        )
 
     monkeypatch.setattr(assets, "build_report", build)
     with vivier_env(VIVIER_REPORT_DIR=str(tmp_path / "site")):
@@ -36,9 +40,11 @@ def test_the_asset_builds_into_the_report_folder_and_reports_its_figures(tmp_pat
             [assets.director_report],
             resources={"warehouse": Warehouse(path=str(tmp_path / "w.duckdb")), "settings": VivierSettings()},
         )
-    assert calls == [(str(tmp_path / "w.duckdb"), tmp_path / "site")]
+    assert calls == [(str(tmp_path / "w.duckdb"), tmp_path / "site", True)]
     metadata = result.asset_materializations_for_node("director_report")[0].metadata
     assert metadata["pages"].value == 56 and metadata["view_rows"].value == {"home_key_figures": 1}
+    assert metadata["pdf_path"].value == str((tmp_path / "site" / "rapport.pdf").resolve())
+    assert (metadata["pdf_pages"].value, metadata["pdf_megabytes"].value) == (21, 3.2)
 
 
 def test_the_code_location_loads_with_every_job():

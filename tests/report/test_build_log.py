@@ -48,7 +48,7 @@ def project(tmp_path) -> Path:
 def report_with(project, tmp_path, monkeypatch):
     """`vivier report` on an empty warehouse file, building with the fake Evidence; gives (result, log file)."""
 
-    def fake_build_report(warehouse, out_dir, project_dir=None, echo=print, log_file=None):
+    def fake_build_report(warehouse, out_dir, project_dir=None, echo=print, log_file=None, departement=None, pdf=False):
         with build_lock(project):
             return build.Report(site=build_site(out_dir, project, echo, log_file), rows={})
 

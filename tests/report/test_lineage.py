@@ -50,7 +50,8 @@ def read(sql: str, name: str = "v") -> set[str]:
 def missing_parents(view_tables: dict[str, frozenset[str]], parents: set[str]) -> dict[str, set[str]]:
     """Gives, per view, the tables it reads that are not among `parents` (quality tables aside)."""
     missing = {
-        view: {t for t in tables if not t.startswith("quality.")} - parents for view, tables in view_tables.items()
+        view: {t for t in tables if t.split(".")[0] not in assets.NOT_ASSETS} - parents
+        for view, tables in view_tables.items()
     }
     return {view: tables for view, tables in missing.items() if tables}
 
@@ -80,7 +81,7 @@ def test_a_table_without_a_schema_is_refused_with_its_line():
         read("WITH a AS (SELECT 1 AS x)\nSELECT *\nFROM a JOIN staff USING (x)", name="headcount")
     assert str(error.value) == (
         "sql/headcount.sql, line 3: the table `staff` has no schema and is not a CTE of the view; "
-        "name it schema.table, as `marts.turnover_12m` (schemas: raw, staging, marts, ml, quality)."
+        "name it schema.table, as `marts.turnover_12m` (schemas: raw, staging, marts, ml, quality, reference)."
     )
 
 
@@ -121,7 +122,7 @@ def test_the_views_read_what_a_reader_of_the_sql_sees():
 def test_every_table_a_view_reads_is_a_parent_of_the_report_and_nothing_else_is():
     assert missing_parents(assets.VIEW_TABLES, parents()) == {}
     read_tables = set().union(*assets.VIEW_TABLES.values())
-    assert parents() == {t for t in read_tables if not t.startswith("quality.")}
+    assert parents() == {t for t in read_tables if t.split(".")[0] not in ("quality", "reference")}
     assert {dg.AssetKey(t.split(".")) for t in parents()} <= defs.resolve_asset_graph().get_all_asset_keys()
 
 
@@ -133,14 +134,22 @@ def test_the_old_hand_written_list_missed_three_tables_seven_views_read():
     assert parents() == OLD_READS | {"staging.territories", "staging.job_families", "staging.establishments"}
 
 
-def test_the_quality_tables_the_views_read_are_the_three_known_and_their_writers_are_upstream():
+def test_the_quality_tables_the_views_read_are_the_four_known_and_their_writers_are_upstream():
     # A new quality table read by a view must be looked at: who writes it, and is it upstream?
     quality = {t for tables in assets.VIEW_TABLES.values() for t in tables if t.startswith("quality.")}
-    assert quality == {"quality.quarantine", "quality.ingest_report", "quality.validation_results"}
-    # quarantine and ingest_report are written by every staging asset of an extract, validation_results
-    # by the asset checks: every staging asset and every checked asset is upstream of the report.
+    assert quality == {
+        "quality.quarantine",
+        "quality.ingest_report",
+        "quality.validation_results",
+        "quality.ingest_files",
+    }
+    # quarantine and ingest_report are written by every staging asset of an extract, ingest_files by
+    # every raw asset, validation_results by the asset checks: every raw and staging asset and every
+    # checked asset is upstream of the report.
     graph = defs.resolve_asset_graph()
     upstream = graph.get_ancestor_asset_keys(KEY)
+    raw = {k for k in graph.get_all_asset_keys() if k.path[0] == "raw"}
+    assert len(raw) == len(LOAD_ORDER) and raw <= upstream
     staging = {k for k in graph.get_all_asset_keys() if k.path[0] == "staging"}
     assert len(staging) == len(LOAD_ORDER) + 1 == 14 and staging <= upstream  # the extracts and the period
     assert {check.asset_key for check in graph.asset_check_keys} <= upstream

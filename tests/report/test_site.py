@@ -1,13 +1,15 @@
 """The report as a director opens it: `vivier report`'s build at département scale, from messy
 extracts (names, NIR and addresses in the files), served by a plain static server on localhost
-and read page by page in headless Debian Chromium, the mouse moved over every chart.
-Screenshots go to tests/report/artifacts/.
+and read page by page in headless Debian Chromium on a laptop (1280 px) and on a phone (390 px),
+the mouse moved over every chart and table. Screenshots of every page at both widths go to
+tests/report/artifacts/ (`departs-1280.png`, `departs-390.png`).
 
 One territory and one establishment of the extracts have hostile ids and names (`hostile.py`:
 markup, quotes, apostrophes, backticks): their pages are built, their names shown as typed, and
 no script of theirs runs (issue 13).
 
-The build is made once for the module (a few minutes): every test below reads it."""
+The build (with its PDF) is made once for the session in conftest.py (a few minutes): every test below
+reads it."""
 
 from __future__ import annotations
 
@@ -17,20 +19,16 @@ import json
 import re
 import subprocess
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from pipelines.demo import generate_demo
 from pipelines.ingest.contract import EXTRACTS
 from pipelines.ingest.files import extract_of, landing_files, read_text_table
 from pipelines.ingest.headers import load_aliases, map_headers, normalise_header
 from pipelines.paths import REPORTS_DIR
-from pipelines.report.build import Report, build_report
-from pipelines.warehouse import Warehouse
-from tests.conftest import query, run_pipeline
+from tests.conftest import query
 from tests.report import hostile
 
 pytestmark = pytest.mark.slow
@@ -52,31 +50,36 @@ TOP_PAGES = [
     "/etablissements",
 ]
 LINK_LISTS = {"/territoires", "/etablissements"}
-
-
-@dataclass(frozen=True)
-class Site:
-    landing: Path
-    warehouse: Path
-    report: Report
-
-    @property
-    def root(self) -> Path:
-        return self.report.site.out_dir
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Site:
-    root = tmp_path_factory.mktemp("report")
-    landing = root / "landing"
-    generate_demo(landing, scale="departement", seed=5, messy=True)
-    hostile.make_hostile(landing, territory="T03", establishment="990001001")
-    warehouse = root / "vivier.duckdb"
-    outcome = run_pipeline(landing, warehouse)
-    assert outcome.success, outcome.failures
-    report = build_report(Warehouse(path=str(warehouse)), root / "site", echo=lambda line: None)
-    print(f"\nReport built in {report.site.seconds:.0f} s: {report.site.pages} pages, {report.site.megabytes:.0f} MB")
-    return Site(landing, warehouse, report)
+WIDTHS = {"desktop": 1280, "phone": 390}
+# Evidence's interface words in English (its sidebar, breadcrumbs, table of contents, the menus of
+# charts and tables, labels for screen readers): none may reach a director. Whole words, case kept.
+ENGLISH_INTERFACE = [
+    "Home",
+    "On this page",
+    "Open sidebar",
+    "Close sidebar",
+    "Save Image",
+    "Download Data",
+    "Download",
+    "Fullscreen",
+    "No Results",
+    "Search",
+    "Loading",
+    "records",
+    "See more",
+    "Links",
+    "first-page",
+    "previous-page",
+    "next-page",
+    "last-page",
+    "Print PDF",
+    "Show Queries",
+    "Hide Queries",
+    "Appearance",
+    "Built with Evidence",
+    "Copy",
+]
+ENGLISH = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ENGLISH_INTERFACE)) + r")(?![\w-])")
 
 
 def page_urls(root: Path) -> list[str]:
@@ -233,3 +236,91 @@ def parquet_text(path: Path) -> str:
     with duckdb.connect() as con:
         rows = con.execute(f"SELECT * FROM read_parquet('{path}')").fetchall()
     return "\n".join("\t".join("" if v is None else str(v) for v in row) for row in rows)
+
+
+def test_no_table_is_wider_than_its_page_on_a_laptop_or_a_phone(pages):
+    too_wide = {
+        (url, device): {k: v for k, v in page["layout"][device].items() if v}
+        for url, page in pages.items()
+        for device in WIDTHS
+        if any(page["layout"][device].values())
+    }
+    assert too_wide == {}, "see the screenshots in tests/report/artifacts/"
+
+
+def test_every_page_has_a_screenshot_at_both_widths(pages):
+    expected = {
+        url: [f"{url.strip('/').replace('/', '_') or 'index'}-{w}.png" for w in WIDTHS.values()] for url in pages
+    }
+    assert {url: page["screenshots"] for url, page in pages.items()} == expected
+    assert all((ARTIFACTS / f).stat().st_size > 10_000 for files in expected.values() for f in files)
+
+
+def test_no_english_interface_word_in_any_page_its_title_menus_or_tooltips(pages):
+    found = {}
+    for url, page in pages.items():
+        texts = [page["text"], *page["labels"], *page["menus"], *page["tooltips"]]
+        words = sorted({m for text in texts for m in ENGLISH.findall(text)})
+        if words or "Evidence" in page["title"]:
+            found[url] = (page["title"], words)
+    assert found == {}
+
+
+def test_every_page_title_names_the_page(pages):
+    titles = {url: page["title"] for url, page in pages.items()}
+    assert titles["/"] == "Accueil" and titles["/qualite"] == "Qualité des données"
+    # a territory's or an establishment's page: its name, as its heading shows it
+    named = {url: (page["title"], page["h1"]) for url, page in pages.items() if url.count("/") == 2}
+    assert {url: t for url, (t, h1) in named.items() if not t.startswith(f"{h1} — ")} == {}
+
+
+def test_tooltips_read_as_written_with_months_in_french(pages):
+    """A series is named as the page writes it ("Taux de vacance", not Evidence's "Taux De Vacance")
+    and a month reads "août 2023", not "2023-08-01"."""
+    title_cased = re.compile(r"\b[A-ZÉ][a-zéèêàç]+ (?:De|Du|Des|La|Le|Les|Et|En|Sur|Par|Au|Aux) [A-ZÉ]")
+    iso_date = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+    wrong = {
+        url: [tip for tip in page["tooltips"] if title_cased.search(tip) or iso_date.search(tip)][:3]
+        for url, page in pages.items()
+    }
+    assert {url: tips for url, tips in wrong.items() if tips} == {}
+    month = r"(?:janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.|janvier|février|avril|juillet"
+    month += r"|septembre|octobre|novembre|décembre) \d{4}"
+    assert any(re.search(month, tip) for tip in pages["/"]["tooltips"])
+
+
+def bar_charts(page: dict) -> list[dict]:
+    """Gives the charts of a page that draw bars."""
+    return [c for c in page["chart_options"] or [] if c and any(s["type"] == "bar" for s in c["series"])]
+
+
+def test_every_bar_chart_has_as_many_labels_as_bars(pages):
+    """Each bar is named on its axis (ECharts hides names when they crowd: "4 of 7 bars named") and
+    carries its value written on it, or "< 5" where the figure is hidden."""
+    assert all(page["chart_options"] is not None for page in pages.values()), "window.vivierChart is missing"
+    unlabelled = {}
+    for url, page in pages.items():
+        for chart in bar_charts(page):
+            categories = chart["categories"] or sorted({c for s in chart["series"] for c in s["categories"]})
+            # a long name is wrapped over lines: its words, as drawn
+            axis = {" ".join(d["text"].split()) for d in chart["drawn"] if d["on"] is None}
+            on_bars = sum(1 for d in chart["drawn"] if d["on"] == "rect")
+            bars = sum(s["values"] for s in chart["series"] if s["type"] == "bar")
+            named = [c for c in categories if " ".join(c.split()) in axis]
+            if len(named) < len(categories) or on_bars < bars:
+                unlabelled.setdefault(url, []).append(
+                    (chart["title"], f"{len(named)} of {len(categories)} bars named", f"{on_bars} of {bars} valued")
+                )
+    assert sum(len(bar_charts(page)) for page in pages.values()) >= 8
+    assert unlabelled == {}
+
+
+def test_the_segur_chart_draws_its_interval_as_a_band(pages):
+    """The event study: the estimate as a line, its 95 % interval as a filled area between its bounds."""
+    charts = [c for c in pages["/segur"]["chart_options"] or [] if c]
+    banded = [
+        c
+        for c in charts
+        if any(s["area"] and s["values"] > 0 for s in c["series"]) and any(s["type"] == "line" for s in c["series"])
+    ]
+    assert banded, [(c["title"], [(s["type"], s["name"], s["area"], s["stack"]) for s in c["series"]]) for c in charts]

@@ -36,6 +36,8 @@ NOT_PEOPLE = {
     "rows_loaded",
     "exact_duplicates",
     "measure_net_eur",
+    "files",
+    "demo_files",
 }
 PERSON_ID_COLUMNS = {
     "employee_id",

@@ -79,3 +79,22 @@ def test_a_cohort_is_judged_once_the_window_of_its_last_possible_hire_is_over():
     # Hired 31 January: three months later is 30 April, so 29 April is the last day to observe.
     assert judged("2024-04-28") == [(False,)]
     assert judged("2024-04-29") == [(True,)]
+
+
+def test_early_departures_at_the_end_of_a_fixed_term_contract_are_counted_apart():
+    contracts = staff(
+        ("ana", "E1", "AES", 1, "2024-01-08", "2024-03-31", "END_OF_FIXED_TERM"),  # a CDD that ended: 3 months
+        ("bob", "E1", "AES", 1, "2024-01-10", "2024-02-29", "RESIGNATION"),  # left, on his own
+        ("cyd", "E1", "AES", 1, "2024-01-15", "2024-02-29", "END_OF_FIXED_TERM"),  # renewed the next day:
+        ("cyd", "E1", "AES", 1, "2024-03-01", "2024-05-31", "RESIGNATION"),  # her spell ends in a resignation
+        ("dan", "E1", "AES", 1, "2024-01-20", None, None),
+    )
+    assert rows(
+        early_attrition(contracts, JULY),
+        "hires",
+        "left_within_3m",
+        "fixed_term_ends_within_3m",
+        "left_within_6m",
+        "fixed_term_ends_within_6m",
+        "fixed_term_ends_within_12m",
+    ) == [(4, 2, 1, 3, 1, None)]
