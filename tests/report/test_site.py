@@ -28,6 +28,7 @@ from pipelines.ingest.contract import EXTRACTS
 from pipelines.ingest.files import extract_of, landing_files, read_text_table
 from pipelines.ingest.headers import load_aliases, map_headers, normalise_header
 from pipelines.paths import REPORTS_DIR
+from pipelines.report.pdf import MAIN_PAGES
 from tests.conftest import query
 from tests.report import hostile
 
@@ -37,18 +38,8 @@ HERE = Path(__file__).parent
 ARTIFACTS = HERE / "artifacts"
 # Raw identifiers of people (and of their contracts, applications, placements, enquiries).
 ID_COLUMNS = {"employee_id", "contract_id", "carer_id", "child_id", "placement_id", "application_id", "enquiry_id"}
-TOP_PAGES = [
-    "/",
-    "/postes-vacants",
-    "/departs",
-    "/segur",
-    "/assistants-familiaux",
-    "/fidelisation",
-    "/qualite",
-    "/methodes",
-    "/territoires",
-    "/etablissements",
-]
+# The main pages (those printed on paper, in their order), then the two lists of links.
+TOP_PAGES = [*MAIN_PAGES, "/territoires", "/etablissements"]
 LINK_LISTS = {"/territoires", "/etablissements"}
 WIDTHS = {"desktop": 1280, "phone": 390}
 # Evidence's interface words in English (its sidebar, breadcrumbs, table of contents, the menus of
