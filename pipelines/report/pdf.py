@@ -113,7 +113,9 @@ def print_pages(site: Path, parts: Path, as_of: str, pages: tuple[str, ...], pro
     # Node gets no Vivier setting: the pseudonym key has nothing to do in a print.
     env = {k: v for k, v in os.environ.items() if not k.startswith("VIVIER_")}
     env["NODE_PATH"] = str(project / "node_modules")
-    command = ["node", str(project / "scripts" / "pdf.cjs"), str(site), str(parts), as_of, *pages]
+    # Node runs in reports/: the folders are given absolute, or a relative VIVIER_REPORT_DIR (the default
+    # `reports/build`) would be looked for under reports/ again.
+    command = ["node", str(project / "scripts" / "pdf.cjs"), str(site.resolve()), str(parts.resolve()), as_of, *pages]
     done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, errors="replace")
     if done.returncode != 0:
         raise PdfError(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import subprocess
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipelines.cli import main
+from pipelines.paths import REPORTS_DIR
 from pipelines.report import build
 from pipelines.report import pdf as paper
 from pipelines.report.build import Report
@@ -175,3 +177,20 @@ def test_the_command_asks_for_the_pdf_and_says_where_it_is(tmp_path, monkeypatch
     assert result.exit_code == 0, result.output
     assert asked == [True]
     assert f"PDF printed in 81 s: 29 A4 pages, 3.7 MB, {tmp_path / 'site' / 'rapport.pdf'}" in result.output
+
+
+def test_a_relative_report_folder_is_given_to_node_absolute(tmp_path, monkeypatch):
+    # Node runs in reports/: the default VIVIER_REPORT_DIR, `reports/build`, once failed there as
+    # reports/reports/build (the print's server answered 404 for every page).
+    monkeypatch.chdir(tmp_path)
+    commands = []
+
+    def run(command, **kwargs):
+        commands.append((command, kwargs["cwd"]))
+        return subprocess.CompletedProcess(command, 0, stdout="[]", stderr="")
+
+    monkeypatch.setattr(paper.subprocess, "run", run)
+    assert paper.print_pages(Path("reports/build"), Path("parts"), "juin 2026", ("/",), REPORTS_DIR) == []
+    [(command, cwd)] = commands
+    assert cwd == REPORTS_DIR
+    assert command[2:5] == [str(tmp_path / "reports" / "build"), str(tmp_path / "parts"), "juin 2026"]
