@@ -39,3 +39,12 @@ def test_every_extract_file_of_vivier_demo_data_is_recognised(small_demo):
     files = [p for p in small_demo.iterdir() if p.is_file()]
     assert files and demo_files(small_demo, files) == {p.name for p in files}
     assert set(find_files(small_demo, "staff")) <= set(files)
+
+
+def test_a_truth_file_cut_or_malformed_gives_no_demo_file(tmp_path):
+    landing(tmp_path, {"staff.csv": "a;b\n1;2\n"})
+    truth = tmp_path / TRUTH_FILE
+    whole = truth.read_text()
+    for broken in (whole[: len(whole) // 2], "not json", json.dumps({"file_sha256": ["staff.csv"]}), "[]"):
+        truth.write_text(broken)
+        assert demo_files(tmp_path, [tmp_path / "staff.csv"]) == set(), broken
