@@ -134,12 +134,21 @@ def demo_data(scale: str, seed: int, messy: bool, dsn: bool, out: Path | None, o
 
 
 @main.command("run")
-def run() -> None:
-    """Load the extracts and materialise every asset (the nightly_refresh job).
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Rebuild every asset, even those whose inputs did not change: after restoring an old warehouse by hand, "
+    "or to time a whole refresh. Not needed after an upgrade: a new code version rebuilds everything anyway.",
+)
+def run(full: bool) -> None:
+    """Load the extracts and materialise the assets of the nightly_refresh job that need it.
 
-    Shows each asset as it runs, then a summary per extract: rows read,
-    loaded, quarantined, exact duplicates and columns dropped. Exits with
-    status 1 if any asset fails; the others still run.
+    First observes the landing files (name, size and SHA-256 of each) and rebuilds only what
+    changed: an extract whose files are those of the last run is not read again, and an asset
+    whose inputs and code did not change is skipped (each with its reason, also shown in the
+    Dagster UI). Shows each asset as it runs, then a summary per extract: rows read, loaded,
+    quarantined, exact duplicates and columns dropped. Exits with status 1 if any asset fails;
+    the others still run.
     """
     settings = usable_settings()
     if not settings.landing_dir.is_dir():
@@ -162,7 +171,7 @@ def run() -> None:
 
     click.echo(f"Loading {printable(str(settings.landing_dir))} into {printable(str(settings.warehouse))}")
     started = time.monotonic()
-    outcome = execute_nightly_refresh()
+    outcome = execute_nightly_refresh(full=full)
     click.echo(f"\nFinished in {time.monotonic() - started:.1f} s.\n")
 
     from pipelines.summary import run_summary
@@ -202,27 +211,50 @@ def landing_warnings(landing_dir: Path) -> list[str]:
     return warnings
 
 
-def execute_nightly_refresh(instance=None):
-    """Runs the nightly_refresh job in this process, printing each asset as it starts and ends.
+def execute_nightly_refresh(instance=None, full: bool = False):
+    """Runs in this process the assets of the nightly_refresh job that need it (all with `full`),
+    printing what is skipped and why, then each asset as it starts and ends.
 
     Runs are recorded in DAGSTER_HOME (default .dagster_home), so `dagster dev`
-    shows them; tests pass an ephemeral instance instead."""
+    shows them, and the refresh compares with the runs recorded there; tests pass
+    an instance instead."""
     import dagster as dg
 
     from pipelines.definitions import defs
     from pipelines.progress import PROGRESS_LOGGER, RunOutcome
+    from pipelines.refresh import observe_landing, plan_refresh, report_skipped
 
-    job = defs.resolve_job_def("nightly_refresh")
-    run_config = {"loggers": {PROGRESS_LOGGER: {}}}
-    if instance is not None:
-        return RunOutcome.from_result(
-            job.execute_in_process(instance=instance, run_config=run_config, raise_on_error=False)
+    if instance is None:
+        from pipelines.dagster_home import default_dagster_home, ensure_dagster_home
+
+        ensure_dagster_home(default_dagster_home())
+        with dg.DagsterInstance.get() as instance:
+            return execute_nightly_refresh(instance, full)
+    settings = load_settings()
+    observe_landing(instance, settings)
+    plan = plan_refresh(instance, defs, "nightly_refresh", settings.warehouse, full=full)
+    report_skipped(instance, plan)
+    unchanged = {k.to_user_string(): reason for k, reason in plan.skip.items()}
+    if unchanged:
+        click.echo(
+            f"Skipping {len(unchanged)} of {len(unchanged) + len(plan.build)} assets: their inputs and code did "
+            "not change since they were built (`vivier run --full` rebuilds them)."
         )
-    from pipelines.dagster_home import default_dagster_home, ensure_dagster_home
-
-    ensure_dagster_home(default_dagster_home())
-    with dg.DagsterInstance.get() as instance:
-        return execute_nightly_refresh(instance)
+    if not plan.build:
+        click.echo("Nothing to rebuild: the warehouse is up to date.")
+        return RunOutcome(success=True, unchanged=unchanged)
+    click.echo(f"Rebuilding {len(plan.build)} asset(s):")
+    click.echo("\n".join(plan.summary()))
+    result = defs.resolve_job_def("nightly_refresh").execute_in_process(
+        instance=instance,
+        run_config={"loggers": {PROGRESS_LOGGER: {}}},
+        asset_selection=list(plan.build),
+        tags={"vivier/refresh": "full" if full else f"{len(plan.build)} rebuilt, {len(unchanged)} unchanged"},
+        raise_on_error=False,
+    )
+    outcome = RunOutcome.from_result(result)
+    outcome.unchanged = unchanged
+    return outcome
 
 
 @main.command("dagster-home")

@@ -7,25 +7,34 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.carers.assets import carer_assets, carer_checks
-from pipelines.ingest.assets import ingest_assets
+from pipelines.ingest.assets import ingest_assets, landing_sources
 from pipelines.operations import landing_sensor, nightly_schedule
 from pipelines.progress import PROGRESS_LOGGER, progress_logger
 from pipelines.quality.checks import quality_checks
 from pipelines.report.assets import report_after_refresh, report_assets, report_refresh
 from pipelines.resources import VivierSettings, warehouse_from_settings
 from pipelines.segur.assets import segur_assets
+from pipelines.versions import code_version
 from pipelines.workforce.assets import workforce_assets, workforce_checks
+
+# Every asset carries the version of the code that computes it (pipelines/versions.py): after an
+# upgrade, each is "Unsynced: has a new code version" in the UI and the next refresh rebuilds it.
+CODE_VERSION = code_version()
+computed = dg.map_asset_specs(
+    lambda spec: spec.replace_attributes(code_version=CODE_VERSION),
+    [*ingest_assets, *workforce_assets, *carer_assets, *segur_assets],
+)
 
 # In-process: DuckDB has one writer anyway, and it is 3x faster than one process per step.
 nightly_refresh = dg.define_asset_job(
     "nightly_refresh",
-    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("report"),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("report", "landing"),
     executor_def=dg.in_process_executor,
     description="Every asset, from the landing files to the marts (the report: `vivier report`).",
 )
 
 defs = dg.Definitions(
-    assets=[*ingest_assets, *workforce_assets, *carer_assets, *segur_assets, *report_assets],
+    assets=[landing_sources, *computed, *report_assets],
     asset_checks=[*workforce_checks, *quality_checks, *carer_checks],
     jobs=[nightly_refresh, report_refresh],
     schedules=[nightly_schedule(nightly_refresh)],

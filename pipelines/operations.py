@@ -84,14 +84,22 @@ def decide(
 
 def nightly_schedule(job: dg.UnresolvedAssetJobDefinition) -> dg.ScheduleDefinition:
     """Gives the schedule that refreshes everything at 02:00 Paris time, summer and winter."""
-    return dg.ScheduleDefinition(
+
+    @dg.schedule(
         name="nightly_refresh_schedule",
         job=job,
         cron_schedule=NIGHTLY_CRON,
         execution_timezone=NIGHTLY_TIMEZONE,
         default_status=dg.DefaultScheduleStatus.RUNNING,
-        description="The whole refresh every night at 02:00, Paris time.",
+        description="The refresh every night at 02:00, Paris time: the assets whose inputs or code changed "
+        "(pipelines/refresh.py); none when nothing changed.",
     )
+    def nightly_refresh_schedule(context: dg.ScheduleEvaluationContext):
+        from pipelines.refresh import refresh_request
+
+        return refresh_request(context.instance, load_settings())
+
+    return nightly_refresh_schedule
 
 
 def landing_sensor(job: dg.UnresolvedAssetJobDefinition) -> dg.SensorDefinition:
@@ -113,7 +121,14 @@ def landing_sensor(job: dg.UnresolvedAssetJobDefinition) -> dg.SensorDefinition:
         if not decision.run:
             return dg.SkipReason(decision.reason)
         context.log.info(f"{landing_dir}: {decision.reason}")
-        return dg.RunRequest(run_key=decision.run_key, tags={"vivier/changed_files": _short(decision.changed)})
+        from pipelines.refresh import refresh_request
+
+        return refresh_request(
+            context.instance,
+            load_settings(),
+            run_key=decision.run_key,
+            tags={"vivier/changed_files": _short(decision.changed)},
+        )
 
     return landing_files_sensor
 

@@ -87,6 +87,8 @@ class RunOutcome:
     failures: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Assets the refresh left alone because nothing they read changed, with the reason (pipelines/refresh.py).
+    unchanged: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_result(cls, result) -> RunOutcome:

@@ -12,6 +12,7 @@ docs/operations.md says why."""
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import os
 import shutil
@@ -29,6 +30,8 @@ from pydantic import PrivateAttr
 from pipelines.settings import warehouse_path_problem
 
 SCHEMAS = ("raw", "staging", "marts", "ml", "quality")
+# Which run's materialisation of each asset the file holds (issue 19; written just before publishing).
+VERSIONS_TABLE = "quality.asset_versions"
 WORK_SUFFIX = ".run-"
 # How the writer lock's messages begin: `vivier run` shows them on the console (pipelines/progress.py).
 WAITING_FOR_LOCK = "Waiting for the run that is writing"
@@ -63,6 +66,8 @@ class Warehouse(dg.ConfigurableResource):
                 self._close_run_connection()
                 log.warning(f"Run ended early: {self.path} was not changed.")
                 raise
+            if context.instance is not None and context.dagster_run is not None:
+                record_materializations(self._run_connection, context.instance, run_id)
             self._close_run_connection()
             publish(work, Path(self.path), log)
 
@@ -150,6 +155,43 @@ class Warehouse(dg.ConfigurableResource):
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
             con.unregister("incoming")
         return frame.height
+
+
+def record_materializations(con: duckdb.DuckDBPyConnection, instance: dg.DagsterInstance, run_id: str) -> None:
+    """Writes into `quality.asset_versions` the assets this run materialised (run, data and code versions), in
+    the file about to be published: the refresh (pipelines/refresh.py) then knows which of Dagster's
+    materialisations the published warehouse holds, and rebuilds any it does not."""
+    records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION).records
+    rows = {}
+    for record in records:
+        event = record.event_log_entry
+        materialization = event.asset_materialization
+        tags = materialization.tags or {}
+        rows[materialization.asset_key.to_user_string()] = (
+            run_id,
+            tags.get("dagster/data_version"),
+            tags.get("dagster/code_version"),
+            dt.datetime.fromtimestamp(event.timestamp, dt.UTC).replace(tzinfo=None),
+        )
+    frame = pl.DataFrame(
+        [(asset, *values) for asset, values in rows.items()],
+        schema={
+            "asset": pl.String,
+            "run_id": pl.String,
+            "data_version": pl.String,
+            "code_version": pl.String,
+            "materialized_at": pl.Datetime("us"),
+        },
+        orient="row",
+    )
+    con.register("materialized", frame)
+    con.begin()
+    con.execute("CREATE SCHEMA IF NOT EXISTS quality")
+    con.execute(f"CREATE TABLE IF NOT EXISTS {VERSIONS_TABLE} AS SELECT * FROM materialized LIMIT 0")
+    con.execute(f"DELETE FROM {VERSIONS_TABLE} WHERE asset IN (SELECT asset FROM materialized)")
+    con.execute(f"INSERT INTO {VERSIONS_TABLE} BY NAME SELECT * FROM materialized")
+    con.commit()
+    con.unregister("materialized")
 
 
 def _open(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:

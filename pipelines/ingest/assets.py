@@ -4,10 +4,12 @@ reporting period that every mart is computed for."""
 
 import datetime as dt
 import os
+import warnings
 from pathlib import Path
 
 import dagster as dg
 import polars as pl
+from dagster._utils.warnings import BetaWarning
 
 from pipelines.catalog import COLUMNS
 from pipelines.ingest import dsn_staff, period
@@ -25,6 +27,7 @@ from pipelines.settings import Settings
 from pipelines.tables import PERIOD as REPORTING_PERIOD
 from pipelines.tables import asset_key, table_metadata
 from pipelines.text import printable
+from pipelines.versions import digest, file_fingerprint, files_version, settings_version
 from pipelines.warehouse import Warehouse
 
 # `<extract>.removed` in the landing folder: the extract was removed on purpose (docs/operations.md).
@@ -122,9 +125,79 @@ def last_load(warehouse: Warehouse, extract: str) -> list[tuple[str, int]]:
     return list(files.iter_rows())
 
 
+# The landing folder as Dagster observes it (issue 19): one source per extract, whose data version
+# is the fingerprint of its files, and one for the settings that change results. `vivier run`
+# observes them before it decides what to rebuild (pipelines/refresh.py); "Observe sources" in the
+# UI does the same.
+LANDING = {name: dg.AssetKey(["landing", name]) for name in LOAD_ORDER}
+SETTINGS = dg.AssetKey(["landing", "settings"])
+
+
+def landing_observations(settings: Settings) -> dict[dg.AssetKey, tuple[str, dict]]:
+    """Gives each landing source's data version and what the UI shows of it: for an extract, the name,
+    size and SHA-256 of each of its files (a `.removed` marker and a link that cannot be reached
+    count too: each changes what a load does); for the settings, a keyed hash that tells nothing."""
+    landing = Path(settings.landing_dir)
+    observed = {}
+    for name, key in LANDING.items():
+        files = [file_fingerprint(p) for p in source_files(EXTRACTS[name], landing)]
+        marker = landing / f"{name}{REMOVED}"
+        states = [(f"{p.name} (unreachable link)", 0, "") for p in dangling_links(landing, name)] + (
+            [(marker.name, 0, "removed marker")] if marker.exists() else []
+        )
+        table = pl.DataFrame(
+            [(printable(n), s, h[:12]) for n, s, h in files + states],
+            schema={"file": pl.String, "bytes": pl.Int64, "sha256": pl.String},
+            orient="row",
+        )
+        observed[key] = (
+            files_version(files + states),
+            {"files": dg.MetadataValue.md(markdown_table(table)) if files or states else "no file"},
+        )
+    observed[SETTINGS] = (
+        settings_version(settings),
+        {"covers": "the pseudonym key, VIVIER_HISTORY_MONTHS and VIVIER_AS_OF (a keyed hash: nothing of them shows)"},
+    )
+    return observed
+
+
+def _observe_landing(context):
+    for key, (version, metadata) in landing_observations(context.resources.settings).items():
+        yield dg.ObserveResult(asset_key=key, data_version=dg.DataVersion(version), metadata=metadata)
+
+
+# Dagster marks this decorator as beta (its behaviour may change in a minor release; Dagster is
+# pinned): its warning is silenced so that every `vivier` command does not print it.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", BetaWarning)
+    landing_sources = dg.multi_observable_source_asset(
+        specs=[
+            dg.AssetSpec(
+                key,
+                group_name="landing",
+                description=f"The landing files of the {name} extract: its data version is the fingerprint of their "
+                "names, sizes and contents. A new, changed or removed file changes it, and the next refresh reloads "
+                "the extract; unchanged files are not read again.",
+            )
+            for name, key in LANDING.items()
+        ]
+        + [
+            dg.AssetSpec(
+                SETTINGS,
+                group_name="landing",
+                description="The settings that change what the tables hold (the pseudonym key, VIVIER_HISTORY_MONTHS, "
+                "VIVIER_AS_OF), as a keyed hash: a change rebuilds every table.",
+            )
+        ],
+        required_resource_keys={"settings"},
+        name="landing_sources",
+    )(_observe_landing)
+
+
 def build_raw_asset(extract: Extract) -> dg.AssetsDefinition:
     @dg.asset(
         key=["raw", extract.name],
+        deps=[LANDING[extract.name], SETTINGS],
         group_name="ingest",
         # The lineage graph names a node by the last part of its key (staff): the kind tells raw from staging.
         kinds={"raw", "polars", "duckdb"},
@@ -328,6 +401,9 @@ LAST_STEP = {"dagster/priority": "-1"}
     specs=[
         dg.AssetSpec(
             key=PERIOD,
+            # The settings only: its other inputs (the event extracts' staging tables) are read, not
+            # declared, for the reason above; `pipelines/refresh.py` rebuilds it with any of them.
+            deps=[SETTINGS],
             group_name="ingest",
             kinds={"staging", "duckdb"},
             metadata=table_metadata(REPORTING_PERIOD, COLUMNS[REPORTING_PERIOD]),
@@ -384,6 +460,8 @@ def reporting_period(context: dg.AssetExecutionContext, warehouse: Warehouse, se
         )
     yield dg.MaterializeResult(
         asset_key=PERIOD,
+        # Its content is its version: rebuilt with the same dates, it leaves every mart up to date.
+        data_version=dg.DataVersion(digest(f"{k}={v}" for k, v in row.items() if k != "extracts_not_loaded")[:16]),
         metadata={
             k: str(v)
             for k, v in row.items()
