@@ -232,7 +232,7 @@ def execute_nightly_refresh(instance=None, full: bool = False):
             return execute_nightly_refresh(instance, full)
     settings = load_settings()
     observe_landing(instance, settings)
-    plan = plan_refresh(instance, defs, "nightly_refresh", settings.warehouse, full=full)
+    plan = plan_refresh(instance, defs.get_repository_def(), "nightly_refresh", settings.warehouse, full=full)
     report_skipped(instance, plan)
     unchanged = {k.to_user_string(): reason for k, reason in plan.skip.items()}
     if unchanged:

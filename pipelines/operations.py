@@ -97,7 +97,7 @@ def nightly_schedule(job: dg.UnresolvedAssetJobDefinition) -> dg.ScheduleDefinit
     def nightly_refresh_schedule(context: dg.ScheduleEvaluationContext):
         from pipelines.refresh import refresh_request
 
-        return refresh_request(context.instance, load_settings())
+        return refresh_request(context.instance, context.repository_def, load_settings())
 
     return nightly_refresh_schedule
 
@@ -125,6 +125,7 @@ def landing_sensor(job: dg.UnresolvedAssetJobDefinition) -> dg.SensorDefinition:
 
         return refresh_request(
             context.instance,
+            context.repository_def,
             load_settings(),
             run_key=decision.run_key,
             tags={"vivier/changed_files": _short(decision.changed)},

@@ -98,11 +98,16 @@ def _resolver(instance: dg.DagsterInstance, graph) -> CachingStaleStatusResolver
 
 
 def plan_refresh(
-    instance: dg.DagsterInstance, defs: dg.Definitions, job_name: str, warehouse: Path, full: bool = False
+    instance: dg.DagsterInstance,
+    repository: dg.RepositoryDefinition,
+    job_name: str,
+    warehouse: Path,
+    full: bool = False,
 ) -> Plan:
-    """Gives what a run of `job_name` rebuilds and skips. Observe the landing sources first."""
-    graph = defs.resolve_asset_graph()
-    in_job = set(defs.resolve_job_def(job_name).asset_layer.selected_asset_keys)
+    """Gives what a run of `job_name` rebuilds and skips (`repository`: `defs.get_repository_def()`, or a
+    schedule's `context.repository_def`). Observe the landing sources first."""
+    graph = repository.asset_graph
+    in_job = set(repository.get_job(job_name).asset_layer.selected_asset_keys)
     order = [k for k in graph.toposorted_asset_keys if k in in_job]
     if full:
         return Plan(build={k: "a full refresh (--full) rebuilds everything" for k in order})
@@ -165,14 +170,14 @@ def report_skipped(instance: dg.DagsterInstance, plan: Plan) -> None:
         )
 
 
-def refresh_request(instance: dg.DagsterInstance, settings: Settings, **request) -> dg.RunRequest | dg.SkipReason:
+def refresh_request(
+    instance: dg.DagsterInstance, repository: dg.RepositoryDefinition, settings: Settings, **request
+) -> dg.RunRequest | dg.SkipReason:
     """Gives the nightly schedule's (or the landing sensor's) request: a run of the assets to rebuild,
     or, when nothing changed, a skip that says so. Observes the landing sources and records why each
     other asset is skipped, as `vivier run` does."""
-    from pipelines.definitions import defs  # at call time: the definitions hold the schedule that calls this
-
     observe_landing(instance, settings)
-    plan = plan_refresh(instance, defs, "nightly_refresh", settings.warehouse)
+    plan = plan_refresh(instance, repository, "nightly_refresh", settings.warehouse)
     report_skipped(instance, plan)
     if not plan.build:
         return dg.SkipReason(f"Nothing changed: all {len(plan.skip)} assets are up to date.")

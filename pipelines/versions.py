@@ -15,7 +15,6 @@ import hmac
 from collections.abc import Iterable
 from pathlib import Path
 
-from pipelines.ingest.origin import sha256_of
 from pipelines.paths import ROOT
 from pipelines.settings import Settings
 
@@ -54,6 +53,12 @@ def settings_version(settings: Settings) -> str:
     shown in the UI, tells that the key changed and nothing of the key."""
     message = f"history_months={settings.history_months}\nas_of={settings.as_of}".encode()
     return hmac.new(settings.pseudonym_key.encode("utf-8"), message, hashlib.sha256).hexdigest()[:16]
+
+
+def sha256_of(path: Path) -> str:
+    """Gives the SHA-256 of a file's bytes, in hex."""
+    with open(path, "rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 def file_fingerprint(path: Path) -> tuple[str, int, str]:

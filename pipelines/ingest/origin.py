@@ -8,24 +8,16 @@ no `_truth/truth.json`, or one from before the hashes were written, has no demo 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
 
 import polars as pl
 
+from pipelines.versions import sha256_of
+
 TRUTH_FILE = Path("_truth") / "truth.json"
 HASHES = "file_sha256"
-
-
-def sha256_of(path: Path) -> str:
-    """Gives the SHA-256 of a file's bytes, in hex."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def demo_hashes(landing_dir: Path) -> dict[str, str]:

@@ -252,6 +252,6 @@ def test_a_warehouse_that_lost_a_published_run_is_rebuilt_where_it_differs(small
         from pipelines.definitions import defs
 
         with vivier_env(VIVIER_LANDING_DIR=str(landing), VIVIER_WAREHOUSE=str(warehouse)):
-            plan = plan_refresh(instance, defs, "nightly_refresh", warehouse)
+            plan = plan_refresh(instance, defs.get_repository_def(), "nightly_refresh", warehouse)
     assert plan.build[dg.AssetKey(["raw", "territories"])].startswith("the published warehouse does not hold run")
     assert dg.AssetKey(["raw", "staff"]) in plan.skip
