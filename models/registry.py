@@ -36,6 +36,8 @@ REGISTRY_SCHEMA = {
     "fitted_rows": pl.Int64,
     "leavers": pl.Int64,
     "features": pl.String,
+    # The fingerprint of the code that defines the features and trains (models/): a new one retrains.
+    "features_version": pl.String,
     "test_roc_auc": pl.Float64,
     "sklearn_version": pl.String,
     "current": pl.Boolean,
@@ -90,6 +92,7 @@ def registry_row(
     leavers: int,
     features: list[str],
     test_roc_auc: float | None,
+    features_version: str = "",
 ) -> pl.DataFrame:
     """Gives the ml.model_registry row of a saved model."""
     import sklearn
@@ -109,6 +112,7 @@ def registry_row(
                 "fitted_rows": fitted_rows,
                 "leavers": leavers,
                 "features": ", ".join(features),
+                "features_version": features_version,
                 "test_roc_auc": test_roc_auc,
                 "sklearn_version": sklearn.__version__,
                 "current": True,
@@ -136,7 +140,42 @@ def updated_registry(previous: pl.DataFrame | None, new: pl.DataFrame | None) ->
     return pl.concat(parts, how="diagonal_relaxed").cast(REGISTRY_SCHEMA).sort("trained_at")
 
 
-def model_tables(trained, path: Path | None, as_of: dt.date, previous: pl.DataFrame | None) -> dict[str, pl.DataFrame]:
+def features_version() -> str:
+    """Gives the fingerprint of the code that defines the features and the labels and trains the model (every
+    file of models/): when it changes, the next run retrains."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\n" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def quarter(day: dt.date) -> str:
+    """Gives a date's quarter, as `2026-Q2`."""
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def retrain_reason(current: dict | None, as_of: dt.date, features: str, asked: bool) -> str | None:
+    """Gives why the attrition model must be trained tonight, or None when the current one still scores.
+
+    The model is retrained when asked (`vivier run --retrain`, the job retrain_attrition_model), when
+    there is none, when the as-of date is in another quarter than the one it was trained for, and when
+    the features' definition changed (`features_version`). Between two, the current model scores every
+    run on that night's features: a quarter's model is trained on at least three months less of
+    outcomes than the data hold, not on other data."""
+    if asked:
+        return "asked (vivier run --retrain, or the job retrain_attrition_model)"
+    if current is None:
+        return "no model yet"
+    if quarter(current["as_of_date"]) != quarter(as_of):
+        return f"the as-of date moved to another quarter ({quarter(current['as_of_date'])} -> {quarter(as_of)})"
+    if current.get("features_version") != features:
+        return "the features' definition changed (a new version of models/)"
+    return None
+
+
+def model_tables(
+    trained, path: Path | None, as_of: dt.date, previous: pl.DataFrame | None, features_version: str = ""
+) -> dict[str, pl.DataFrame]:
     """Gives ml.model_metrics, ml.carer_test_predictions and ml.model_registry after training
     (`trained`, a training.TrainedModel saved at `path`), or after no model could be trained (None)."""
     if trained is None:
@@ -158,6 +197,7 @@ def model_tables(trained, path: Path | None, as_of: dt.date, previous: pl.DataFr
         trained.leavers,
         list(trained.features),
         test_auc,
+        features_version,
     )
     return {
         "ml.model_metrics": metrics,

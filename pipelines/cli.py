@@ -140,7 +140,13 @@ def demo_data(scale: str, seed: int, messy: bool, dsn: bool, out: Path | None, o
     help="Rebuild every asset, even those whose inputs did not change: after restoring an old warehouse by hand, "
     "or to time a whole refresh. Not needed after an upgrade: a new code version rebuilds everything anyway.",
 )
-def run(full: bool) -> None:
+@click.option(
+    "--retrain",
+    is_flag=True,
+    help="Retrain the foster-carer attrition model tonight. Without it the model is retrained only when the as-of "
+    "date moves to another quarter or the features' definition changes; the current model scores every run.",
+)
+def run(full: bool, retrain: bool) -> None:
     """Load the extracts and materialise the assets of the nightly_refresh job that need it.
 
     First observes the landing files (name, size and SHA-256 of each) and rebuilds only what
@@ -171,7 +177,7 @@ def run(full: bool) -> None:
 
     click.echo(f"Loading {printable(str(settings.landing_dir))} into {printable(str(settings.warehouse))}")
     started = time.monotonic()
-    outcome = execute_nightly_refresh(full=full)
+    outcome = execute_nightly_refresh(full=full, retrain=retrain)
     click.echo(f"\nFinished in {time.monotonic() - started:.1f} s.\n")
 
     from pipelines.summary import run_summary
@@ -211,7 +217,7 @@ def landing_warnings(landing_dir: Path) -> list[str]:
     return warnings
 
 
-def execute_nightly_refresh(instance=None, full: bool = False):
+def execute_nightly_refresh(instance=None, full: bool = False, retrain: bool = False):
     """Runs in this process the assets of the nightly_refresh job that need it (all with `full`),
     printing what is skipped and why, then each asset as it starts and ends.
 
@@ -229,10 +235,15 @@ def execute_nightly_refresh(instance=None, full: bool = False):
 
         ensure_dagster_home(default_dagster_home())
         with dg.DagsterInstance.get() as instance:
-            return execute_nightly_refresh(instance, full)
+            return execute_nightly_refresh(instance, full, retrain)
+    from pipelines.carers.assets import RETRAIN_TAG, carer_attrition_model
+
     settings = load_settings()
     observe_landing(instance, settings)
-    plan = plan_refresh(instance, defs.get_repository_def(), "nightly_refresh", settings.warehouse, full=full)
+    force = dict.fromkeys(carer_attrition_model.keys, "a retrain was asked (--retrain)") if retrain else {}
+    plan = plan_refresh(
+        instance, defs.get_repository_def(), "nightly_refresh", settings.warehouse, full=full, force=force
+    )
     report_skipped(instance, plan)
     unchanged = {k.to_user_string(): reason for k, reason in plan.skip.items()}
     if unchanged:
@@ -249,7 +260,8 @@ def execute_nightly_refresh(instance=None, full: bool = False):
         instance=instance,
         run_config={"loggers": {PROGRESS_LOGGER: {}}},
         asset_selection=list(plan.build),
-        tags={"vivier/refresh": "full" if full else f"{len(plan.build)} rebuilt, {len(unchanged)} unchanged"},
+        tags={"vivier/refresh": "full" if full else f"{len(plan.build)} rebuilt, {len(unchanged)} unchanged"}
+        | ({RETRAIN_TAG: "true"} if retrain else {}),
         raise_on_error=False,
     )
     outcome = RunOutcome.from_result(result)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.carers.assets import carer_assets, carer_checks
+from pipelines.carers.assets import RETRAIN_TAG, carer_assets, carer_attrition_model, carer_checks
 from pipelines.ingest.assets import ingest_assets, landing_sources
 from pipelines.operations import landing_sensor, nightly_schedule
 from pipelines.progress import PROGRESS_LOGGER, progress_logger
@@ -33,10 +33,21 @@ nightly_refresh = dg.define_asset_job(
     description="Every asset, from the landing files to the marts (the report: `vivier report`).",
 )
 
+# The attrition model retrained now, whatever the quarter, and what reads it (`vivier run --retrain` does the same
+# within a refresh).
+retrain_attrition_model = dg.define_asset_job(
+    "retrain_attrition_model",
+    selection=dg.AssetSelection.assets(*carer_attrition_model.keys).downstream() - dg.AssetSelection.groups("report"),
+    executor_def=dg.in_process_executor,
+    tags={RETRAIN_TAG: "true"},
+    description="Retrains the foster-carer attrition model now and rescores the carers. The nightly refresh "
+    "retrains it only when the as-of quarter or the features' definition changes.",
+)
+
 defs = dg.Definitions(
     assets=[landing_sources, *computed, *report_assets],
     asset_checks=[*workforce_checks, *quality_checks, *carer_checks],
-    jobs=[nightly_refresh, report_refresh],
+    jobs=[nightly_refresh, report_refresh, retrain_attrition_model],
     schedules=[nightly_schedule(nightly_refresh)],
     sensors=[landing_sensor(nightly_refresh), report_after_refresh(nightly_refresh)],
     # Runs started from the UI too run in one process: the warehouse is copied, written and

@@ -103,9 +103,11 @@ def plan_refresh(
     job_name: str,
     warehouse: Path,
     full: bool = False,
+    force: dict[dg.AssetKey, str] | None = None,
 ) -> Plan:
     """Gives what a run of `job_name` rebuilds and skips (`repository`: `defs.get_repository_def()`, or a
-    schedule's `context.repository_def`). Observe the landing sources first."""
+    schedule's `context.repository_def`); `force`: assets to rebuild whatever changed, with the reason.
+    Observe the landing sources first."""
     graph = repository.asset_graph
     in_job = set(repository.get_job(job_name).asset_layer.selected_asset_keys)
     order = [k for k in graph.toposorted_asset_keys if k in in_job]
@@ -116,7 +118,7 @@ def plan_refresh(
     build: dict[dg.AssetKey, str] = {}
     follows: set[dg.AssetKey] = set()
     for key in order:
-        reason = _own_reason(instance, resolver, key, held.get(key.to_user_string()))
+        reason = (force or {}).get(key) or _own_reason(instance, resolver, key, held.get(key.to_user_string()))
         if reason:
             build[key] = reason
     # Downstream, the period after its extracts, and whole steps, until nothing more is added.

@@ -144,6 +144,11 @@ def with_as_of_month(tables: Tables, values: Mapping[str, Any]) -> Mapping[str, 
     return {"as_of_month": str(tables.period.as_of.replace(day=1)), **values}
 
 
+# A value of this name in what a step returns is the table's data version, not metadata: a table
+# rewritten with the same content (a model kept) keeps its version, and what reads it stays up to date.
+DATA_VERSION = "data_version"
+
+
 def _split(output: Output) -> tuple[pl.DataFrame | pl.LazyFrame, Mapping[str, Any]]:
     return output if isinstance(output, tuple) else (output, {})
 
@@ -207,8 +212,13 @@ def tables_asset(
             outputs = {t: _split(o) for t, o in compute(tables, selected, context).items()}
             rows = warehouse.replace_many({t: frame for t, (frame, _) in outputs.items()})
             for t, (_, values) in outputs.items():
-                values = metadata(with_as_of_month(tables, values))
-                yield dg.MaterializeResult(asset_key=asset_key(t), metadata={"rows": rows[t], **values})
+                version = values.get(DATA_VERSION)
+                values = metadata(with_as_of_month(tables, {k: v for k, v in values.items() if k != DATA_VERSION}))
+                yield dg.MaterializeResult(
+                    asset_key=asset_key(t),
+                    metadata={"rows": rows[t], **values},
+                    data_version=dg.DataVersion(version) if version else None,
+                )
 
         return _asset
 

@@ -50,13 +50,14 @@ SEGUR_ESTIMATES = ("marts.segur_effect", "marts.segur_event_study")
 def snapshot(warehouse: Path, leave_out: tuple[str, ...] = ()) -> dict[str, list[str]]:
     """Gives every table's rows, sorted, as text, to compare two warehouses.
 
-    validation_results is appended to on every run, by design: it is the quality history.
+    validation_results is appended to on every run, by design: it is the quality history; asset_versions
+    says which run wrote each table.
     The ml schema (model registry, metrics) is left to the model's own tests: its registry
     records when each model was trained."""
     tables = query(
         warehouse,
         "SELECT table_schema || '.' || table_name FROM information_schema.tables "
-        "WHERE table_name <> 'validation_results' AND table_schema <> 'ml'",
+        "WHERE table_name NOT IN ('validation_results', 'asset_versions') AND table_schema <> 'ml'",
     )
     return {t: sorted(map(_rounded, query(warehouse, f"SELECT * FROM {t}"))) for (t,) in tables if t not in leave_out}
 

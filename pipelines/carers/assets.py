@@ -15,13 +15,15 @@ from models.labels import attrition_labels
 from pipelines.carers import capacity, card, checks, funnel, projection
 from pipelines.markdown import percent
 from pipelines.run_tags import tag_warnings
-from pipelines.tables import PERIOD, Tables, asset_key, table_asset, table_spec, tables_asset
+from pipelines.tables import DATA_VERSION, PERIOD, Tables, asset_key, table_asset, table_spec, tables_asset
 from pipelines.warehouse import Warehouse
 
 CARERS, PLACEMENTS = "staging.foster_carers", "staging.placements"
 EVENTS, ENQUIRIES = "staging.carer_events", "staging.carer_enquiries"
 FEATURES, REGISTRY = "ml.carer_features", "ml.model_registry"
 METRICS, PREDICTIONS, SCORES = "ml.model_metrics", "ml.carer_test_predictions", "ml.carer_attrition_scores"
+# A run with this tag set to "true" retrains the attrition model whatever the quarter (`vivier run --retrain`).
+RETRAIN_TAG = "vivier/retrain"
 
 
 def _current_model(tables: Tables) -> dict | None:
@@ -81,9 +83,22 @@ def carer_features(tables: Tables):
 @tables_asset([table_spec(t, [FEATURES, PERIOD], "carers", kinds=()) for t in (METRICS, PREDICTIONS, REGISTRY)])
 def carer_attrition_model(tables: Tables, selected: list[str], context: dg.AssetExecutionContext):
     """Trains the attrition models on a time-based split, refits the best candidate on every observed
-    as-of date and saves it with skops."""
+    as-of date and saves it with skops. Only when the as-of quarter changed, the features' definition
+    changed or a retrain was asked (`vivier run --retrain`, the job retrain_attrition_model): otherwise
+    the current model is kept, and scores tonight's features."""
     period = tables.period
     previous = tables.read(REGISTRY) if tables.exists(REGISTRY) else None
+    current, version = _current_model(tables), registry.features_version()
+    reason = registry.retrain_reason(current, period.as_of, version, context.run.tags.get(RETRAIN_TAG) == "true")
+    if reason is None and tables.exists(METRICS) and tables.exists(PREDICTIONS):
+        kept = (
+            f"kept: version {current['version']}, trained on {current['trained_at']:%Y-%m-%d} for the as-of date "
+            f"{current['as_of_date']}, still in the as-of quarter; retrained when the quarter changes, the "
+            "features' definition changes, or with vivier run --retrain"
+        )
+        context.log.info(f"Attrition model {kept}.")
+        about = {"trained": False, "model": kept, DATA_VERSION: current["version"]}
+        return {t: (tables.read(t), about) for t in (METRICS, PREDICTIONS, REGISTRY)}
     try:
         trained = training.train_attrition_model(tables.read(FEATURES, where="observed"), period.as_of)
     except training.NotEnoughHistory as reason:
@@ -92,9 +107,13 @@ def carer_attrition_model(tables: Tables, selected: list[str], context: dg.Asset
         return {table: (frame, {"trained": False, "reason": str(reason)}) for table, frame in written.items()}
     path = registry.model_path(tables.warehouse.path, trained.version)
     registry.save_model(trained.model, path, list(features.FEATURES), trained.version)
-    written = registry.model_tables(trained, path, period.as_of, previous)
+    written = registry.model_tables(trained, path, period.as_of, previous, version)
     about = registry.describe_training(trained, path)
-    return {table: (frame, about.get(table, {})) for table, frame in written.items()}
+    context.log.info(f"Attrition model {trained.version} trained: {reason}.")
+    return {
+        table: (frame, {"trained": reason, **about.get(table, {}), DATA_VERSION: trained.version})
+        for table, frame in written.items()
+    }
 
 
 @table_asset("ml.model_fairness", reads=[PREDICTIONS, REGISTRY], group="carers")

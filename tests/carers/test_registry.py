@@ -66,3 +66,18 @@ def test_a_model_file_holding_foreign_types_is_refused(tmp_path):
     sio.dump({"model": pl.DataFrame}, path)
     with pytest.raises(ValueError, match="not loaded"):
         registry.load_model(path)
+
+
+def test_the_model_is_retrained_when_asked_new_in_another_quarter_or_with_new_features():
+    current = {"as_of_date": dt.date(2026, 4, 30), "features_version": "f1"}
+    assert registry.retrain_reason(current, dt.date(2026, 6, 30), "f1", asked=False) is None
+    assert "asked" in registry.retrain_reason(current, dt.date(2026, 6, 30), "f1", asked=True)
+    assert registry.retrain_reason(None, dt.date(2026, 6, 30), "f1", asked=False) == "no model yet"
+    assert "2026-Q2 -> 2026-Q3" in registry.retrain_reason(current, dt.date(2026, 7, 31), "f1", asked=False)
+    assert "2026-Q2 -> 2026-Q1" in registry.retrain_reason(current, dt.date(2026, 3, 31), "f1", asked=False)
+    assert "2026-Q2 -> 2027-Q2" in registry.retrain_reason(current, dt.date(2027, 4, 30), "f1", asked=False)
+    assert "features" in registry.retrain_reason(current, dt.date(2026, 6, 30), "f2", asked=False)
+    # A model from before the features' version was recorded is retrained once.
+    assert "features" in registry.retrain_reason(
+        {"as_of_date": dt.date(2026, 4, 30)}, dt.date(2026, 6, 30), "f1", False
+    )

@@ -5,8 +5,10 @@ One chain of nights on the small demo, kept by one Dagster instance as `vivier r
 DAGSTER_HOME: a first night loads everything; each of three nights changes one file of some
 extracts (every extract once, each kind of change at least twice: a row edited, a row added, a
 file removed, a new file); the last night changes nothing. After each changed night, a full
-refresh of the same folder into a fresh warehouse, with a fresh instance, must give the same
-tables (staging, marts, ml and the ingest reports; floats to 9 significant digits)."""
+refresh of the same folder (`--full`, with a fresh instance, on a copy of the warehouse of the night
+before, so that the attrition model kept within a quarter is the same) must give the same tables
+(staging, marts, ml and the ingest reports; floats to 9 significant digits). Then `--retrain`
+trains a new model."""
 
 from __future__ import annotations
 
@@ -105,10 +107,10 @@ CHANGED = {
 }
 
 
-def refresh(landing: Path, warehouse: Path, instance: dg.DagsterInstance, full: bool = False):
+def refresh(landing: Path, warehouse: Path, instance: dg.DagsterInstance, full: bool = False, retrain: bool = False):
     env = {"VIVIER_LANDING_DIR": str(landing), "VIVIER_WAREHOUSE": str(warehouse), "VIVIER_AS_OF": ""}
     with vivier_env(**env):
-        return execute_nightly_refresh(instance, full=full)
+        return execute_nightly_refresh(instance, full=full, retrain=retrain)
 
 
 def tables(warehouse: Path) -> dict[str, pl.DataFrame]:
@@ -168,8 +170,9 @@ def nights(small_demo, tmp_path_factory):
         assert first.success and first.unchanged == {}, first.failures
         for number, night in enumerate(NIGHTS):
             change = night(landing)
-            outcome = refresh(landing, warehouse, instance)
             full_warehouse = root / f"full-{number}.duckdb"
+            shutil.copy(warehouse, full_warehouse)
+            outcome = refresh(landing, warehouse, instance)
             with dg.DagsterInstance.ephemeral() as fresh:
                 full = refresh(landing, full_warehouse, fresh, full=True)
             record.append(
@@ -183,11 +186,28 @@ def nights(small_demo, tmp_path_factory):
         before = (sha256(warehouse), warehouse.stat().st_mtime_ns)
         idle = refresh(landing, warehouse, instance)
         after = (sha256(warehouse), warehouse.stat().st_mtime_ns)
+        models_kept = registry(warehouse)
+        retrained = refresh(landing, warehouse, instance, retrain=True)
+        models_after = registry(warehouse)
         skipped_events = {
             key.to_user_string(): instance.fetch_observations(key, limit=1).records[0]
             for key in map(dg.AssetKey.from_user_string, idle.unchanged)
         }
-    return {"nights": record, "idle": idle, "before": before, "after": after, "observations": skipped_events}
+    return {
+        "nights": record,
+        "idle": idle,
+        "before": before,
+        "after": after,
+        "observations": skipped_events,
+        "models_kept": models_kept,
+        "retrained": retrained,
+        "models_after": models_after,
+    }
+
+
+def registry(warehouse: Path) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute("SELECT version, as_of_date, current FROM ml.model_registry ORDER BY trained_at").fetchall()
 
 
 def test_every_extract_is_changed_on_one_night_and_every_kind_of_change_twice():
@@ -255,3 +275,18 @@ def test_a_warehouse_that_lost_a_published_run_is_rebuilt_where_it_differs(small
             plan = plan_refresh(instance, defs.get_repository_def(), "nightly_refresh", warehouse)
     assert plan.build[dg.AssetKey(["raw", "territories"])].startswith("the published warehouse does not hold run")
     assert dg.AssetKey(["raw", "staff"]) in plan.skip
+
+
+def test_within_a_quarter_the_model_is_kept_and_scores_every_night(nights):
+    (version, as_of, current), *others = nights["models_kept"]
+    assert others == [] and current and as_of.month in (4, 5, 6)  # the first night's model, trained once
+    for night in nights["nights"]:  # each night changes an extract the carers' features read
+        assert "ml/carer_attrition_scores" not in night["outcome"].unchanged, night["change"]
+
+
+def test_retrain_trains_a_new_model_that_becomes_current(nights):
+    assert nights["retrained"].success
+    assert "ml/model_registry" not in nights["retrained"].unchanged
+    kept, *_ = nights["models_kept"]
+    assert [row[0] for row in nights["models_after"]][0] == kept[0] and len(nights["models_after"]) == 2
+    assert [row[2] for row in nights["models_after"]] == [False, True]
