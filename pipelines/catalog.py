@@ -454,6 +454,7 @@ _TABLES = {
         fitted_rows BIGINT -- Carer-dates the final model is fitted on.
         leavers BIGINT -- Leavers among them.
         features VARCHAR -- The features it reads.
+        features_version VARCHAR -- Fingerprint of models/ (features, training): a new one retrains.
         test_roc_auc DOUBLE -- ROC AUC on the test split.
         sklearn_version VARCHAR -- scikit-learn version it was saved with.
         current BOOLEAN -- The model that scores.

@@ -18,9 +18,12 @@ from pipelines.tables import COLUMN_SCHEMA, STEP, TABLE_NAME
 
 CONTRACT = Path(__file__).resolve().parents[1] / "docs" / "contract.md"
 GRAPH = defs.resolve_asset_graph()
-# Every asset but the report (a site, not a table) is a warehouse table named as its key.
+# Every asset but the report (a site, not a table) and the landing sources (files observed) is a warehouse
+# table named as its key.
 TABLE_ASSETS = {
-    ".".join(key.path): GRAPH.get(key) for key in GRAPH.get_all_asset_keys() if GRAPH.get(key).group_name != "report"
+    ".".join(key.path): GRAPH.get(key)
+    for key in GRAPH.get_all_asset_keys()
+    if GRAPH.get(key).group_name not in ("report", "landing")
 }
 
 

@@ -75,6 +75,7 @@ def test_the_listing_keeps_extract_files_only(tmp_path):
 
 def test_the_sensor_requests_one_run_per_change_of_the_landing_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("VIVIER_LANDING_DIR", str(tmp_path))
+    monkeypatch.setenv("VIVIER_WAREHOUSE", str(tmp_path / "warehouse" / "vivier.duckdb"))
     sensor = defs.resolve_sensor_def("landing_files_sensor")
     staff = tmp_path / "staff.csv"
     staff.write_text("employee_id\n1\n")
@@ -84,7 +85,9 @@ def test_the_sensor_requests_one_run_per_change_of_the_landing_folder(tmp_path, 
     with dg.DagsterInstance.ephemeral() as instance:
 
         def tick(cursor):
-            context = dg.build_sensor_context(instance=instance, cursor=cursor)
+            context = dg.build_sensor_context(
+                instance=instance, cursor=cursor, repository_def=defs.get_repository_def()
+            )
             return sensor.evaluate_tick(context)
 
         first = tick(None)

@@ -165,7 +165,8 @@ def nights(small_demo, tmp_path_factory):
     split_last_month(landing, "applications", "applied_date", "2026-06")
     split_last_month(landing, "carer_events", "event_date", "2026-06")
     record = []
-    with dg.DagsterInstance.ephemeral() as instance:
+    # On disk, as DAGSTER_HOME: the nightly schedule's context needs it.
+    with dg.instance_for_test() as instance:
         first = refresh(landing, warehouse, instance)
         assert first.success and first.unchanged == {}, first.failures
         for number, night in enumerate(NIGHTS):
@@ -187,6 +188,11 @@ def nights(small_demo, tmp_path_factory):
         idle = refresh(landing, warehouse, instance)
         after = (sha256(warehouse), warehouse.stat().st_mtime_ns)
         models_kept = registry(warehouse)
+        from pipelines.definitions import defs
+
+        with vivier_env(VIVIER_LANDING_DIR=str(landing), VIVIER_WAREHOUSE=str(warehouse), VIVIER_AS_OF=""):
+            context = dg.build_schedule_context(instance=instance, repository_def=defs.get_repository_def())
+            tick = defs.resolve_schedule_def("nightly_refresh_schedule").evaluate_tick(context)
         retrained = refresh(landing, warehouse, instance, retrain=True)
         models_after = registry(warehouse)
         skipped_events = {
@@ -202,6 +208,7 @@ def nights(small_demo, tmp_path_factory):
         "models_kept": models_kept,
         "retrained": retrained,
         "models_after": models_after,
+        "tick": tick,
     }
 
 
@@ -249,6 +256,12 @@ def test_a_night_with_nothing_new_skips_every_asset_and_leaves_the_warehouse_as_
     assert len(idle.unchanged) == 50
     assert all(reason.startswith("inputs and code unchanged since run") for reason in idle.unchanged.values())
     assert nights["after"] == nights["before"]
+
+
+def test_the_nightly_schedule_skips_a_night_with_nothing_new(nights):
+    assert nights["tick"].run_requests == [] and nights["tick"].skip_message == (
+        "Nothing changed: all 50 assets are up to date."
+    )
 
 
 def test_the_ui_shows_why_each_asset_was_skipped(nights):

@@ -30,13 +30,22 @@ def test_the_refresh_runs_at_two_in_the_morning_paris_time_in_winter_and_in_summ
     assert all(t.astimezone(PARIS).hour in (2, 3) for t in ticks)
 
 
-def test_a_tick_requests_the_whole_nightly_refresh():
+def test_a_first_tick_requests_every_asset_of_the_nightly_refresh(tmp_path, monkeypatch):
+    monkeypatch.setenv("VIVIER_LANDING_DIR", str(tmp_path))
+    monkeypatch.setenv("VIVIER_WAREHOUSE", str(tmp_path / "vivier.duckdb"))
     schedule = defs.resolve_schedule_def("nightly_refresh_schedule")
-    with dg.DagsterInstance.ephemeral() as instance:
+    with dg.instance_for_test() as instance:  # a schedule's context needs an instance on disk, as the daemon's
         context = dg.build_schedule_context(
-            instance=instance, scheduled_execution_time=dt.datetime(2026, 7, 1, 2, tzinfo=PARIS)
+            instance=instance,
+            scheduled_execution_time=dt.datetime(2026, 7, 1, 2, tzinfo=PARIS),
+            repository_def=defs.get_repository_def(),
         )
         result = schedule.evaluate_tick(context)
+    # Nothing materialised yet: every asset of the job (a night with nothing new is skipped: test_refresh.py).
     assert len(result.run_requests) == 1
+    (request,) = result.run_requests
+    job_assets = defs.resolve_job_def("nightly_refresh").asset_layer.selected_asset_keys
+    assert set(request.asset_selection) == set(job_assets) and len(job_assets) == 50
+    assert request.tags["vivier/refresh"] == "50 rebuilt, 0 unchanged"
     assert schedule.job_name == "nightly_refresh"
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
