@@ -135,7 +135,7 @@ def cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def child_polars(warehouse: Path, out: Path, months: int | None) -> dict:
+def child_polars(warehouse: Path, out: Path, months: int | None, keep: bool = True) -> dict:
     from pipelines.months import Period
     from pipelines.workforce import metrics
     from pipelines.workforce.employment import flag_hires_and_exits
@@ -167,9 +167,31 @@ def child_polars(warehouse: Path, out: Path, months: int | None) -> dict:
         "peak_mib": peak_mib(),
         "rows": {"workforce_monthly": workforce.height, "turnover_12m": turnover.height},
     }
+    if not keep:
+        return figures | {"frames": (workforce, turnover)}
     workforce.write_parquet(out / "workforce_monthly.parquet")
     turnover.write_parquet(out / "turnover_12m.parquet")
     return figures
+
+
+def child_polars_written(warehouse: Path, out: Path, months: int | None) -> dict:
+    """As `child_polars`, then writes both marts into a new DuckDB file the way every asset writes a table
+    (`Warehouse.replace_many`): what a refresh pays for these two marts, write included (issue 19)."""
+    from pipelines.warehouse import Warehouse
+
+    started, cpu = time.perf_counter(), cpu_s()
+    figures = child_polars(warehouse, out, months, keep=False)
+    written = time.perf_counter()
+    frames = figures.pop("frames")
+    target = Warehouse(path=str(out / "written.duckdb"))
+    target.replace_many({"marts.workforce_monthly": frames[0], "marts.turnover_12m": frames[1]})
+    done = time.perf_counter()
+    return figures | {
+        "write_s": done - written,
+        "wall_s": done - started,
+        "cpu_s": cpu_s() - cpu,
+        "peak_written_mib": peak_mib(),
+    }
 
 
 def child_pandas(warehouse: Path, out: Path, months: int | None) -> dict:
@@ -346,6 +368,29 @@ def bench(scale: str, seed: int, pandas_months: int | None, pandas_timeout: floa
     ]
 
 
+def written(scales: list[str], seed: int, warehouse_file: Path | None, repeats: int = 3) -> None:
+    """Times the Polars marts computed and written into a DuckDB file, each run in a fresh process."""
+    print(
+        "| scale | run | read (s) | compute (s) | write (s) | wall (s) | CPU (s) | peak before the write (MiB) "
+        "| peak (MiB) | load |\n|---|---|---|---|---|---|---|---|---|---|"
+    )
+    for scale in scales:
+        warehouse = warehouse_file or warehouse_for(scale, seed)
+        for attempt in range(1, repeats + 1):
+            work = Path(tempfile.mkdtemp(prefix=f"written-{scale}-", dir=CACHE))
+            try:
+                before = os.getloadavg()[0]
+                f = measure("written", warehouse, work, None, None)
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+            print(
+                f"| {scale} | {attempt} | {f['read_s']:.1f} | {f['compute_s']:.1f} | {f['write_s']:.1f} "
+                f"| {f['wall_s']:.1f} | {f['cpu_s']:.1f} | {f['peak_mib']:,.0f} | {f['process_peak_mib']:,.0f} "
+                f"| {before:.1f} -> {os.getloadavg()[0]:.1f} |",
+                flush=True,
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", action="append", choices=["small", "departement", "national"])
@@ -359,15 +404,25 @@ def main() -> None:
         default=900.0,
         help="seconds after which a full pandas run gives way to one on 24 months",
     )
-    parser.add_argument("--child", choices=["polars", "pandas"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--written",
+        action="store_true",
+        help="Polars only, marts computed and written into a DuckDB file as a run writes them (no pandas)",
+    )
+    parser.add_argument(
+        "--warehouse-file", type=Path, default=None, help="a warehouse to read instead of the cached one"
+    )
+    parser.add_argument("--child", choices=["polars", "pandas", "written"], help=argparse.SUPPRESS)
     parser.add_argument("--warehouse", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--months", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        run = child_polars if args.child == "polars" else child_pandas
+        run = {"polars": child_polars, "pandas": child_pandas, "written": child_polars_written}[args.child]
         print(json.dumps(run(args.warehouse, args.out, args.months)))
         return
+    if args.written:
+        return written(args.scale or ["national"], args.seed, args.warehouse_file)
     print(
         f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
         f"Polars {pl.__version__}, pandas {__import__('pandas').__version__}, "

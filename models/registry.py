@@ -76,7 +76,7 @@ def load_model(path: str | Path) -> dict:
     if foreign:
         raise ValueError(
             f"{path} holds types a Vivier model never holds ({', '.join(foreign)}); it is not loaded. "
-            "Retrain with `vivier run` to write a fresh model file."
+            "Retrain with `vivier run --retrain` to write a fresh model file."
         )
     return sio.load(path, trusted=untrusted)
 
@@ -142,7 +142,7 @@ def updated_registry(previous: pl.DataFrame | None, new: pl.DataFrame | None) ->
 
 def features_version() -> str:
     """Gives the fingerprint of the code that defines the features and the labels and trains the model (every
-    file of models/): when it changes, the next run retrains."""
+    Python file of models/): when it changes, the next run retrains."""
     digest = hashlib.sha256()
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.name.encode() + b"\n" + path.read_bytes())
@@ -158,8 +158,9 @@ def retrain_reason(current: dict | None, as_of: dt.date, features: str, asked: b
     """Gives why the attrition model must be trained tonight, or None when the current one still scores.
 
     The model is retrained when asked (`vivier run --retrain`, the job retrain_attrition_model), when
-    there is none, when the as-of date is in another quarter than the one it was trained for, and when
-    the features' definition changed (`features_version`). Between two, the current model scores every
+    there is none, when the as-of date is in another quarter than the one it was trained for or before
+    its own, when the features' definition changed (`features_version`), and when the saved model cannot
+    be loaded as it was saved (its file gone, another scikit-learn). Between two, the current model scores every
     run on that night's features: a quarter's model is trained on at least three months less of
     outcomes than the data hold, not on other data."""
     if asked:
@@ -168,8 +169,16 @@ def retrain_reason(current: dict | None, as_of: dt.date, features: str, asked: b
         return "no model yet"
     if quarter(current["as_of_date"]) != quarter(as_of):
         return f"the as-of date moved to another quarter ({quarter(current['as_of_date'])} -> {quarter(as_of)})"
+    if as_of < current["as_of_date"]:
+        return f"the as-of date moved back ({current['as_of_date']} -> {as_of}): the model has seen later outcomes"
     if current.get("features_version") != features:
         return "the features' definition changed (a new version of models/)"
+    if current.get("path") and not Path(current["path"]).is_file():
+        return f"its file {Path(current['path']).name} is missing"
+    import sklearn
+
+    if current.get("sklearn_version") and current["sklearn_version"] != sklearn.__version__:
+        return f"scikit-learn changed ({current['sklearn_version']} -> {sklearn.__version__})"
     return None
 
 

@@ -28,6 +28,7 @@ import duckdb
 # Dagster is pinned in pyproject.toml; tests/operations/test_refresh.py breaks if it moves).
 from dagster._core.asset_graph_view.asset_graph_view import AssetGraphView, TemporalContext
 from dagster._core.definitions.data_version import CachingStaleStatusResolver, StaleStatus
+from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 from dagster._time import get_current_datetime
 
 from pipelines.ingest.assets import PERIOD, landing_observations
@@ -114,23 +115,27 @@ def plan_refresh(
     if full:
         return Plan(build={k: "a full refresh (--full) rebuilds everything" for k in order})
     resolver, held = _resolver(instance, graph), published_runs(warehouse)
-    events = {PERIOD} | {asset_key(f"staging.{name}") for name in EVENT_DATES}
+    stopped = _failed_blocking_checks(instance, graph)
+    reads = _reads(graph, order)
     build: dict[dg.AssetKey, str] = {}
     follows: set[dg.AssetKey] = set()
     for key in order:
-        reason = (force or {}).get(key) or _own_reason(instance, resolver, key, held.get(key.to_user_string()))
+        reason = (
+            (force or {}).get(key)
+            or stopped.get(key)
+            or (_period_behind(instance, reads[PERIOD]) if key == PERIOD else None)
+            or _own_reason(instance, resolver, key, held.get(key.to_user_string()))
+        )
         if reason:
             build[key] = reason
-    # Downstream, the period after its extracts, and whole steps, until nothing more is added.
+    # Downstream, and whole steps, until nothing more is added.
     added = True
     while added:
         added = False
         for key in order:
             if key in build:
                 continue
-            upstream = [p for p in graph.get(key).parent_keys if p in build]
-            if key == PERIOD:
-                upstream = [k for k in events if k in build and k != PERIOD]
+            upstream = [p for p in reads[key] if p in build]
             siblings = [s for s in graph.get(key).execution_set_asset_keys if s in build]
             if upstream:
                 build[key] = f"{upstream[0].to_user_string()} is rebuilt"
@@ -148,6 +153,33 @@ def plan_refresh(
     return plan
 
 
+def _reads(graph, order: list[dg.AssetKey]) -> dict[dg.AssetKey, list[dg.AssetKey]]:
+    """Gives, per asset, what its rebuild depends on: the assets it declares, the tables its checks also read
+    (a check of staging/budgeted_posts reads staging/job_families: rebuilt with it, it is run again), and for
+    the reporting period, the event extracts whose dates it reads without declaring them (see
+    `pipelines/ingest/assets.py`: a declared dependency would stop it whenever one of them fails)."""
+    checks: dict[dg.AssetKey, set[dg.AssetKey]] = {}
+    for check in graph.asset_check_keys:
+        checks.setdefault(check.asset_key, set()).update(
+            k for k in graph.get(check).parent_entity_keys if isinstance(k, dg.AssetKey) and k != check.asset_key
+        )
+    reads = {key: sorted(set(graph.get(key).parent_keys) | checks.get(key, set()), key=str) for key in order}
+    reads[PERIOD] = sorted({*reads[PERIOD], *(asset_key(f"staging.{name}") for name in EVENT_DATES)}, key=str)
+    return reads
+
+
+def _period_behind(instance: dg.DagsterInstance, events: list[dg.AssetKey]) -> str | None:
+    """Gives why the reporting period must be rebuilt although Dagster finds it up to date, or None: an event
+    extract was materialised after it (the period failed that night, or the extract was materialised alone
+    from the UI), so the as-of date may not be theirs."""
+    period = instance.get_latest_materialization_event(PERIOD)
+    for key in events:
+        event = instance.get_latest_materialization_event(key)
+        if period is not None and event is not None and event.timestamp > period.timestamp:
+            return f"{key.to_user_string()} was materialised after it (its dates set the as-of date)"
+    return None
+
+
 def _own_reason(instance, resolver, key: dg.AssetKey, held_run: str | None) -> str | None:
     """Gives why an asset must be rebuilt whatever its upstream assets do, or None."""
     status = resolver.get_status(key)
@@ -162,6 +194,24 @@ def _own_reason(instance, resolver, key: dg.AssetKey, held_run: str | None) -> s
         run = f"run {record.run_id[:8]}" if record else "its last materialisation"
         return f"the published warehouse does not hold {run} (interrupted before publishing, or replaced)"
     return None
+
+
+def _failed_blocking_checks(instance: dg.DagsterInstance, graph) -> dict[dg.AssetKey, str]:
+    """Gives the assets whose last check failed with severity ERROR, each with the check's name. Such a check
+    stopped what is downstream; skipped tonight, it would not run, and what is downstream would be
+    computed from the table it refused. Rebuilt, the asset is checked again and still stops them."""
+    latest = instance.event_log_storage.get_latest_asset_check_execution_by_key(list(graph.asset_check_keys))
+    failed = {}
+    for check, record in latest.items():
+        evaluation = (
+            record.event.dagster_event.event_specific_data if record.event and record.event.dagster_event else None
+        )
+        if (
+            record.status == AssetCheckExecutionRecordStatus.FAILED
+            and getattr(evaluation, "severity", None) == dg.AssetCheckSeverity.ERROR
+        ):
+            failed.setdefault(check.asset_key, f"its check {check.name} failed last time: checked again")
+    return failed
 
 
 def report_skipped(instance: dg.DagsterInstance, plan: Plan) -> None:

@@ -19,9 +19,12 @@ from pipelines.paths import ROOT
 from pipelines.settings import Settings
 
 # What the warehouse's tables are computed by: any change to one of these files is a new code
-# version, and every asset is rebuilt once (a new release, a fix, an edited expectation suite).
+# version, and every asset is rebuilt once (a new release, a fix, an edited expectation suite, a
+# dependency upgraded).
 CODE_FOLDERS = ("pipelines", "models", "expectations", "config", "sql")
 CODE_SUFFIXES = {".py", ".csv", ".json", ".yaml", ".yml", ".sql"}
+# The pinned dependencies compute tables too: an upgrade of Polars or scikit-learn is a new code version.
+CODE_FILES = ("pyproject.toml", "requirements.lock")
 
 
 def digest(parts: Iterable[str]) -> str:
@@ -35,10 +38,13 @@ def digest(parts: Iterable[str]) -> str:
 def code_files(root: Path = ROOT) -> list[Path]:
     """Gives the files whose content makes the code version, sorted."""
     return sorted(
-        p
-        for folder in CODE_FOLDERS
-        for p in (root / folder).rglob("*")
-        if p.is_file() and p.suffix in CODE_SUFFIXES and "__pycache__" not in p.parts
+        [
+            p
+            for folder in CODE_FOLDERS
+            for p in (root / folder).rglob("*")
+            if p.is_file() and p.suffix in CODE_SUFFIXES and "__pycache__" not in p.parts
+        ]
+        + [root / name for name in CODE_FILES if (root / name).is_file()]
     )
 
 

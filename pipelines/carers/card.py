@@ -189,7 +189,8 @@ stored with the score.
 
 - Trained on the organisation's own history: it knows only situations that
   occurred there, and a change in practice (a new visit policy, a pay
-  reform) can make it stale. Retrain at each run; watch the test metrics.
+  reform) can make it stale. It is retrained each quarter; after such a
+  change, retrain it at once (`vivier run --retrain`) and watch the test metrics.
 - The risk is a probability for a group of similar carers, not a verdict on
   a person.
 - Demo data are synthetic (`vivier demo-data`): the figures above say how

@@ -81,3 +81,25 @@ def test_the_model_is_retrained_when_asked_new_in_another_quarter_or_with_new_fe
     assert "features" in registry.retrain_reason(
         {"as_of_date": dt.date(2026, 4, 30)}, dt.date(2026, 6, 30), "f1", False
     )
+
+
+def test_a_kept_model_that_cannot_score_as_saved_is_retrained(tmp_path):
+    import sklearn
+
+    saved = tmp_path / "model.skops"
+    saved.write_bytes(b"a model")
+    current = {
+        "as_of_date": dt.date(2026, 5, 31),
+        "features_version": "f1",
+        "path": str(saved),
+        "sklearn_version": sklearn.__version__,
+    }
+    assert registry.retrain_reason(current, dt.date(2026, 6, 30), "f1", asked=False) is None
+    assert "moved back" in registry.retrain_reason(current, dt.date(2026, 4, 30), "f1", asked=False)
+    assert "scikit-learn changed" in registry.retrain_reason(
+        current | {"sklearn_version": "0.1"}, dt.date(2026, 6, 30), "f1", False
+    )
+    saved.unlink()
+    assert (
+        registry.retrain_reason(current, dt.date(2026, 6, 30), "f1", asked=False) == "its file model.skops is missing"
+    )

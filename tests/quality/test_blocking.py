@@ -62,6 +62,15 @@ def test_a_placement_before_its_carer_started_stops_the_carer_marts_and_fails_th
         WHERE expectation = 'start_date_is_not_before_carer_employment_start_date'""",
     ) == [("staging.placements", False, 1)]
 
+    # The next night, nothing changed: the refused table is checked again and still stops the carer marts.
+    again = CliRunner().invoke(main, ["run"], env=env)
+    assert again.exit_code == 1, again.output
+    assert "staging/placements: its check expectations_are_met failed last time: checked again" in again.output
+    assert "staging/placements: expectations_are_met: placements extract:" in again.output.split("\nFailed:\n")[1]
+    assert "marts.carer_capacity_monthly" not in {
+        f"{s}.{t}" for s, t in query(warehouse, "SELECT table_schema, table_name FROM information_schema.tables")
+    }
+
 
 def test_a_future_event_date_that_moves_the_as_of_date_stops_every_mart(tmp_path):
     landing = write_landing(tmp_path / "landing", edit("carer_events.csv", "2025-06-30", "2062-06-30"))
