@@ -56,6 +56,9 @@ def measure(command: list[str], env: dict[str, str] | None = None, log: Path | N
     """Gives wall seconds, peak RSS (MiB) and the load average around one command run in a child
     process, and its resident memory sampled every half second (`memory`: (epoch seconds, MiB))."""
     before, started = load(), time.monotonic()
+    # A child's ru_maxrss counts the memory of this process when it forked it (before its exec): below
+    # that, the child's own peak is the highest of its samples instead.
+    parent = resident_mib(os.getpid()) or 0.0
     out = open(log, "w") if log else subprocess.DEVNULL
     child = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
     memory = []
@@ -70,9 +73,10 @@ def measure(command: list[str], env: dict[str, str] | None = None, log: Path | N
     seconds = time.monotonic() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(command)} failed (exit {os.waitstatus_to_exitcode(status)}); see {log}")
+    peak = usage.ru_maxrss / 1024
     return {
         "wall": seconds,
-        "rss": usage.ru_maxrss / 1024,
+        "rss": peak if peak > parent * 1.01 else max((mib for _, mib in memory), default=peak),
         "cpu": usage.ru_utime + usage.ru_stime,
         "load": f"{before} -> {load()}",
         "memory": memory,

@@ -12,6 +12,7 @@ trains a new model."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import shutil
 from pathlib import Path
@@ -24,6 +25,7 @@ import pytest
 from pipelines.cli import execute_nightly_refresh
 from pipelines.ingest.contract import EXTRACTS, LOAD_ORDER
 from pipelines.paths import REFERENCE_DIR
+from pipelines.quality.suites import load_suites
 from pipelines.refresh import SKIPPED, plan_refresh
 from tests.conftest import vivier_env
 
@@ -127,6 +129,10 @@ def tables(warehouse: Path) -> dict[str, pl.DataFrame]:
         frames = {n: con.sql(f"SELECT * FROM {n}").pl() for n in sorted(names) if n not in HISTORY}
         # The registry keeps every model trained, by design: the current one must be the same.
         frames["ml.model_registry"] = con.sql("SELECT * FROM ml.model_registry WHERE current").pl()
+    # The card says when its model was trained: two trainings of the same model differ by that only.
+    frames["ml.model_card"] = frames["ml.model_card"].with_columns(
+        pl.col("markdown").str.replace_all(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC", "<trained at> UTC")
+    )
     out = {}
     for name, frame in frames.items():
         frame = frame.drop([c for c in frame.columns if c in RUN_COLUMNS])
@@ -179,6 +185,8 @@ def nights(small_demo, tmp_path_factory):
             record.append(
                 {
                     "change": change,
+                    "models": registry(warehouse),
+                    "as_of": as_of(warehouse),
                     "outcome": outcome,
                     "full": full,
                     "differences": differences(tables(warehouse), tables(full_warehouse)),
@@ -212,9 +220,16 @@ def nights(small_demo, tmp_path_factory):
     }
 
 
+def as_of(warehouse: Path):
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute("SELECT as_of_date FROM staging.reporting_period").fetchall()[0][0]
+
+
 def registry(warehouse: Path) -> list[tuple]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.execute("SELECT version, as_of_date, current FROM ml.model_registry ORDER BY trained_at").fetchall()
+        return con.execute(
+            "SELECT version, as_of_date, current, trained_at FROM ml.model_registry ORDER BY trained_at"
+        ).fetchall()
 
 
 def test_every_extract_is_changed_on_one_night_and_every_kind_of_change_twice():
@@ -242,10 +257,13 @@ def test_each_night_skips_the_extracts_it_did_not_change(nights):
                 assert f"raw/{extract}" not in skipped, (night["change"], extract)
             else:
                 assert skipped[f"raw/{extract}"].startswith("inputs and code unchanged since run"), extract
-        # Staging is rebuilt for the extracts changed and those that refer to one of them (a reference list).
+        # Staging is rebuilt for the extracts changed, those that refer to one of them (a reference list) and
+        # those whose quality suite reads one of them (the suite is run again with it).
         reached = {e for e, (n, _) in CHANGED.items() if n == number}
+        suite_reads = {s.table.split(".")[1]: {t.split(".")[1] for t in s.reads} for s in load_suites()}
         for extract in LOAD_ORDER:  # lists before the extracts that refer to them
-            if {r.split(".")[0] for r in EXTRACTS[extract].references} & reached:
+            refers = {r.split(".")[0] for r in EXTRACTS[extract].references}
+            if (refers | suite_reads.get(extract, set())) & reached:
                 reached.add(extract)
         assert {e for e in LOAD_ORDER if f"staging/{e}" not in skipped} == reached, night["change"]
 
@@ -290,9 +308,18 @@ def test_a_warehouse_that_lost_a_published_run_is_rebuilt_where_it_differs(small
     assert dg.AssetKey(["raw", "staff"]) in plan.skip
 
 
-def test_within_a_quarter_the_model_is_kept_and_scores_every_night(nights):
-    (version, as_of, current), *others = nights["models_kept"]
-    assert others == [] and current and as_of.month in (4, 5, 6)  # the first night's model, trained once
+def test_within_a_quarter_the_model_is_kept_and_scores_every_night_unless_the_as_of_date_moves_back(nights):
+    models = [night["models"] for night in nights["nights"]]
+    (first, trained_for, *_), *others = models[0]
+    assert others == [] and trained_for == nights["nights"][0]["as_of"] == dt.date(2026, 6, 30)  # kept
+    for before, night in zip(nights["nights"], nights["nights"][1:], strict=False):
+        versions = [m[0] for m in night["models"]]
+        if night["as_of"] < before["as_of"]:  # a removed month moved it back: the model had seen later outcomes
+            assert len(night["models"]) == len(before["models"]) + 1
+            assert night["models"][-1][1:3] == (night["as_of"], True)
+        else:
+            assert versions == [m[0] for m in before["models"]], night["change"]
+    assert any(n["as_of"] < nights["nights"][0]["as_of"] for n in nights["nights"])  # the case did arise
     for night in nights["nights"]:  # each night changes an extract the carers' features read
         assert "ml/carer_attrition_scores" not in night["outcome"].unchanged, night["change"]
 
@@ -300,6 +327,7 @@ def test_within_a_quarter_the_model_is_kept_and_scores_every_night(nights):
 def test_retrain_trains_a_new_model_that_becomes_current(nights):
     assert nights["retrained"].success
     assert "ml/model_registry" not in nights["retrained"].unchanged
-    kept, *_ = nights["models_kept"]
-    assert [row[0] for row in nights["models_after"]][0] == kept[0] and len(nights["models_after"]) == 2
-    assert [row[2] for row in nights["models_after"]] == [False, True]
+    kept, after = nights["models_kept"], nights["models_after"]
+    # Trained again on the same data, the model is the same version (its rows and recipe make it), trained later.
+    assert [row[:3] for row in after] == [row[:3] for row in kept] and after[-1][2]
+    assert after[-1][3] > kept[-1][3]
