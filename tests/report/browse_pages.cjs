@@ -6,10 +6,7 @@
 // ECharts option and the labels it drew, measures the tables at 1280 px and again at 390 px (a
 // phone: the same page, narrowed), and takes a screenshot at each width. Used by test_site.py.
 //
-//   PHONE_PAGES='/,/departs' node browse_pages.cjs BASE_URL SCREENSHOT_DIR PATH...
-//
-// PHONE_PAGES (comma-separated), when set, limits the phone width to those pages: territory and
-// establishment pages share one template, and two of each show it as well as fifty.
+//   node browse_pages.cjs BASE_URL SCREENSHOT_DIR PATH...
 const { chromium } = require('playwright-core');
 const path = require('path');
 
@@ -193,7 +190,6 @@ async function hoverTables(page) {
 
 (async () => {
 	const [base, shots, ...paths] = process.argv.slice(2);
-	const phonePages = process.env.PHONE_PAGES ? new Set(process.env.PHONE_PAGES.split(',')) : null;
 	const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 	const context = await browser.newContext({ viewport: { width: WIDTHS.desktop, height: 900 }, locale: 'fr-FR' });
 	const results = {};
@@ -209,7 +205,6 @@ async function hoverTables(page) {
 				results[p].screenshots = [];
 				// The same page, narrowed: Evidence's charts and tables follow the window's width.
 				for (const [device, width] of Object.entries(WIDTHS)) {
-					if (device === 'phone' && phonePages && !phonePages.has(p)) continue;
 					if (width !== page.viewportSize().width) {
 						await page.setViewportSize({ width, height: 900 });
 						await page.waitForTimeout(600);

@@ -1,9 +1,9 @@
 """The report as a director opens it: `vivier report`'s build at département scale, from messy
 extracts (names, NIR and addresses in the files), served by a plain static server on localhost
-and read page by page in headless Debian Chromium on a laptop (1280 px), the mouse moved over every
-chart and table; the top pages, and two territories and two establishments, also on a phone (390 px:
-the others share their template). Screenshots go to tests/report/artifacts/ (`departs-1280.png`,
-`departs-390.png`).
+and read page by page in headless Debian Chromium on a laptop (1280 px) and on a phone (390 px), the
+mouse moved over every chart and table: the top pages, and two territories and two establishments (the
+others share their template; every page's file is checked). Screenshots go to tests/report/artifacts/
+(`departs-1280.png`, `departs-390.png`).
 
 One territory and one establishment of the extracts have hostile ids and names (`hostile.py`:
 markup, quotes, apostrophes, backticks): their pages are built, their names shown as typed, and
@@ -97,7 +97,7 @@ def pages(site) -> dict[str, dict]:
                 str(HERE / "browse_pages.cjs"),
                 f"http://127.0.0.1:{server.server_address[1]}",
                 str(ARTIFACTS),
-                *page_urls(site.root),
+                *browsed_pages(page_urls(site.root)),
             ],
             capture_output=True,
             text=True,
@@ -105,7 +105,6 @@ def pages(site) -> dict[str, dict]:
             env={
                 "NODE_PATH": str(REPORTS_DIR / "node_modules"),
                 "PATH": "/usr/bin:/bin",
-                "PHONE_PAGES": ",".join(phone_pages(page_urls(site.root))),
             },
         )
         server.shutdown()
@@ -114,9 +113,11 @@ def pages(site) -> dict[str, dict]:
     return json.loads(done.stdout)
 
 
-def phone_pages(urls: list[str]) -> list[str]:
-    """Gives the pages read at phone width too: the top pages, the hostile territory and establishment, and
-    one other of each (the pages of territories and establishments share one template)."""
+def browsed_pages(urls: list[str]) -> list[str]:
+    """Gives the pages read in Chromium, at both widths: the top pages, the hostile territory and establishment,
+    and one other of each. The pages of territories and establishments share one template; every page's file is
+    checked in `test_every_page_is_built_and_linked` and the searches of the build below."""
+    urls = sorted(urls)
     hostile_pages = [f"/territoires/{hostile.TERRITORY_ID}", f"/etablissements/{hostile.ESTABLISHMENT_ID}"]
     others = [
         next(u for u in urls if u.startswith(prefix) and u not in hostile_pages)
@@ -252,20 +253,13 @@ def test_no_table_is_wider_than_its_page_on_a_laptop_or_a_phone(pages):
         for device in page["layout"]
         if any(page["layout"][device].values())
     }
-    phone = phone_pages(list(pages))
-    assert {url for url, page in pages.items() if "phone" in page["layout"]} == set(phone) and len(phone) == 14
+    assert len(pages) == 14 and all("phone" in page["layout"] for page in pages.values())
     assert too_wide == {}, "see the screenshots in tests/report/artifacts/"
 
 
-def test_every_page_has_a_screenshot_on_a_laptop_and_the_top_pages_on_a_phone(pages):
-    phone = phone_pages(list(pages))
+def test_every_page_read_has_a_screenshot_at_both_widths(pages):
     expected = {
-        url: [
-            f"{url.strip('/').replace('/', '_') or 'index'}-{w}.png"
-            for device, w in WIDTHS.items()
-            if device == "desktop" or url in phone
-        ]
-        for url in pages
+        url: [f"{url.strip('/').replace('/', '_') or 'index'}-{w}.png" for w in WIDTHS.values()] for url in pages
     }
     assert {url: page["screenshots"] for url, page in pages.items()} == expected
     assert all((ARTIFACTS / f).stat().st_size > 10_000 for files in expected.values() for f in files)
