@@ -117,14 +117,16 @@ def plan_refresh(
     resolver, held = _resolver(instance, graph), published_runs(warehouse)
     stopped = _failed_blocking_checks(instance, graph)
     reads = _reads(graph, order)
+    # One query for every asset's last materialisation, read by each rule below.
+    latest = instance.get_latest_materialization_events(order)
     build: dict[dg.AssetKey, str] = {}
     follows: set[dg.AssetKey] = set()
     for key in order:
         reason = (
             (force or {}).get(key)
             or stopped.get(key)
-            or (_period_behind(instance, reads[PERIOD]) if key == PERIOD else None)
-            or _own_reason(instance, resolver, key, held.get(key.to_user_string()))
+            or (_period_behind(latest, reads[PERIOD]) if key == PERIOD else None)
+            or _own_reason(resolver, key, latest.get(key), held.get(key.to_user_string()))
         )
         if reason:
             build[key] = reason
@@ -148,7 +150,7 @@ def plan_refresh(
     plan = Plan(build={k: build[k] for k in order if k in build}, follows=follows)
     for key in order:
         if key not in build:
-            record = instance.get_latest_materialization_event(key)
+            record = latest.get(key)
             plan.skip[key] = f"inputs and code unchanged since run {record.run_id[:8]}" if record else "unchanged"
     return plan
 
@@ -168,19 +170,19 @@ def _reads(graph, order: list[dg.AssetKey]) -> dict[dg.AssetKey, list[dg.AssetKe
     return reads
 
 
-def _period_behind(instance: dg.DagsterInstance, events: list[dg.AssetKey]) -> str | None:
+def _period_behind(latest: dict, events: list[dg.AssetKey]) -> str | None:
     """Gives why the reporting period must be rebuilt although Dagster finds it up to date, or None: an event
     extract was materialised after it (the period failed that night, or the extract was materialised alone
     from the UI), so the as-of date may not be theirs."""
-    period = instance.get_latest_materialization_event(PERIOD)
+    period = latest.get(PERIOD)
     for key in events:
-        event = instance.get_latest_materialization_event(key)
+        event = latest.get(key)
         if period is not None and event is not None and event.timestamp > period.timestamp:
             return f"{key.to_user_string()} was materialised after it (its dates set the as-of date)"
     return None
 
 
-def _own_reason(instance, resolver, key: dg.AssetKey, held_run: str | None) -> str | None:
+def _own_reason(resolver, key: dg.AssetKey, record, held_run: str | None) -> str | None:
     """Gives why an asset must be rebuilt whatever its upstream assets do, or None."""
     status = resolver.get_status(key)
     if status == StaleStatus.MISSING:
@@ -189,7 +191,6 @@ def _own_reason(instance, resolver, key: dg.AssetKey, held_run: str | None) -> s
         causes = resolver.get_stale_root_causes(key)
         said = (f"{c.asset_key.to_user_string() + ' ' if c.asset_key != key else ''}{c.reason}" for c in causes)
         return "; ".join(dict.fromkeys(said)) or "unsynced"
-    record = instance.get_latest_materialization_event(key)
     if record is None or held_run != record.run_id:
         run = f"run {record.run_id[:8]}" if record else "its last materialisation"
         return f"the published warehouse does not hold {run} (interrupted before publishing, or replaced)"

@@ -83,9 +83,9 @@ def carer_features(tables: Tables):
 @tables_asset([table_spec(t, [FEATURES, PERIOD], "carers", kinds=()) for t in (METRICS, PREDICTIONS, REGISTRY)])
 def carer_attrition_model(tables: Tables, selected: list[str], context: dg.AssetExecutionContext):
     """Trains the attrition models on a time-based split, refits the best candidate on every observed
-    as-of date and saves it with skops. Only when the as-of quarter changed, the features' definition
-    changed or a retrain was asked (`vivier run --retrain`, the job retrain_attrition_model): otherwise
-    the current model is kept, and scores tonight's features."""
+    as-of date and saves it with skops. Only when `registry.retrain_reason` gives a reason (the as-of
+    date in another quarter or moved back, a new features' definition, the saved model unusable, a
+    retrain asked): otherwise the current model is kept, and scores tonight's features."""
     period = tables.period
     previous = tables.read(REGISTRY) if tables.exists(REGISTRY) else None
     current, version = _current_model(tables), registry.features_version()
