@@ -4,12 +4,18 @@ originals are never stored; whoever holds the key and the extract can re-identif
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import re
 
+import duckdb
 import polars as pl
 
 DIGITS = re.compile(r"[0-9]+")
+# Values made only of printable ASCII are normalised in Polars, where Python and Polars agree on every
+# character (space is the only blank, and upper case is A-Z); anything else goes through Python.
+PRINTABLE_ASCII = r"^[\x20-\x7e]*$"
+SHA256_BLOCK = 64
 
 
 def normalise_identifier(identifier: str) -> str:
@@ -32,12 +38,59 @@ def pseudonym(identifier: str, key: str) -> str:
     return hmac.digest(key.encode("utf-8"), message, "sha256")[:8].hex()
 
 
+def normalised(values: pl.Series) -> pl.Series:
+    """Gives `normalise_identifier` of every value, printable ASCII in Polars and the rest one by one."""
+    text = values.str.strip_chars(" ").str.to_uppercase()
+    text = pl.select(
+        pl.when(text.str.contains(r"^[0-9]+$"))
+        .then(pl.coalesce(pl.lit(text).str.strip_chars_start("0").replace("", None), pl.lit("0")))
+        .otherwise(pl.lit(text))
+    ).to_series()
+    ascii_only = values.str.contains(PRINTABLE_ASCII)
+    if ascii_only.all():
+        return text.alias(values.name)
+    others = values.filter(~ascii_only)
+    by_python = dict(zip(others.to_list(), [normalise_identifier(v) for v in others.to_list()], strict=True))
+    return (
+        pl.select(
+            pl.when(pl.lit(ascii_only))
+            .then(pl.lit(text))
+            .otherwise(pl.lit(values).replace_strict(by_python, default=None))
+        )
+        .to_series()
+        .alias(values.name)
+    )
+
+
+def pseudonyms(values: pl.Series, key: str) -> pl.Series:
+    """Gives `pseudonym` of every value (none empty), computed by DuckDB on every core.
+
+    HMAC-SHA256 as RFC 2104 writes it, SHA256((K ^ opad) || SHA256((K ^ ipad) || message)), with
+    DuckDB's `sha256` of bytes: one HMAC call per id in Python cost 2.3 us, 30 s of the national
+    applications extract on one core. tests/ingest/test_pseudonym.py checks it against Python's hmac."""
+    secret = key.encode("utf-8")
+    if len(secret) > SHA256_BLOCK:
+        secret = hashlib.sha256(secret).digest()
+    secret = secret.ljust(SHA256_BLOCK, b"\0")
+    messages = pl.DataFrame({"message": normalised(values)})
+    with duckdb.connect() as con:
+        con.execute("SET python_enable_replacements = false")
+        con.register("messages", messages)
+        con.execute("SET VARIABLE inner_pad = ?", [bytes(b ^ 0x36 for b in secret)])
+        con.execute("SET VARIABLE outer_pad = ?", [bytes(b ^ 0x5C for b in secret)])
+        hashed = con.sql(
+            "SELECT left(sha256(getvariable('outer_pad') || unhex(sha256(getvariable('inner_pad') || encode(message)))),"
+            " 16) AS pseudonym FROM messages"
+        ).pl()
+    return hashed.get_column("pseudonym")
+
+
 def pseudonymise(frame: pl.DataFrame, columns: list[str], key: str) -> pl.DataFrame:
     """Gives the frame with each of `columns` replaced by pseudonyms (empty values stay empty)."""
     for column in columns:
         originals = frame.get_column(column).drop_nulls().unique()
         lookup = pl.DataFrame(
-            {column: originals, "_pseudonym": [pseudonym(v, key) for v in originals.to_list()]},
+            {column: originals, "_pseudonym": pseudonyms(originals, key)},
             schema={column: pl.String, "_pseudonym": pl.String},
         )
         # A join, not replace_strict: with a million national ids, replace_strict took 50 s, the join 0.6 s.
