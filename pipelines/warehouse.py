@@ -199,6 +199,9 @@ def _open(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
     # Only registered frames are visible: a missing table must not resolve to
     # a Python variable that happens to share its name.
     con.execute("SET python_enable_replacements = false")
+    # DuckDB's allocator gives freed memory back from a thread of its own, not at its next allocation: a
+    # run's steps follow one another in one process (issue 19, docs/performance.md).
+    con.execute("SET allocator_background_threads = true")
     return con
 
 

@@ -78,9 +78,9 @@ def pseudonyms(values: pl.Series, key: str) -> pl.Series:
         con.register("messages", messages)
         con.execute("SET VARIABLE inner_pad = ?", [bytes(b ^ 0x36 for b in secret)])
         con.execute("SET VARIABLE outer_pad = ?", [bytes(b ^ 0x5C for b in secret)])
+        inner = "unhex(sha256(getvariable('inner_pad') || encode(message)))"
         hashed = con.sql(
-            "SELECT left(sha256(getvariable('outer_pad') || unhex(sha256(getvariable('inner_pad') || encode(message)))),"
-            " 16) AS pseudonym FROM messages"
+            f"SELECT left(sha256(getvariable('outer_pad') || {inner}), 16) AS pseudonym FROM messages"
         ).pl()
     return hashed.get_column("pseudonym")
 

@@ -66,6 +66,25 @@ def test_examples_point_at_the_file_and_row_with_the_value_at_fault(tmp_path):
     assert (above.success, above.unexpected_count, above.examples) == (False, 1, ("staff.csv row 4: 1.6",))
 
 
+def test_no_frame_of_a_validation_stays_in_memory_after_it(tmp_path):
+    # GX keeps the last batch and its metrics until the next validation: at national scale that held
+    # 0.6 GB through the steps after the applications suite. A failing suite also runs its second pass.
+    import gc
+
+    import pandas as pd
+
+    def frames() -> int:
+        gc.collect()
+        return sum(isinstance(o, pd.DataFrame | pd.Series) for o in gc.get_objects())
+
+    warehouse = loaded_warehouse(tmp_path, "contracts_above_full_time")
+    check_staging(warehouse, "job_families")  # GX's first use creates its context and data source
+    before = frames()
+    outcomes = check_staging(warehouse, "staff")
+    assert any(not o.success for o in outcomes)
+    assert frames() == before
+
+
 def test_examples_never_show_a_pseudonym(tmp_path):
     outcomes = check_staging(loaded_warehouse(tmp_path, "approved_carer_unknown"), "carer_enquiries")
     unknown = next(o for o in outcomes if o.expectation.name == "carer_id_is_found_in_foster_carers")
