@@ -60,8 +60,14 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -249,40 +255,81 @@ def estimate_segur_effect(
         with_data = panel.lazy().filter(HAS_DATA)
         establishments = with_data.select(pl.col("establishment_id").n_unique()).collect().item()
         large = establishments >= LARGE_PANEL_ESTABLISHMENTS
-    effects, events = [], []
     if large:
         from pipelines.segur import large as big
 
-        # One outcome's arrays at a time: at national scale each is about 0.6 GB.
         steps = (
             ("voluntary_exit_rate", lambda: big.panel_arrays(panel, "voluntary_exit_rate"), big.exits),
             ("vacancy_rate", lambda: big.panel_arrays(panel, "vacancy_rate"), big.vacancy),
         )
+        # Both outcomes' arrays (about 0.6 GB each at national scale) are made while the panel is here,
+        # then the panel is let go: the two estimates run at once (`_on_two_cores`).
+        samples = {name: None if name in missing else make() for name, make, _ in steps}
+        del panel
+        work = [(name, samples.pop(name), run) for name, _, run in steps]
     else:
-        steps = (
-            (
-                "voluntary_exit_rate",
-                lambda: _sample(panel, "voluntary_exit_rate"),
-                lambda s: _exits(s, bootstrap_reps, seed),
-            ),
-            ("vacancy_rate", lambda: _sample(panel, "vacancy_rate"), _vacancy),
-        )
-    for name, make, run in steps:
-        sample = None  # the previous outcome's, freed before the next is built
-        sample = None if name in missing else make()
+        runs = {"voluntary_exit_rate": lambda s: _exits(s, bootstrap_reps, seed), "vacancy_rate": _vacancy}
+        work = [(name, None if name in missing else _sample(panel, name), run) for name, run in runs.items()]
+    to_run, empty = [], {}
+    for name, sample, run in work:
         why = missing.get(name) or _why_not_outcome(sample)
         if why:
-            effects.append(empty_effect(why, outcomes=(name,)))
-            events.append(empty_events(why, outcomes=(name,)))
-            continue
-        with warnings.catch_warnings(), big.one_blas_thread() if large else contextlib.nullcontext():
-            # pyfixest reports cells with no event (separation) and empty leads; both are expected here.
-            warnings.simplefilter("ignore", UserWarning)
-            warnings.simplefilter("ignore", RuntimeWarning)
-            rows, event_rows = run(sample)
-        effects.append(pl.DataFrame(rows, schema=EFFECT_SCHEMA))
-        events.append(pl.DataFrame(event_rows, schema=EVENT_SCHEMA))
+            empty[name] = (empty_effect(why, outcomes=(name,)), empty_events(why, outcomes=(name,)))
+        else:
+            to_run.append((name, sample, run))
+    del work
+    found = _on_two_cores(to_run) if large else {name: _quietly(run, sample) for name, sample, run in to_run}
+    effects, events = [], []
+    for name in ("voluntary_exit_rate", "vacancy_rate"):
+        if name in empty:
+            effects.append(empty[name][0])
+            events.append(empty[name][1])
+        else:
+            rows, event_rows = found[name]
+            effects.append(pl.DataFrame(rows, schema=EFFECT_SCHEMA))
+            events.append(pl.DataFrame(event_rows, schema=EVENT_SCHEMA))
     return SegurEstimates(pl.concat(effects), pl.concat(events).sort("outcome", "estimator", "rel_month"), None)
+
+
+def _quietly(run, sample, one_blas_thread: bool = False) -> tuple[list[dict], list[dict]]:
+    """Gives the rows of one outcome's estimate, without the warnings that are expected here."""
+    from pipelines.segur.large import one_blas_thread as blas
+
+    with warnings.catch_warnings(), blas() if one_blas_thread else contextlib.nullcontext():
+        # pyfixest reports cells with no event (separation) and empty leads; both are expected here.
+        warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return run(sample)
+
+
+def _on_two_cores(to_run: list) -> dict[str, tuple[list[dict], list[dict]]]:
+    """Gives the large-panel estimate of each outcome, the first in a process of its own and the last in
+    this one, at once: each is one core's work of about 15 s at national scale (issue 19, second core).
+
+    The child (`python -m pipelines.segur.child`) is a new interpreter, not a fork of this process, which
+    runs Polars' and DuckDB's threads: it reads the outcome's arrays from a file and writes back its rows.
+    The same code on the same arrays gives the same rows (tests/segur/test_large.py)."""
+    if len(to_run) < 2 or (os.cpu_count() or 1) < 2:
+        return {name: _quietly(run, sample, True) for name, sample, run in to_run}
+    (first, sample, run), (last, last_sample, last_run) = to_run
+    with tempfile.TemporaryDirectory(prefix="vivier-segur-") as folder:
+        arrays, rows = Path(folder) / "arrays.pickle", Path(folder) / "rows.pickle"
+        with open(arrays, "wb") as file:  # a folder of this process's own (mode 700), read by its child only
+            pickle.dump(sample, file, protocol=pickle.HIGHEST_PROTOCOL)
+        child = subprocess.Popen(
+            [sys.executable, "-m", "pipelines.segur.child", run.__name__, str(arrays), str(rows)],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            here = _quietly(last_run, last_sample, True)
+        finally:
+            _, errors = child.communicate()
+        if child.returncode != 0:
+            said = errors.strip().splitlines()[-1] if errors.strip() else f"exit code {child.returncode}"
+            raise RuntimeError(f"The Ségur estimate of {first} failed in its own process: {said}")
+        with open(rows, "rb") as file:
+            return {first: pickle.load(file), last: here}
 
 
 # ---------------------------------------------------------------------------------------------- samples

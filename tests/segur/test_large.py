@@ -213,3 +213,30 @@ def test_the_event_study_intervals_agree_with_the_bootstrap_percentiles(many):
     # Month by month the bootstrap's percentiles are noisy (a few expected exits a month); the median agrees.
     assert 0.85 <= widths.median() <= 1.2
     assert widths.min() > 0.6 and widths.max() < 1.6
+
+
+def test_the_two_outcomes_estimated_at_once_give_what_one_process_gives(monkeypatch):
+    # On two cores the first outcome runs in a process of its own (`python -m pipelines.segur.child`):
+    # its rows must be those the same arrays give here, to the last bit.
+    from pipelines.segur import estimate
+
+    panel = known_panel(WAVES)
+    both = estimate_segur_effect(panel, large=True)
+    monkeypatch.setattr(estimate.os, "cpu_count", lambda: 1)
+    one = estimate_segur_effect(panel, large=True)
+    assert both.effect.equals(one.effect) and both.event_study.equals(one.event_study)
+    assert set(both.effect["outcome"]) == {"voluntary_exit_rate", "vacancy_rate"}
+    assert both.effect["estimate"].null_count() == 0
+
+
+def test_a_child_that_fails_fails_the_estimate_with_its_reason(monkeypatch):
+    from pipelines.segur import estimate
+
+    real_popen = estimate.subprocess.Popen
+
+    def broken(command, **kwargs):  # the child is given an estimate it does not know
+        return real_popen([*command[:3], "neither", *command[4:]], **kwargs)
+
+    monkeypatch.setattr(estimate.subprocess, "Popen", broken)
+    with pytest.raises(RuntimeError, match="voluntary_exit_rate failed in its own process: .*KeyError: 'neither'"):
+        estimate_segur_effect(known_panel(WAVES), large=True)
