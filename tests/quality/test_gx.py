@@ -14,7 +14,7 @@ import dagster as dg
 from pipelines.progress import RunOutcome
 from pipelines.quality.checks import check_suite
 from pipelines.quality.messages import describe, technical_part
-from pipelines.quality.suites import load_suites
+from pipelines.quality.suites import Suite, load_suites
 from pipelines.summary import run_summary
 from tests.conftest import query
 from tests.quality.catalogue import CATALOGUE
@@ -193,3 +193,42 @@ def test_failed_checks_reach_the_summary_errors_as_failures_warnings_as_warnings
     assert "Failed:\n  - staging/staff: expectations_are_met: staff extract: keys_are_unique" in text
     assert "Warnings:\n  - staging/job_postings: expectations_are_met: job_postings extract: has_rows failed" in text
     assert text.endswith("Run FAILED: see the messages above.")
+
+
+def test_keys_are_unique_counts_in_sql_what_gx_counts_in_pandas():
+    # Uniqueness is a whole-table rule, counted in SQL over the whole table (issue 19): it must find the rows
+    # GX's own uniqueness expectations find, every copy of a repeated key, a key with every part empty left out.
+    import duckdb
+    import pandas as pd
+
+    from pipelines.quality import gx
+    from pipelines.quality.suites import blocking, keys_are_unique
+
+    rows = pd.DataFrame(
+        {
+            "a": [1, 1, 1, 1, None, None, 2, 3, 3, 3, 4],
+            "b": ["x", "x", None, None, None, None, "y", "z", "z", "z", "x"],
+        }
+    )
+    con = duckdb.connect()
+    con.register("rows", rows)
+    con.execute("CREATE SCHEMA test")
+    con.execute("CREATE TABLE test.keys AS SELECT a::BIGINT AS a, b FROM rows")
+
+    def failing(expectations) -> dict[str, int]:
+        suite = Suite("test.keys", expectations)
+        outcomes = gx.validate(suite, con.execute(suite.batch_sql()).df(), {"min_row_count": 0})
+        return {o.expectation.name: o.unexpected_count for o in outcomes if not o.success}
+
+    # By hand: (1, x) twice, (1, empty) twice, (3, z) three times; the two all-empty keys are left out. Four keys
+    # have an empty part, for keys_are_filled.
+    ours = failing(keys_are_unique(("a", "b"), "Give every row its own key."))
+    assert ours == {"keys_are_filled": 4, "keys_are_unique": 7}
+    theirs = failing([blocking("unique", "expect_compound_columns_to_be_unique", "fix", column_list=["a", "b"])])
+    assert theirs == {"unique": 7}
+    # One column: 1 four times, 3 three times; empty values are not keys.
+    assert failing(keys_are_unique(("a",), "Give every row its own key.")) == {
+        "keys_are_filled": 2,
+        "keys_are_unique": 7,
+    }
+    assert failing([blocking("unique", "expect_column_values_to_be_unique", "fix", column="a")]) == {"unique": 7}

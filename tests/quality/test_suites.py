@@ -58,10 +58,12 @@ def test_expectations_are_predicates_with_a_fix_and_a_severity(suite: Suite):
 
 def test_the_batch_query_reads_the_columns_the_expectations_name_and_adds_theirs():
     sql = SUITES["staging.placements"].batch_sql()
-    assert sql.startswith("SELECT t.placement_id,\n       t.start_date,\n")  # keys_are_unique, then the date pairs
-    assert "t.*" not in sql and "t.child_id," not in sql  # no column that no expectation names
+    assert sql.startswith("SELECT t.start_date,\n")  # the date pairs; the key is counted in SQL (keys_are_unique)
+    assert "t.*" not in sql and "t.child_id," not in sql and "t.placement_id," not in sql  # nothing else is read
     assert "AS carer_employment_start_date" in sql and "FROM staging.placements t" in sql
-    assert sql.endswith("t.rowid AS _row\nFROM staging.placements t")  # failing rows are named apart, by their ids
+    assert "count(*) OVER (PARTITION BY t.placement_id) > 1" in sql
+    # Failing rows are named apart, by their ids; the table's order keeps their examples the same run after run.
+    assert sql.endswith("t.rowid AS _row\nFROM staging.placements t\nORDER BY _row")
     assert "t.source_file || ' row ' || t.source_row" in SUITES["staging.placements"].row_names_sql()
 
 
