@@ -151,6 +151,16 @@ def test_one_key_with_two_contents_quarantines_both_rows_picking_no_winner():
     assert checked.quarantined["rule"].to_list() == ["duplicate_key", "duplicate_key"]
 
 
+def test_an_exact_copy_beside_a_second_content_is_a_duplicate_not_a_third_key():
+    # Rows 2 and 3 are exact copies; row 4 has their key with another fte; row 5 is alone. The copies are
+    # kept in the frame while the rules run (issue 19, memory): the key must count first copies only.
+    raw = raw_staff({}, {}, {"fte": "0.5"}, {}).with_columns(contract_id=pl.Series(["c0", "c0", "c0", "c3"]))
+    checked = validate(STAFF, raw, REFERENCES)
+    assert checked.duplicates["source_row"].to_list() == [3]
+    assert checked.quarantined.select("source_row", "rule").rows() == [(2, "duplicate_key"), (4, "duplicate_key")]
+    assert checked.loaded.select("contract_id", "source_row").rows() == [("c3", 5)]
+
+
 def test_composite_keys_use_parsed_values():
     budget = EXTRACTS["budgeted_posts"]
     raw = pl.DataFrame(
