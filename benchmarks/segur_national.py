@@ -63,7 +63,7 @@ def prepare(source: Path = NATIONAL, target: Path = WORK / "vivier.duckdb") -> N
                 con.sql("SELECT * FROM staging.segur_measures").pl().lazy(),
                 con.sql("SELECT * FROM staging.job_families").pl().lazy(),
             )
-            table = panel.segur_panel(con.sql("SELECT * FROM marts.workforce_monthly").pl().lazy(), coverage).collect()
+            table = panel.segur_panel(con.sql("SELECT * FROM marts.workforce_monthly").pl().lazy(), coverage)
     with duckdb.connect(str(target)) as con:
         con.execute("CREATE SCHEMA IF NOT EXISTS marts")
         con.register("incoming", table)

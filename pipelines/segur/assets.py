@@ -23,7 +23,8 @@ def _coverage(tables: Tables) -> pl.LazyFrame:
 @table_asset(PANEL, reads=["marts.workforce_monthly", MEASURES, JOB_FAMILIES, PERIOD], group="segur")
 def segur_panel(tables: Tables):
     coverage = _coverage(tables).collect()
-    table = panel.segur_panel(tables.lazy("marts.workforce_monthly"), coverage.lazy()).collect()
+    workforce = tables.read("marts.workforce_monthly", columns=panel.WORKFORCE_COLUMNS)
+    table = panel.segur_panel(workforce.lazy(), coverage.lazy())
     waves = coverage.group_by("cover_month").agg(pl.col("job_family").sort().str.join(", ")).sort("cover_month")
     return table, {
         "employer_kind": panel.DEFAULT_EMPLOYER_KIND,

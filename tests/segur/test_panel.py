@@ -71,7 +71,7 @@ def test_panel_counts_months_from_coverage_and_leaves_empty_cells_without_a_rate
         }
     ).lazy()
     coverage = coverage_months(measures(("ES", None, D(2022, 4, 1), 183.0)), FAMILIES)
-    table = segur_panel(workforce, coverage).collect()
+    table = segur_panel(workforce, coverage)
     es = table.filter(job_family="ES")
     assert es["rel_month"].to_list() == [-2, -1, 0, 1]
     assert es["covered"].to_list() == [False, False, True, True]
@@ -95,3 +95,30 @@ def test_pay_compares_contracts_starting_in_the_year_before_and_the_year_from_th
     assert (row["contracts_before"], row["median_gross_pay_before"]) == (2, 2150.0)  # 2021-03-01 is 13 months before
     assert (row["contracts_after"], row["median_gross_pay_after"]) == (1, 2400.0)  # 2023-04-01 is past the year
     assert row["median_difference"] == 250.0
+
+
+def test_the_panel_is_in_cell_order_whatever_order_the_workforce_mart_comes_in():
+    from pipelines.segur.panel import in_cell_order
+
+    months = [D(2022, m, 1) for m in (2, 3, 4)]
+    workforce = pl.DataFrame(
+        {
+            "month": months * 2,
+            "establishment_id": ["E2"] * 3 + ["E1"] * 3,
+            "job_family": ["ES"] * 6,
+            "headcount": [1, 2, 3, 4, 5, 6],
+            "voluntary_exits": [0] * 6,
+            "budgeted_fte": [1.0] * 6,
+            "vacant_fte": [0.0] * 6,
+            "vacancy_rate": [0.0] * 6,
+        }
+    )
+    coverage = coverage_months(measures(("ES", None, D(2022, 4, 1), 183.0)), FAMILIES)
+    table = segur_panel(workforce.lazy(), coverage)
+    assert table["establishment_id"].to_list() == ["E1"] * 3 + ["E2"] * 3
+    assert table["headcount"].to_list() == [4, 5, 6, 1, 2, 3]
+    assert in_cell_order(table)
+    assert not in_cell_order(workforce)  # E2 before E1
+    assert not in_cell_order(table[[0, 0]])  # one key twice is not in order: each row after the one before
+    assert not in_cell_order(table[[1, 0]])  # a month back
+    assert in_cell_order(table[:1]) and in_cell_order(table[:0])
