@@ -258,27 +258,41 @@ def estimate_segur_effect(
     if large:
         from pipelines.segur import large as big
 
-        steps = (
+        # One outcome's arrays at a time in this process: at national scale each is about 0.6 GB.
+        work = [
             ("voluntary_exit_rate", lambda: big.panel_arrays(panel, "voluntary_exit_rate"), big.exits),
             ("vacancy_rate", lambda: big.panel_arrays(panel, "vacancy_rate"), big.vacancy),
-        )
-        # Both outcomes' arrays (about 0.6 GB each at national scale) are made while the panel is here,
-        # then the panel is let go: the two estimates run at once (`_on_two_cores`).
-        samples = {name: None if name in missing else make() for name, make, _ in steps}
-        del panel
-        work = [(name, samples.pop(name), run) for name, _, run in steps]
+        ]
     else:
-        runs = {"voluntary_exit_rate": lambda s: _exits(s, bootstrap_reps, seed), "vacancy_rate": _vacancy}
-        work = [(name, None if name in missing else _sample(panel, name), run) for name, run in runs.items()]
-    to_run, empty = [], {}
-    for name, sample, run in work:
-        why = missing.get(name) or _why_not_outcome(sample)
-        if why:
-            empty[name] = (empty_effect(why, outcomes=(name,)), empty_events(why, outcomes=(name,)))
-        else:
-            to_run.append((name, sample, run))
-    del work
-    found = _on_two_cores(to_run) if large else {name: _quietly(run, sample) for name, sample, run in to_run}
+        work = [
+            (
+                "voluntary_exit_rate",
+                lambda: _sample(panel, "voluntary_exit_rate"),
+                lambda s: _exits(s, bootstrap_reps, seed),
+            ),
+            ("vacancy_rate", lambda: _sample(panel, "vacancy_rate"), _vacancy),
+        ]
+    found, empty, child = {}, {}, None
+    with tempfile.TemporaryDirectory(prefix="vivier-segur-") as folder:
+        try:
+            for index, (name, make, run) in enumerate(work):
+                sample = None  # the previous outcome's, freed before the next is made
+                sample = None if name in missing else make()
+                why = missing.get(name) or _why_not_outcome(sample)
+                if why:
+                    empty[name] = (empty_effect(why, outcomes=(name,)), empty_events(why, outcomes=(name,)))
+                elif large and child is None and index < len(work) - 1 and (os.cpu_count() or 1) >= 2:
+                    # On two cores the first outcome is estimated in a process of its own while this one
+                    # estimates the last: each is one core's work of about 15 s at national scale (issue 19).
+                    child = _Child(name, run, sample, Path(folder))
+                else:
+                    found[name] = _quietly(run, sample, large)
+            sample = None
+            if child is not None:
+                found[child.name] = child.result()
+        finally:
+            if child is not None:
+                child.stop()
     effects, events = [], []
     for name in ("voluntary_exit_rate", "vacancy_rate"):
         if name in empty:
@@ -302,34 +316,38 @@ def _quietly(run, sample, one_blas_thread: bool = False) -> tuple[list[dict], li
         return run(sample)
 
 
-def _on_two_cores(to_run: list) -> dict[str, tuple[list[dict], list[dict]]]:
-    """Gives the large-panel estimate of each outcome, the first in a process of its own and the last in
-    this one, at once: each is one core's work of about 15 s at national scale (issue 19, second core).
+class _Child:
+    """One outcome's large-panel estimate in a process of its own (`python -m pipelines.segur.child`).
 
-    The child (`python -m pipelines.segur.child`) is a new interpreter, not a fork of this process, which
-    runs Polars' and DuckDB's threads: it reads the outcome's arrays from a file and writes back its rows.
-    The same code on the same arrays gives the same rows (tests/segur/test_large.py)."""
-    if len(to_run) < 2 or (os.cpu_count() or 1) < 2:
-        return {name: _quietly(run, sample, True) for name, sample, run in to_run}
-    (first, sample, run), (last, last_sample, last_run) = to_run
-    with tempfile.TemporaryDirectory(prefix="vivier-segur-") as folder:
-        arrays, rows = Path(folder) / "arrays.pickle", Path(folder) / "rows.pickle"
-        with open(arrays, "wb") as file:  # a folder of this process's own (mode 700), read by its child only
+    A new interpreter, not a fork of this process, which runs Polars' and DuckDB's threads. It reads the
+    outcome's arrays from `folder` (the step's own temporary folder, mode 700) and writes its rows back
+    there. The same code on the same arrays gives the same rows (tests/segur/test_large.py)."""
+
+    def __init__(self, name: str, run, sample: dict, folder: Path) -> None:
+        self.name = name
+        arrays, self.rows = folder / f"{name}.pickle", folder / f"{name}-rows.pickle"
+        with open(arrays, "wb") as file:
             pickle.dump(sample, file, protocol=pickle.HIGHEST_PROTOCOL)
-        child = subprocess.Popen(
-            [sys.executable, "-m", "pipelines.segur.child", run.__name__, str(arrays), str(rows)],
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "pipelines.segur.child", run.__name__, str(arrays), str(self.rows)],
             stderr=subprocess.PIPE,
             text=True,
         )
-        try:
-            here = _quietly(last_run, last_sample, True)
-        finally:
-            _, errors = child.communicate()
-        if child.returncode != 0:
-            said = errors.strip().splitlines()[-1] if errors.strip() else f"exit code {child.returncode}"
-            raise RuntimeError(f"The Ségur estimate of {first} failed in its own process: {said}")
-        with open(rows, "rb") as file:
-            return {first: pickle.load(file), last: here}
+
+    def result(self) -> tuple[list[dict], list[dict]]:
+        """Waits for the child; gives its rows, or raises with the last line it wrote when it failed."""
+        _, errors = self.process.communicate()
+        if self.process.returncode != 0:
+            said = errors.strip().splitlines()[-1] if errors.strip() else f"exit code {self.process.returncode}"
+            raise RuntimeError(f"The Ségur estimate of {self.name} failed in its own process: {said}")
+        with open(self.rows, "rb") as file:
+            return pickle.load(file)
+
+    def stop(self) -> None:
+        """Ends the child if it still runs (this process failed meanwhile)."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
 
 
 # ---------------------------------------------------------------------------------------------- samples
