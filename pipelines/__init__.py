@@ -1,11 +1,12 @@
-"""Vivier's pipeline. Importing it first sets how Polars' memory allocator gives memory back.
+"""Vivier's pipeline. Importing it first tells Polars' memory allocator to give freed memory back when idle.
 
-Polars allocates with jemalloc, which by default keeps freed memory until the same threads allocate
-again: in one `vivier run` process, a step's frames stayed resident through the next steps, and the
-run sat at 2.8 GiB between steps at national scale. With a background thread returning pages freed
-for a second, it falls back to about 0.4 GiB, at no measured cost in speed (docs/performance.md,
-issue 19). Set before Polars is imported; a value already in the environment is kept."""
+Polars allocates with jemalloc and sets it to return freed pages after half a second, but jemalloc only
+does so when a thread allocates again: in one `vivier run` process, a step's frames stayed resident
+through the steps that followed (during the model's training, 2.8 GiB at national scale). A background
+thread returns them on time, at no measured cost in speed (docs/performance.md, issue 19). Polars adds
+this setting to its own (`_RJEM_MALLOC_CONF`) when it is imported, so it is set before; a value already
+in the environment is kept."""
 
 import os
 
-os.environ.setdefault("_RJEM_MALLOC_CONF", "background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:1000")
+os.environ.setdefault("_RJEM_MALLOC_CONF", "background_thread:true")
