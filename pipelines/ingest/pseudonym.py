@@ -75,6 +75,7 @@ def pseudonyms(values: pl.Series, key: str) -> pl.Series:
     messages = pl.DataFrame({"message": normalised(values)})
     with duckdb.connect() as con:
         con.execute("SET python_enable_replacements = false")
+        con.execute("SET preserve_insertion_order = true")  # the default, relied on: one pseudonym per value, in order
         con.register("messages", messages)
         con.execute("SET VARIABLE inner_pad = ?", [bytes(b ^ 0x36 for b in secret)])
         con.execute("SET VARIABLE outer_pad = ?", [bytes(b ^ 0x5C for b in secret)])

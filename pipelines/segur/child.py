@@ -1,4 +1,4 @@
-"""The Ségur estimate of one outcome in a process of its own (`pipelines.segur.estimate._on_two_cores`).
+"""The Ségur estimate of one outcome in a process of its own (`pipelines.segur.estimate._Child`).
 
     python -m pipelines.segur.child exits|vacancy ARRAYS.pickle ROWS.pickle
 
