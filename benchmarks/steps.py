@@ -80,13 +80,13 @@ def measure(step: str, landing: Path) -> dict:
             "VIVIER_AS_OF": "",
         }
         before, started = f"{os.getloadavg()[0]:.1f}", time.monotonic()
-        process = subprocess.Popen(
-            [sys.executable, __file__, "--child", step], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
-        _, status, usage = os.wait4(process.pid, 0)
-        errors = process.stderr.read().decode(errors="replace") if process.stderr else ""
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise SystemExit(f"{step} failed:\n{errors[-2000:]}")
+        # Dagster's log to a file: a pipe read only at the end stalls a child that fills it.
+        with open(Path(folder) / "step.log", "w+") as log:
+            process = subprocess.Popen([sys.executable, __file__, "--child", step], env=env, stdout=log, stderr=log)
+            _, status, usage = os.wait4(process.pid, 0)
+            if os.waitstatus_to_exitcode(status) != 0:
+                log.seek(0)
+                raise SystemExit(f"{step} failed:\n{log.read()[-2000:]}")
         return {
             "wall": time.monotonic() - started,
             "cpu": usage.ru_utime + usage.ru_stime,

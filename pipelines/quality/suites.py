@@ -134,10 +134,9 @@ class Suite:
         added = self.columns
         named = dict.fromkeys(c for e in self.expectations for c in e.column_names if c not in added)
         select = [f"t.{c}" for c in named] + [f"{sql} AS {name}" for name, sql in added.items()]
-        query = "SELECT " + ",\n       ".join([*select, "t.rowid AS _row"]) + f"\nFROM {self.table} t"
-        # A window (keys_are_unique) gives its rows in any order: the table's order keeps failing rows' examples
-        # the same from one run to the next.
-        return query + ("\nORDER BY _row" if " OVER (" in query else "")
+        # In the table's order: a window (keys_are_unique) gives its rows in any order, and the examples of
+        # failing rows must be the same from one run to the next.
+        return "SELECT " + ",\n       ".join([*select, "t.rowid AS _row"]) + f"\nFROM {self.table} t\nORDER BY _row"
 
     def row_names_sql(self) -> str:
         """Gives the query of the names of some rows (`row`), by their ids in the table (a list parameter)."""

@@ -273,7 +273,8 @@ def estimate_segur_effect(
             ("vacancy_rate", lambda: _sample(panel, "vacancy_rate"), _vacancy),
         ]
     found, empty, child = {}, {}, None
-    with tempfile.TemporaryDirectory(prefix="vivier-segur-") as folder:
+    # The child's files (large panels only): a folder of this step's own, mode 700, removed after it.
+    with tempfile.TemporaryDirectory(prefix="vivier-segur-") if large else contextlib.nullcontext() as folder:
         try:
             for index, (name, make, run) in enumerate(work):
                 sample = None  # the previous outcome's, freed before the next is made
@@ -325,20 +326,20 @@ class _Child:
 
     def __init__(self, name: str, run, sample: dict, folder: Path) -> None:
         self.name = name
-        arrays, self.rows = folder / f"{name}.pickle", folder / f"{name}-rows.pickle"
+        arrays, self.rows, self.errors = (folder / f"{name}{end}" for end in (".pickle", "-rows.pickle", ".log"))
         with open(arrays, "wb") as file:
             pickle.dump(sample, file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "pipelines.segur.child", run.__name__, str(arrays), str(self.rows)],
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        # Its messages go to a file, not a pipe: a pipe nobody reads until the end stalls a child that fills it.
+        with open(self.errors, "w") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "pipelines.segur.child", run.__name__, str(arrays), str(self.rows)], stderr=log
+            )
 
     def result(self) -> tuple[list[dict], list[dict]]:
         """Waits for the child; gives its rows, or raises with the last line it wrote when it failed."""
-        _, errors = self.process.communicate()
-        if self.process.returncode != 0:
-            said = errors.strip().splitlines()[-1] if errors.strip() else f"exit code {self.process.returncode}"
+        if self.process.wait() != 0:
+            lines = self.errors.read_text(errors="replace").strip().splitlines()
+            said = lines[-1] if lines else f"exit code {self.process.returncode}"
             raise RuntimeError(f"The Ségur estimate of {self.name} failed in its own process: {said}")
         with open(self.rows, "rb") as file:
             return pickle.load(file)
@@ -347,7 +348,7 @@ class _Child:
         """Ends the child if it still runs (this process failed meanwhile)."""
         if self.process.poll() is None:
             self.process.kill()
-            self.process.communicate()
+            self.process.wait()
 
 
 # ---------------------------------------------------------------------------------------------- samples
